@@ -1,0 +1,54 @@
+#include "common/error.h"
+
+#include <utility>
+
+namespace coffer {
+namespace {
+
+struct ErrorInfo {
+  std::string_view name;
+  int http_status;
+};
+
+ErrorInfo info(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kValidation: return {"ValidationException", 400};
+    case ErrorCode::kNotFound: return {"NotFoundException", 400};
+    case ErrorCode::kAlreadyExists: return {"AlreadyExistsException", 400};
+    case ErrorCode::kDisabled: return {"DisabledException", 400};
+    case ErrorCode::kInvalidState: return {"KMSInvalidStateException", 400};
+    case ErrorCode::kInvalidKeyUsage: return {"InvalidKeyUsageException", 400};
+    case ErrorCode::kIncorrectKey: return {"IncorrectKeyException", 400};
+    case ErrorCode::kInvalidCiphertext: return {"InvalidCiphertextException", 400};
+    case ErrorCode::kInvalidArn: return {"InvalidArnException", 400};
+    case ErrorCode::kInvalidAliasName: return {"InvalidAliasNameException", 400};
+    case ErrorCode::kInvalidMarker: return {"InvalidMarkerException", 400};
+    case ErrorCode::kTag: return {"TagException", 400};
+    case ErrorCode::kLimitExceeded: return {"LimitExceededException", 400};
+    case ErrorCode::kUnsupportedOperation: return {"UnsupportedOperationException", 400};
+    case ErrorCode::kInvalidSignature: return {"KMSInvalidSignatureException", 400};
+    case ErrorCode::kInvalidMac: return {"KMSInvalidMacException", 400};
+    case ErrorCode::kAccessDenied: return {"AccessDeniedException", 400};
+    case ErrorCode::kThrottling: return {"ThrottlingException", 400};
+    case ErrorCode::kKeyUnavailable: return {"KeyUnavailableException", 500};
+    case ErrorCode::kDependencyTimeout: return {"DependencyTimeoutException", 503};
+    case ErrorCode::kInternal: return {"KMSInternalException", 500};
+  }
+  return {"KMSInternalException", 500};
+}
+
+}  // namespace
+
+std::string_view error_name(ErrorCode code) { return info(code).name; }
+int error_http_status(ErrorCode code) { return info(code).http_status; }
+
+Error::Error(ErrorCode code, std::string message)
+    : std::runtime_error(std::move(message)), code_(code) {}
+
+Error::Error(ErrorCode code, std::string message, std::string operation, unsigned long ckr)
+    : std::runtime_error(std::move(message)),
+      code_(code),
+      operation_(std::move(operation)),
+      ckr_(ckr) {}
+
+}  // namespace coffer

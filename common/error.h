@@ -1,0 +1,60 @@
+// The one error type of the project. Every layer throws coffer::Error; every transport
+// translates it (AWS JSON "__type", rpc error frame, OpenSSL error queue) and nothing else.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace coffer {
+
+// Codes are AWS KMS / Secrets Manager exception names wherever AWS has one.
+enum class ErrorCode {
+  kValidation,             // ValidationException
+  kNotFound,               // NotFoundException
+  kAlreadyExists,          // AlreadyExistsException
+  kDisabled,               // DisabledException
+  kInvalidState,           // KMSInvalidStateException
+  kInvalidKeyUsage,        // InvalidKeyUsageException
+  kIncorrectKey,           // IncorrectKeyException
+  kInvalidCiphertext,      // InvalidCiphertextException
+  kInvalidArn,             // InvalidArnException
+  kInvalidAliasName,       // InvalidAliasNameException
+  kInvalidMarker,          // InvalidMarkerException
+  kTag,                    // TagException
+  kLimitExceeded,          // LimitExceededException
+  kUnsupportedOperation,   // UnsupportedOperationException
+  kInvalidSignature,       // KMSInvalidSignatureException
+  kInvalidMac,             // KMSInvalidMacException
+  kAccessDenied,           // AccessDeniedException
+  kThrottling,             // ThrottlingException: the token or a queue is saturated
+  kKeyUnavailable,         // KeyUnavailableException: the token cannot serve the key now
+  kDependencyTimeout,      // DependencyTimeoutException
+  kInternal,               // KMSInternalException
+};
+
+// The AWS name and HTTP status for a code.
+std::string_view error_name(ErrorCode code);
+int error_http_status(ErrorCode code);
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, std::string message);
+  // A failed PKCS#11 call: keeps the operation and the CKR_ value for logs and tests.
+  Error(ErrorCode code, std::string message, std::string operation, unsigned long ckr);
+
+  ErrorCode code() const noexcept { return code_; }
+  std::string_view name() const noexcept { return error_name(code_); }
+  int http_status() const noexcept { return error_http_status(code_); }
+  // Empty unless the error came from a token call.
+  const std::string& operation() const noexcept { return operation_; }
+  unsigned long ckr() const noexcept { return ckr_; }
+  bool from_token() const noexcept { return !operation_.empty(); }
+
+ private:
+  ErrorCode code_;
+  std::string operation_;
+  unsigned long ckr_ = 0;
+};
+
+}  // namespace coffer

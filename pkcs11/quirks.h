@@ -1,0 +1,34 @@
+// How one kind of token differs from the PKCS#11 text. Every difference is a named field
+// here, chosen by configuration, never an `if (vendor == ...)` elsewhere.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "pkcs11/cryptoki.h"
+
+namespace coffer::pkcs11 {
+
+struct TokenQuirks {
+  std::string name;
+  // The token makes the AES-GCM IV itself and writes it into pIv (pass a zeroed buffer).
+  bool token_generates_gcm_iv = false;
+  // The mechanism that performs RFC 5649 AES key wrap with padding.
+  CK_MECHANISM_TYPE aes_key_wrap_pad = CKM_AES_KEY_WRAP_PAD;
+  // The largest input one C_Encrypt/C_Decrypt/C_Sign call accepts (0: no limit).
+  std::size_t max_single_call_input = 0;
+  // Whether C_OpenSession accepts a Notify callback (we never need one; some reject it).
+  bool accepts_notify_callback = true;
+  // A GCM tag that does not verify comes back as CKR_GENERAL_ERROR instead of
+  // CKR_ENCRYPTED_DATA_INVALID (SoftHSM 2.6).
+  bool gcm_auth_failure_is_general_error = false;
+  // The token reports throttling as CKR_DEVICE_ERROR (CloudHSM): worth one retry.
+  bool device_error_means_busy = false;
+};
+
+// "softhsm" (also the default for unknown tokens: "generic") or "cloudhsm".
+// Throws Validation for an unknown name.
+TokenQuirks quirks_named(std::string_view name);
+
+}  // namespace coffer::pkcs11

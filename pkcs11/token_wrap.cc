@@ -1,0 +1,75 @@
+// Key wrap (RFC 5649 AES-KWP, RSA-OAEP) inside the token.
+#include "pkcs11/key_templates.h"
+#include "pkcs11/mechanisms.h"
+#include "pkcs11/token.h"
+
+namespace coffer::pkcs11 {
+namespace {
+
+struct WrapMechanismHolder {
+  CK_RSA_PKCS_OAEP_PARAMS oaep{};
+  CK_MECHANISM mechanism{};
+};
+
+// SoftHSM accepts RFC 5649 only with a NULL IV parameter.
+void describe(const TokenQuirks& quirks, WrapMechanism which, WrapMechanismHolder& out) {
+  switch (which) {
+    case WrapMechanism::kAesKeyWrapPad:
+      out.mechanism = {quirks.aes_key_wrap_pad, nullptr, 0};
+      return;
+    case WrapMechanism::kRsaOaepSha1:
+    case WrapMechanism::kRsaOaepSha256: {
+      Digest digest = which == WrapMechanism::kRsaOaepSha1 ? Digest::kSha1 : Digest::kSha256;
+      out.oaep = {hash_mechanism(digest), mgf_for(digest), CKZ_DATA_SPECIFIED, nullptr, 0};
+      out.mechanism = {CKM_RSA_PKCS_OAEP, &out.oaep, sizeof out.oaep};
+      return;
+    }
+  }
+}
+
+CK_OBJECT_CLASS wrapping_class(WrapMechanism which) {
+  return which == WrapMechanism::kAesKeyWrapPad ? CKO_SECRET_KEY : CKO_PUBLIC_KEY;
+}
+CK_OBJECT_CLASS unwrapping_class(WrapMechanism which) {
+  return which == WrapMechanism::kAesKeyWrapPad ? CKO_SECRET_KEY : CKO_PRIVATE_KEY;
+}
+
+}  // namespace
+
+Bytes Token::wrap(const KeyId& wrapping_key, WrapMechanism which, const KeyId& key_to_wrap) {
+  WrapMechanismHolder holder;
+  describe(quirks_, which, holder);
+  return with_session(true, [&](CK_SESSION_HANDLE session) {
+    CK_OBJECT_HANDLE wrapping = find_object(session, wrapping_class(which), wrapping_key);
+    CK_OBJECT_HANDLE target = find_object(session, CKO_SECRET_KEY, key_to_wrap);
+    CK_ULONG size = 0;
+    P11_REQUIRE(functions(), C_WrapKey, session, &holder.mechanism, wrapping, target, nullptr, &size);
+    Bytes wrapped(size);
+    P11_REQUIRE(functions(), C_WrapKey, session, &holder.mechanism, wrapping, target, wrapped.data(), &size);
+    wrapped.resize(size);
+    return wrapped;
+  });
+}
+
+void Token::unwrap(const KeyId& unwrapping_key, WrapMechanism which, std::span<const std::uint8_t> wrapped,
+                   const KeyId& new_id, UnwrappedKind kind, const SecretKeyOptions& options) {
+  WrapMechanismHolder holder;
+  describe(quirks_, which, holder);
+  AttributeTemplate t =
+      secret_key_template(kind == UnwrappedKind::kAes ? CKK_AES : CKK_GENERIC_SECRET, new_id, options);
+  with_session(false, [&](CK_SESSION_HANDLE session) {
+    CK_OBJECT_HANDLE unwrapping = find_object(session, unwrapping_class(which), unwrapping_key);
+    CK_OBJECT_HANDLE handle;
+    CK_RV rv = P11(functions(), C_UnwrapKey, session, &holder.mechanism, unwrapping,
+                   const_cast<std::uint8_t*>(wrapped.data()), static_cast<CK_ULONG>(wrapped.size()), t.data(),
+                   t.size(), &handle);
+    if (rv == CKR_WRAPPED_KEY_INVALID || rv == CKR_WRAPPED_KEY_LEN_RANGE || rv == CKR_ENCRYPTED_DATA_INVALID ||
+        rv == CKR_ENCRYPTED_DATA_LEN_RANGE) {
+      throw Error(ErrorCode::kInvalidCiphertext, "wrapped key does not unwrap under the key", "C_UnwrapKey", rv);
+    }
+    require_ok("C_UnwrapKey", rv);
+    handles_.put(CKO_SECRET_KEY, new_id, handle);
+  });
+}
+
+}  // namespace coffer::pkcs11
