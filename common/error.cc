@@ -29,6 +29,7 @@ ErrorInfo info(ErrorCode code) {
     case ErrorCode::kInvalidSignature: return {"KMSInvalidSignatureException", 400};
     case ErrorCode::kInvalidMac: return {"KMSInvalidMacException", 400};
     case ErrorCode::kAccessDenied: return {"AccessDeniedException", 400};
+    case ErrorCode::kConflict: return {"ConflictException", 400};
     case ErrorCode::kThrottling: return {"ThrottlingException", 400};
     case ErrorCode::kKeyUnavailable: return {"KeyUnavailableException", 500};
     case ErrorCode::kDependencyTimeout: return {"DependencyTimeoutException", 503};

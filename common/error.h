@@ -27,6 +27,7 @@ enum class ErrorCode {
   kInvalidSignature,       // KMSInvalidSignatureException
   kInvalidMac,             // KMSInvalidMacException
   kAccessDenied,           // AccessDeniedException
+  kConflict,               // ConflictException
   kThrottling,             // ThrottlingException: the token or a queue is saturated
   kKeyUnavailable,         // KeyUnavailableException: the token cannot serve the key now
   kDependencyTimeout,      // DependencyTimeoutException

@@ -1,0 +1,163 @@
+// KmsService: construction, key resolution and the key cache.
+#include "core/kms_service.h"
+
+#include <mutex>
+
+#include "common/error.h"
+#include "common/hex.h"
+#include "core/key_reference.h"
+#include "core/kms_service_internal.h"
+
+namespace coffer::core {
+
+namespace detail {
+
+std::size_t page_limit(const Page& page, std::size_t fallback) {
+  if (!page.limit) return fallback;
+  if (*page.limit < 1 || *page.limit > 1000) {
+    throw Error(ErrorCode::kValidation, "1 validation error detected: Value '" + std::to_string(*page.limit) +
+                                            "' at 'limit' failed to satisfy constraint: Member must have value "
+                                            "between 1 and 1000");
+  }
+  return static_cast<std::size_t>(*page.limit);
+}
+
+std::string make_marker(const std::string& last) { return to_base64(as_bytes(last)); }
+
+std::string read_marker(const Page& page) {
+  if (!page.marker) return "";
+  auto decoded = from_base64(*page.marker);
+  if (!decoded || decoded->empty()) throw Error(ErrorCode::kInvalidMarker, "Invalid marker");
+  return std::string(decoded->begin(), decoded->end());
+}
+
+[[noreturn]] void not_found(const std::string& reference) {
+  throw Error(ErrorCode::kNotFound, "Invalid keyId '" + reference + "'");
+}
+
+}  // namespace detail
+
+KmsService::KmsService(pkcs11::Token& token, MetadataStore& store, const Clock& clock, KmsConfig config)
+    : token_(token), store_(store), clock_(clock), config_(std::move(config)) {}
+
+KmsService::~KmsService() { stop_scheduler(); }
+
+std::string KmsService::arn_of(const std::string& key_id) const {
+  return key_arn(config_.region, config_.account_id, key_id);
+}
+
+std::string KmsService::token_object_id(const std::string& key_id, std::uint32_t version) const {
+  return "coffer/" + config_.region + "/" + key_id + "/v" + std::to_string(version);
+}
+
+KmsService::CachedKeyPtr KmsService::load_key(const std::string& key_id) {
+  auto record = store_.get_key(key_id);
+  if (!record || record->region != config_.region) return nullptr;
+  publish(*record);
+  std::shared_lock lock(cache_mutex_);
+  return keys_.at(key_id);
+}
+
+void KmsService::publish(const KeyRecord& record) {
+  auto cached = std::make_shared<CachedKey>();
+  cached->record = record;
+  cached->arn = arn_of(record.key_id);
+  cached->current_object = token_object_id(record.key_id, record.current_version);
+  if (is_symmetric(record.key_spec)) {
+    std::uint64_t reserved = 0;
+    if (auto version = store_.get_version(record.key_id, record.current_version)) {
+      reserved = version->encryptions_reserved;
+    }
+    cached->counter = counter_.counter_for(record.key_id, record.current_version, reserved);
+  }
+  std::unique_lock lock(cache_mutex_);
+  keys_[record.key_id] = std::move(cached);
+}
+
+void KmsService::forget(const std::string& key_id) {
+  counter_.forget_key(key_id);
+  std::unique_lock lock(cache_mutex_);
+  keys_.erase(key_id);
+  std::erase_if(aliases_, [&](const auto& entry) { return entry.second == key_id; });
+}
+
+KmsService::CachedKeyPtr KmsService::cached_key(const std::string& key_id) {
+  {
+    std::shared_lock lock(cache_mutex_);
+    auto it = keys_.find(key_id);
+    if (it != keys_.end()) return it->second;
+  }
+  return load_key(key_id);
+}
+
+std::string KmsService::resolve_key_id(const std::string& reference, const char* field) {
+  KeyReference ref = parse_key_reference(reference, field);
+  if ((ref.region && *ref.region != config_.region) || (ref.account && *ref.account != config_.account_id)) {
+    detail::not_found(reference);
+  }
+  if (ref.kind == KeyReference::Kind::kKeyId) return ref.name;
+  {
+    std::shared_lock lock(cache_mutex_);
+    auto it = aliases_.find(ref.name);
+    if (it != aliases_.end()) return it->second;
+  }
+  auto alias = store_.get_alias(config_.region, ref.name);
+  if (!alias) throw Error(ErrorCode::kNotFound, "Alias " + alias_arn(config_.region, config_.account_id, ref.name) +
+                                                    " is not found.");
+  std::unique_lock lock(cache_mutex_);
+  aliases_[ref.name] = alias->target_key_id;
+  return alias->target_key_id;
+}
+
+KeyMetadata KmsService::metadata_of(const KeyRecord& k) const {
+  KeyMetadata m;
+  m.aws_account_id = config_.account_id;
+  m.key_id = k.key_id;
+  m.arn = arn_of(k.key_id);
+  m.creation_date = k.created_at;
+  m.enabled = k.state == KeyState::kEnabled;
+  m.description = k.description;
+  m.key_usage = k.key_usage;
+  m.key_state = k.state;
+  m.deletion_date = k.deletion_date;
+  m.origin = k.origin;
+  m.key_spec = k.key_spec;
+  m.encryption_algorithms = encryption_algorithms(k.key_spec, k.key_usage);
+  m.multi_region = k.multi_region;
+  if (k.multi_region) {
+    m.multi_region_configuration = MultiRegionConfiguration{"PRIMARY", m.arn, config_.region};
+  }
+  m.pending_deletion_window_in_days = k.pending_window_days;
+  m.current_key_material_id = token_object_id(k.key_id, k.current_version);
+  return m;
+}
+
+void KmsService::require_usable_for_crypto(const KeyRecord& key) {
+  const std::string arn_hint = key.key_id;
+  if (key.state == KeyState::kDisabled) throw Error(ErrorCode::kDisabled, "Key '" + arn_hint + "' is disabled.");
+  if (key.state != KeyState::kEnabled) {
+    throw Error(ErrorCode::kInvalidState,
+                "Key '" + arn_hint + "' is " + std::string(to_string(key.state)) + " and cannot be used.");
+  }
+}
+
+void KmsService::require_symmetric_encrypt(const KeyRecord& key) {
+  if (key.key_usage != KeyUsage::kEncryptDecrypt || !is_symmetric(key.key_spec)) {
+    throw Error(ErrorCode::kInvalidKeyUsage, "Key '" + key.key_id + "' with KeySpec " +
+                                                 std::string(to_string(key.key_spec)) + " and KeyUsage " +
+                                                 std::string(to_string(key.key_usage)) +
+                                                 " cannot be used for this symmetric operation.");
+  }
+}
+
+void KmsService::require_not_pending_deletion(const KeyRecord& key) {
+  if (key.state == KeyState::kPendingDeletion) {
+    throw Error(ErrorCode::kInvalidState, "Key '" + key.key_id + "' is pending deletion.");
+  }
+}
+
+std::uint64_t KmsService::encryptions_of(const std::string& key_id, std::uint32_t version) const {
+  return counter_.used(key_id, version);
+}
+
+}  // namespace coffer::core

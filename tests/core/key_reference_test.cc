@@ -1,0 +1,80 @@
+#include "core/key_reference.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "common/error.h"
+
+namespace coffer::core {
+namespace {
+
+TEST(KeyReference, AcceptsEveryAwsForm) {
+  auto id = parse_key_reference("1234abcd-12ab-34cd-56ef-1234567890ab");
+  EXPECT_EQ(id.kind, KeyReference::Kind::kKeyId);
+  EXPECT_FALSE(id.region.has_value());
+
+  auto arn = parse_key_reference("arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+  EXPECT_EQ(arn.kind, KeyReference::Kind::kKeyId);
+  EXPECT_EQ(arn.name, "1234abcd-12ab-34cd-56ef-1234567890ab");
+  EXPECT_EQ(arn.region, "us-east-2");
+  EXPECT_EQ(arn.account, "111122223333");
+
+  auto alias = parse_key_reference("alias/ExampleAlias");
+  EXPECT_EQ(alias.kind, KeyReference::Kind::kAlias);
+  EXPECT_EQ(alias.name, "alias/ExampleAlias");
+
+  auto alias_arn_ref = parse_key_reference("arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias");
+  EXPECT_EQ(alias_arn_ref.kind, KeyReference::Kind::kAlias);
+  EXPECT_EQ(alias_arn_ref.name, "alias/ExampleAlias");
+}
+
+TEST(KeyReference, MalformedArnsAreTyped) {
+  for (const char* bad : {"arn:aws:s3:::bucket", "arn:aws:kms:us-east-1:111122223333:secret/x",
+                          "arn:aws:kms::111122223333:key/x", "arn:aws:kms:us-east-1::key/x",
+                          "arn:aws:kms:us-east-1:111122223333:key/"}) {
+    try {
+      parse_key_reference(bad);
+      ADD_FAILURE() << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArn) << bad;
+    }
+  }
+  EXPECT_THROW(parse_key_reference(""), Error);
+  EXPECT_THROW(parse_key_reference(std::string(2049, 'a')), Error);
+}
+
+TEST(KeyReference, NewIdsAreUniqueAndWellFormed) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    auto id = new_key_id(false);
+    EXPECT_TRUE(looks_like_key_id(id)) << id;
+    EXPECT_EQ(id[14], '4');  // UUID version 4
+    EXPECT_TRUE(seen.insert(id).second);
+    auto mrk = new_key_id(true);
+    EXPECT_TRUE(mrk.starts_with("mrk-")) << mrk;
+    EXPECT_EQ(mrk.size(), 36u);
+    EXPECT_TRUE(looks_like_key_id(mrk));
+  }
+}
+
+TEST(AliasNames, FollowAwsRules) {
+  EXPECT_NO_THROW(validate_alias_name("alias/my-key_1:a/b"));
+  auto code = [](const std::string& name) {
+    try {
+      validate_alias_name(name);
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return ErrorCode::kInternal;
+  };
+  EXPECT_EQ(code("my-key"), ErrorCode::kInvalidAliasName);
+  EXPECT_EQ(code("alias/"), ErrorCode::kInvalidAliasName);
+  EXPECT_EQ(code("alias/aws/s3"), ErrorCode::kInvalidAliasName);
+  EXPECT_EQ(code("alias/has space"), ErrorCode::kValidation);
+  EXPECT_EQ(code("alias/" + std::string(251, 'a')), ErrorCode::kValidation);
+  EXPECT_NO_THROW(validate_alias_name("alias/" + std::string(250, 'a')));
+}
+
+}  // namespace
+}  // namespace coffer::core
