@@ -106,6 +106,9 @@ void SessionPool::release(CK_SESSION_HANDLE handle, bool discarded) noexcept {
 }
 
 bool SessionPool::open_session(CK_SESSION_HANDLE* out) {
+  // The PIN is read before the session is opened: a PIN source that fails (a rotated file
+  // not yet in place) must not leave behind an open session that nobody counts or closes.
+  SecretBytes pin = pin_.read();
   // No Notify callback: Coffer never needs one and some tokens (CloudHSM) reject it.
   CK_RV rv = P11(functions_, C_OpenSession, slot_, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr,
                  nullptr, out);
@@ -113,7 +116,6 @@ bool SessionPool::open_session(CK_SESSION_HANDLE* out) {
   require_ok("C_OpenSession", rv);
   // Login state is per application: the first session logs in, later ones see
   // CKR_USER_ALREADY_LOGGED_IN. After the token forgets (all sessions lost), we log in again.
-  SecretBytes pin = pin_.read();
   rv = P11(functions_, C_Login, *out, CKU_USER, pin.data(), static_cast<CK_ULONG>(pin.size()));
   if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
     P11(functions_, C_CloseSession, *out);

@@ -132,7 +132,14 @@ auto Token::with_session(bool repeatable, F&& f) -> decltype(f(CK_SESSION_HANDLE
     try {
       return f(lease.handle());
     } catch (const Error& error) {
-      if (!error.from_token() || !is_session_lost(error.ckr())) throw;
+      if (!error.from_token()) throw;
+      if (quirks_.device_error_means_busy && error.ckr() == CKR_DEVICE_ERROR) {
+        // CloudHSM reports throttling this way: try once more, then tell the caller to back off.
+        if (repeatable && attempt == 0) continue;
+        throw Error(ErrorCode::kThrottling, std::string("token busy: ") + error.what(), error.operation(),
+                    error.ckr());
+      }
+      if (!is_session_lost(error.ckr())) throw;
       lease.discard();
       if (!repeatable || attempt > 0) throw;
     }
