@@ -30,6 +30,8 @@ ErrorInfo info(ErrorCode code) {
     case ErrorCode::kInvalidMac: return {"KMSInvalidMacException", 400};
     case ErrorCode::kAccessDenied: return {"AccessDeniedException", 400};
     case ErrorCode::kConflict: return {"ConflictException", 400};
+    case ErrorCode::kUnknownOperation: return {"UnknownOperationException", 400};
+    case ErrorCode::kSerialization: return {"SerializationException", 400};
     case ErrorCode::kThrottling: return {"ThrottlingException", 400};
     case ErrorCode::kKeyUnavailable: return {"KeyUnavailableException", 500};
     case ErrorCode::kDependencyTimeout: return {"DependencyTimeoutException", 503};
@@ -42,6 +44,15 @@ ErrorInfo info(ErrorCode code) {
 
 std::string_view error_name(ErrorCode code) { return info(code).name; }
 int error_http_status(ErrorCode code) { return info(code).http_status; }
+
+std::optional<ErrorCode> error_code_named(std::string_view name) {
+  // kInternal is the last code.
+  for (int i = 0; i <= static_cast<int>(ErrorCode::kInternal); ++i) {
+    auto code = static_cast<ErrorCode>(i);
+    if (error_name(code) == name) return code;
+  }
+  return std::nullopt;
+}
 
 Error::Error(ErrorCode code, std::string message)
     : std::runtime_error(std::move(message)), code_(code) {}

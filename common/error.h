@@ -2,6 +2,7 @@
 // translates it (AWS JSON "__type", rpc error frame, OpenSSL error queue) and nothing else.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -28,15 +29,19 @@ enum class ErrorCode {
   kInvalidMac,             // KMSInvalidMacException
   kAccessDenied,           // AccessDeniedException
   kConflict,               // ConflictException
+  kUnknownOperation,       // UnknownOperationException: no such method / X-Amz-Target
+  kSerialization,          // SerializationException: the request body does not parse
   kThrottling,             // ThrottlingException: the token or a queue is saturated
   kKeyUnavailable,         // KeyUnavailableException: the token cannot serve the key now
   kDependencyTimeout,      // DependencyTimeoutException
-  kInternal,               // KMSInternalException
+  kInternal,               // KMSInternalException (keep last: error_code_named walks up to it)
 };
 
 // The AWS name and HTTP status for a code.
 std::string_view error_name(ErrorCode code);
 int error_http_status(ErrorCode code);
+// The code for an AWS name (as a client receives it); nullopt for names Coffer never sends.
+std::optional<ErrorCode> error_code_named(std::string_view name);
 
 class Error : public std::runtime_error {
  public:

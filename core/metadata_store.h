@@ -51,6 +51,11 @@ class MetadataStore {
   virtual void remove_tags(const std::string& key_id, const std::vector<std::string>& tag_keys) = 0;
   virtual std::vector<Tag> list_tags(const std::string& key_id) = 0;  // ordered by tag key
 
+  // --- access keys ---
+  virtual void put_access_key(const AccessKeyRecord& key) = 0;  // insert or replace
+  virtual std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) = 0;
+  virtual std::vector<AccessKeyRecord> list_access_keys() = 0;
+
   // Empty when the store is consistent; otherwise what is wrong.
   virtual std::vector<std::string> integrity_problems() = 0;
 };

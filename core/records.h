@@ -51,6 +51,16 @@ struct AliasRecord {
   Timestamp updated_at{};
 };
 
+// A credential for the rpc API and AWS SigV4. The secret is stored only as a ciphertext
+// under a key in the token.
+struct AccessKeyRecord {
+  std::string access_key_id;   // "AKIA…" style, 20 characters
+  std::string principal;
+  std::vector<std::uint8_t> secret_ciphertext;
+  Timestamp created_at{};
+  bool active = true;
+};
+
 struct Tag {
   std::string key;
   std::string value;

@@ -34,6 +34,18 @@ SqliteStatement& SqliteStatement::bind_null(int index) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::bind_blob(int index, const std::vector<std::uint8_t>& bytes) {
+  if (sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    throw_sqlite(db_, "bind");
+  return *this;
+}
+
+std::vector<std::uint8_t> SqliteStatement::blob(int column) const {
+  const auto* value = static_cast<const std::uint8_t*>(sqlite3_column_blob(statement_, column));
+  int size = sqlite3_column_bytes(statement_, column);
+  return value ? std::vector<std::uint8_t>(value, value + size) : std::vector<std::uint8_t>();
+}
+
 bool SqliteStatement::step() {
   int rc = sqlite3_step(statement_);
   if (rc == SQLITE_ROW) return true;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -21,6 +22,7 @@ class SqliteStatement {
   SqliteStatement& bind(int index, std::string_view text);
   SqliteStatement& bind(int index, std::int64_t value);
   SqliteStatement& bind_null(int index);
+  SqliteStatement& bind_blob(int index, const std::vector<std::uint8_t>& bytes);
   template <class T>
   SqliteStatement& bind_optional(int index, const std::optional<T>& value) {
     if (value) return bind(index, static_cast<std::int64_t>(*value));
@@ -34,6 +36,7 @@ class SqliteStatement {
 
   std::string text(int column) const;
   std::int64_t integer(int column) const;
+  std::vector<std::uint8_t> blob(int column) const;
   bool is_null(int column) const;
   std::optional<std::int64_t> optional_integer(int column) const;
 

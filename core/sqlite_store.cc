@@ -56,6 +56,17 @@ CREATE TABLE tags (
 );
 )sql";
 
+// Schema version 2: access keys (credentials of principals).
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE access_keys (
+  access_key_id TEXT PRIMARY KEY,
+  principal TEXT NOT NULL,
+  secret_ciphertext BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  active INTEGER NOT NULL
+);
+)sql";
+
 constexpr const char* kKeyColumns =
     "key_id, region, description, key_usage, key_spec, origin, multi_region, state, created_at, deletion_date, "
     "pending_window_days, rotation_enabled, rotation_period_days, next_rotation_at, on_demand_rotation_started_at, "
@@ -195,6 +206,12 @@ void SqliteStore::migrate() {
     transaction([&] {
       exec(kSchemaV1);
       exec("PRAGMA user_version = 1");
+    });
+  }
+  if (version < 2) {
+    transaction([&] {
+      exec(kSchemaV2);
+      exec("PRAGMA user_version = 2");
     });
   }
 }
@@ -409,6 +426,49 @@ std::vector<Tag> SqliteStore::list_tags(const std::string& key_id) {
   s.bind(1, key_id);
   std::vector<Tag> out;
   while (s.step()) out.push_back({s.text(0), s.text(1)});
+  return out;
+}
+
+void SqliteStore::put_access_key(const AccessKeyRecord& key) {
+  transaction([&] {
+    SqliteStatement s(db_,
+                      "INSERT OR REPLACE INTO access_keys (access_key_id, principal, secret_ciphertext, created_at, "
+                      "active) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, key.access_key_id).bind(2, key.principal);
+    s.bind_blob(3, key.secret_ciphertext);
+    s.bind(4, to_millis(key.created_at)).bind(5, std::int64_t{key.active}).run();
+  });
+}
+
+namespace {
+AccessKeyRecord read_access_key(const SqliteStatement& s) {
+  AccessKeyRecord k;
+  k.access_key_id = s.text(0);
+  k.principal = s.text(1);
+  k.secret_ciphertext = s.blob(2);
+  k.created_at = from_millis(s.integer(3));
+  k.active = s.integer(4) != 0;
+  return k;
+}
+}  // namespace
+
+std::optional<AccessKeyRecord> SqliteStore::get_access_key(const std::string& access_key_id) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT access_key_id, principal, secret_ciphertext, created_at, active FROM access_keys "
+                    "WHERE access_key_id = ?1");
+  s.bind(1, access_key_id);
+  if (!s.step()) return std::nullopt;
+  return read_access_key(s);
+}
+
+std::vector<AccessKeyRecord> SqliteStore::list_access_keys() {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT access_key_id, principal, secret_ciphertext, created_at, active FROM access_keys "
+                    "ORDER BY access_key_id");
+  std::vector<AccessKeyRecord> out;
+  while (s.step()) out.push_back(read_access_key(s));
   return out;
 }
 

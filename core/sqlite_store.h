@@ -20,7 +20,7 @@ class SqliteStore final : public MetadataStore {
   explicit SqliteStore(const std::string& path);
   ~SqliteStore() override;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   int schema_version();
 
   void create_key(const KeyRecord& key, const KeyVersionRecord& first_version, const std::vector<Tag>& tags) override;
@@ -47,6 +47,10 @@ class SqliteStore final : public MetadataStore {
   void put_tags(const std::string& key_id, const std::vector<Tag>& tags) override;
   void remove_tags(const std::string& key_id, const std::vector<std::string>& tag_keys) override;
   std::vector<Tag> list_tags(const std::string& key_id) override;
+
+  void put_access_key(const AccessKeyRecord& key) override;
+  std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) override;
+  std::vector<AccessKeyRecord> list_access_keys() override;
 
   std::vector<std::string> integrity_problems() override;
 

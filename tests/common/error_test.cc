@@ -24,3 +24,17 @@ TEST(Error, TokenErrorsKeepOperationAndCkr) {
 
 }  // namespace
 }  // namespace coffer
+
+namespace coffer {
+namespace {
+
+TEST(Error, NamesMapBackToCodes) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::kInternal); ++i) {
+    auto code = static_cast<ErrorCode>(i);
+    EXPECT_EQ(error_code_named(error_name(code)), code) << error_name(code);
+  }
+  EXPECT_FALSE(error_code_named("NoSuchThingException").has_value());
+}
+
+}  // namespace
+}  // namespace coffer

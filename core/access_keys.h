@@ -1,0 +1,53 @@
+// Credentials of principals: access key ids with secrets, for the rpc API ("AKID:SECRET")
+// and AWS Signature Version 4. A secret is stored only encrypted under an AES key that
+// never leaves the token; verified secrets are cached in memory, zeroed on exit.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "common/secret_bytes.h"
+#include "core/clock.h"
+#include "core/metadata_store.h"
+#include "pkcs11/token.h"
+
+namespace coffer::core {
+
+struct NewAccessKey {
+  std::string access_key_id;
+  std::string secret;  // shown once, to the caller that made it
+  std::string principal;
+};
+
+class AccessKeys {
+ public:
+  AccessKeys(pkcs11::Token& token, MetadataStore& store, const Clock& clock);
+
+  NewAccessKey create(const std::string& principal);
+  void deactivate(const std::string& access_key_id);
+  std::vector<AccessKeyRecord> list();
+
+  // The principal of a valid, active "AKID:SECRET"; nullopt for anything else. Constant
+  // time in the secret.
+  std::optional<std::string> authenticate(std::string_view api_key);
+  // The secret of an active key (for SigV4, which signs with it); nullopt if unknown.
+  struct Secret {
+    std::string principal;
+    SecretBytes secret;
+  };
+  std::optional<Secret> secret_of(const std::string& access_key_id);
+
+  static constexpr const char* kWrappingKeyId = "coffer/internal/access-keys-v1";
+
+ private:
+  void ensure_wrapping_key();
+  pkcs11::Token& token_;
+  MetadataStore& store_;
+  const Clock& clock_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Secret> cache_;
+};
+
+}  // namespace coffer::core
