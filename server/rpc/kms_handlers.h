@@ -1,0 +1,12 @@
+// Registers every coffer.v1.Keys and coffer.v1.Crypto method: thin translations onto
+// core::KmsService.
+#pragma once
+
+#include "core/kms_service.h"
+#include "server/rpc/dispatcher.h"
+
+namespace coffer::server {
+
+void register_kms_handlers(Dispatcher& dispatcher, core::KmsService& kms);
+
+}  // namespace coffer::server

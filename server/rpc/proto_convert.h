@@ -1,0 +1,30 @@
+// core types <-> coffer.v1 messages.
+#pragma once
+
+#include <google/protobuf/map.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include "coffer/v1/keys.pb.h"
+#include "core/kms_types.h"
+
+namespace coffer::server {
+
+void to_proto(core::Timestamp t, google::protobuf::Timestamp* out);
+void to_proto(const core::KeyMetadata& m, v1::KeyMetadata* out);
+core::EncryptionContext from_proto(const google::protobuf::Map<std::string, std::string>& map);
+std::vector<core::Tag> from_proto(const google::protobuf::RepeatedPtrField<v1::Tag>& tags);
+core::Page page_of(bool has_limit, int limit, bool has_marker, const std::string& marker);
+
+template <class Request>
+core::Page page_from(const Request& r) {
+  return page_of(r.has_limit(), r.limit(), r.has_marker(), r.marker());
+}
+
+inline std::optional<std::string> optional_of(bool present, const std::string& value) {
+  return present ? std::optional<std::string>(value) : std::nullopt;
+}
+inline std::optional<int> optional_of(bool present, int value) {
+  return present ? std::optional<int>(value) : std::nullopt;
+}
+
+}  // namespace coffer::server

@@ -1,0 +1,46 @@
+// cofferd's configuration: a file of `key = value` lines (docs/cofferd.conf.sample), then
+// `--key value` flags that override it.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+
+namespace coffer::daemon {
+
+struct DaemonConfig {
+  std::string state_dir = "var";
+  std::string listen = "127.0.0.1:7443";
+  bool tls = true;
+  std::string tls_cert, tls_key, tls_client_ca;
+  bool allow_plaintext_loopback = false;
+  bool allow_unauthenticated_loopback = false;
+  std::string metrics_listen = "127.0.0.1:9464";
+  std::string pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so";
+  std::string token_uri = "pkcs11:token=coffer";
+  std::string pin_file;       // default: STATE/user.pin
+  std::string token_quirks = "softhsm";
+  bool softhsm_autoinit = true;  // make STATE/softhsm2.conf and the token on first run
+  std::size_t sessions = 4;
+  std::string database;       // default: STATE/coffer.db
+  std::string region = "us-east-1";
+  std::string account_id = "111122223333";
+  std::size_t network_threads = 1;
+  std::size_t workers = 0;          // default: sessions
+  std::size_t queue_capacity = 0;   // default: 64 per worker
+  std::size_t max_connections = 1024;
+  std::size_t max_frame_bytes = 1 << 20;
+  std::size_t read_timeout_ms = 10'000;
+  std::size_t idle_timeout_ms = 300'000;
+  std::size_t scheduler_interval_ms = 60'000;
+  bool remove_orphans = false;  // reconciler: report token objects no metadata names, or remove them
+  std::string log_level = "info";
+
+  void fill_defaults();
+};
+
+// Reads the file (if `path` is non-empty), then applies flags. Throws std::runtime_error
+// naming the bad key or value.
+DaemonConfig load_config(const std::string& path, const std::map<std::string, std::string>& flags);
+
+}  // namespace coffer::daemon

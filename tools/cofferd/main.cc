@@ -1,0 +1,159 @@
+// cofferd: the Coffer service. Reads its configuration, opens the token and the metadata
+// store, reconciles them, and serves the rpc API until SIGTERM, which drains in-flight
+// requests before exiting.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+
+#include "common/log.h"
+#include "core/access_keys.h"
+#include "core/kms_service.h"
+#include "core/reconciler.h"
+#include "core/sqlite_store.h"
+#include "server/rpc/kms_handlers.h"
+#include "server/rpc/rpc_server.h"
+#include "tools/cofferd/config.h"
+#include "tools/cofferd/first_run.h"
+
+namespace {
+
+using namespace coffer;
+
+constexpr const char* kUsage = R"(usage: cofferd [--config FILE] [--SETTING VALUE ...]
+
+Every setting of the configuration file (docs/cofferd.conf.sample) can be given as a flag,
+with dashes or underscores: --state-dir var --listen 127.0.0.1:7443 --region eu-west-1.
+Shortcuts for development on loopback:
+  --plaintext-loopback               no TLS (only on a loopback address)
+  --allow-unauthenticated-loopback   requests without credentials run as "anonymous"
+)";
+
+struct Arguments {
+  std::string config_file;
+  std::map<std::string, std::string> flags;
+};
+
+Arguments parse_arguments(int argc, char** argv) {
+  Arguments args;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    }
+    if (!arg.starts_with("--")) throw std::runtime_error("unexpected argument '" + arg + "'");
+    std::string key = arg.substr(2);
+    std::replace(key.begin(), key.end(), '-', '_');
+    if (key == "plaintext_loopback") {
+      args.flags["tls"] = "false";
+      args.flags["allow_plaintext_loopback"] = "true";
+      continue;
+    }
+    if (key == "allow_unauthenticated_loopback") {
+      args.flags[key] = "true";
+      continue;
+    }
+    if (i + 1 >= argc) throw std::runtime_error("--" + key + " needs a value");
+    if (key == "config") args.config_file = argv[++i];
+    else args.flags[key] = argv[++i];
+  }
+  return args;
+}
+
+LogLevel level_named(const std::string& name) {
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "warn") return LogLevel::kWarn;
+  if (name == "error") return LogLevel::kError;
+  return LogLevel::kInfo;
+}
+
+int serve(const daemon::DaemonConfig& config) {
+  // Signals are taken synchronously by the main thread; every other thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  if (config.softhsm_autoinit && config.pkcs11_module.find("softhsm") != std::string::npos) {
+    daemon::prepare_softhsm(config.state_dir, "coffer");
+  }
+  pkcs11::TokenConfig token_config;
+  token_config.module_path = config.pkcs11_module;
+  token_config.token_uri = config.token_uri;
+  token_config.pin = pkcs11::PinSource::from_file(config.pin_file);
+  token_config.quirks = config.token_quirks;
+  token_config.pool.max_sessions = config.sessions;
+  pkcs11::Token token(token_config);
+  core::SqliteStore store(config.database);
+  core::SystemClock clock;
+
+  auto report = core::reconcile(token, store, config.remove_orphans);
+  for (const auto& id : report.orphans) {
+    log_event(LogLevel::kWarn, config.remove_orphans ? "orphan_removed" : "orphan_found", {{"object", id}});
+  }
+  for (const auto& id : report.missing) log_event(LogLevel::kError, "token_object_missing", {{"object", id}});
+
+  core::KmsConfig kms_config;
+  kms_config.region = config.region;
+  kms_config.account_id = config.account_id;
+  core::KmsService kms(token, store, clock, kms_config);
+  kms.start_scheduler(std::chrono::milliseconds(config.scheduler_interval_ms));
+
+  core::AccessKeys access_keys(token, store, clock);
+  daemon::ensure_admin_credential(access_keys, config.state_dir);
+
+  server::Dispatcher dispatcher;
+  server::register_kms_handlers(dispatcher, kms);
+  server::WorkQueue work(config.workers, config.queue_capacity);
+
+  server::RpcServerOptions options;
+  options.listen = config.listen;
+  options.tls = config.tls;
+  options.cert_file = config.tls_cert;
+  options.key_file = config.tls_key;
+  options.client_ca_file = config.tls_client_ca;
+  options.allow_plaintext_loopback = config.allow_plaintext_loopback;
+  options.allow_unauthenticated_loopback = config.allow_unauthenticated_loopback;
+  options.network_threads = config.network_threads;
+  options.max_frame = config.max_frame_bytes;
+  options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+  options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  options.max_connections = config.max_connections;
+  server::RpcServer rpc(options, dispatcher, work,
+                        [&access_keys](std::string_view api_key) { return access_keys.authenticate(api_key); });
+  rpc.start();
+  log_event(LogLevel::kInfo, "ready",
+            {{"listen", config.listen},
+             {"port", std::to_string(rpc.port())},
+             {"tls", config.tls ? "true" : "false"},
+             {"region", config.region}});
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  log_event(LogLevel::kInfo, "draining", {{"signal", strsignal(signal_number)}});
+  rpc.shutdown(std::chrono::seconds(30));
+  work.drain_and_stop();
+  kms.stop_scheduler();
+  log_event(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    Arguments args = parse_arguments(argc, argv);
+    auto config = coffer::daemon::load_config(args.config_file, args.flags);
+    coffer::set_min_log_level(level_named(config.log_level));
+    return serve(config);
+  } catch (const coffer::Error& e) {
+    coffer::log_event(coffer::LogLevel::kError, "fatal", {{"code", std::string(e.name())}, {"message", e.what()}});
+  } catch (const std::exception& e) {
+    coffer::log_event(coffer::LogLevel::kError, "fatal", {{"message", e.what()}});
+  }
+  return 1;
+}
