@@ -11,7 +11,8 @@ ReconcileReport reconcile(pkcs11::Token& token, MetadataStore& store, bool remov
   const std::set<std::string> known(known_list.begin(), known_list.end());
   std::set<std::string> present;
   for (const auto& id : token.list_key_ids()) {
-    if (!id.starts_with("coffer/")) continue;
+    // Coffer's own objects are "coffer/…"; internal service keys are not key versions.
+    if (!id.starts_with("coffer/") || id.starts_with("coffer/internal/")) continue;
     present.insert(id);
     if (!known.contains(id)) report.orphans.push_back(id);
   }

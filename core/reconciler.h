@@ -16,7 +16,8 @@ struct ReconcileReport {
   std::size_t removed = 0;
 };
 
-// Only objects whose CKA_ID starts with "coffer/" are Coffer's; others are left alone.
+// Only objects whose CKA_ID starts with "coffer/" are Coffer's; others are left alone, and
+// so are Coffer's internal keys ("coffer/internal/…").
 ReconcileReport reconcile(pkcs11::Token& token, MetadataStore& store, bool remove_orphans);
 
 }  // namespace coffer::core

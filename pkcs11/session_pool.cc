@@ -4,12 +4,12 @@
 
 namespace coffer::pkcs11 {
 SessionPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), handle_(other.handle_), discarded_(other.discarded_) {
+    : pool_(other.pool_), handle_(other.handle_), leased_at_(other.leased_at_), discarded_(other.discarded_) {
   other.pool_ = nullptr;
 }
 
 SessionPool::Lease::~Lease() {
-  if (pool_ != nullptr) pool_->release(handle_, discarded_);
+  if (pool_ != nullptr) pool_->release(handle_, discarded_, leased_at_);
 }
 
 SessionPool::SessionPool(const Module& module, CK_SLOT_ID slot, PinSource pin,
@@ -90,7 +90,11 @@ SessionPool::Lease SessionPool::acquire() {
   }
 }
 
-void SessionPool::release(CK_SESSION_HANDLE handle, bool discarded) noexcept {
+void SessionPool::release(CK_SESSION_HANDLE handle, bool discarded,
+                          std::chrono::steady_clock::time_point leased_at) noexcept {
+  if (observer_) {
+    observer_(std::chrono::duration<double>(std::chrono::steady_clock::now() - leased_at).count());
+  }
   if (discarded) {
     close_session(handle);
     std::lock_guard lock(mutex_);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -41,9 +42,11 @@ class SessionPool {
 
    private:
     friend class SessionPool;
-    Lease(SessionPool* pool, CK_SESSION_HANDLE handle) : pool_(pool), handle_(handle) {}
+    Lease(SessionPool* pool, CK_SESSION_HANDLE handle)
+        : pool_(pool), handle_(handle), leased_at_(std::chrono::steady_clock::now()) {}
     SessionPool* pool_;
     CK_SESSION_HANDLE handle_;
+    std::chrono::steady_clock::time_point leased_at_;
     bool discarded_ = false;
   };
 
@@ -56,10 +59,13 @@ class SessionPool {
   // Waits up to the acquire timeout; throws ThrottlingException when none frees up.
   Lease acquire();
   SessionPoolStats stats() const;
+  // Called with how long each lease was held: the latency of one token operation, for
+  // metrics. Set before the pool is shared between threads.
+  void set_lease_observer(std::function<void(double seconds)> observer) { observer_ = std::move(observer); }
   CK_SLOT_ID slot() const noexcept { return slot_; }
 
  private:
-  void release(CK_SESSION_HANDLE handle, bool discarded) noexcept;
+  void release(CK_SESSION_HANDLE handle, bool discarded, std::chrono::steady_clock::time_point leased_at) noexcept;
   // Opens and logs in a session outside the lock. Returns false if the token's session
   // cap was reached (the cap is then learned); throws on other failures.
   bool open_session(CK_SESSION_HANDLE* out);
@@ -70,6 +76,7 @@ class SessionPool {
   const PinSource pin_;
   const TokenQuirks quirks_;
   const SessionPoolOptions options_;
+  std::function<void(double)> observer_;
 
   mutable std::mutex mutex_;
   std::condition_variable freed_;

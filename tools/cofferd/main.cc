@@ -5,7 +5,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <atomic>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/log.h"
@@ -13,10 +15,12 @@
 #include "core/kms_service.h"
 #include "core/reconciler.h"
 #include "core/sqlite_store.h"
+#include "server/metrics/http_endpoint.h"
 #include "server/rpc/kms_handlers.h"
 #include "server/rpc/rpc_server.h"
 #include "tools/cofferd/config.h"
 #include "tools/cofferd/first_run.h"
+#include "tools/cofferd/service_metrics.h"
 
 namespace {
 
@@ -101,7 +105,6 @@ int serve(const daemon::DaemonConfig& config) {
   kms_config.region = config.region;
   kms_config.account_id = config.account_id;
   core::KmsService kms(token, store, clock, kms_config);
-  kms.start_scheduler(std::chrono::milliseconds(config.scheduler_interval_ms));
 
   core::AccessKeys access_keys(token, store, clock);
   daemon::ensure_admin_credential(access_keys, config.state_dir);
@@ -109,6 +112,18 @@ int serve(const daemon::DaemonConfig& config) {
   server::Dispatcher dispatcher;
   server::register_kms_handlers(dispatcher, kms);
   server::WorkQueue work(config.workers, config.queue_capacity);
+  metrics::Registry registry;
+  daemon::ServiceMetrics service_metrics(registry, token, work);
+  // Only now do other threads use the token: the metrics hooks are in place.
+  kms.start_scheduler(std::chrono::milliseconds(config.scheduler_interval_ms));
+  std::atomic<bool> ready{false};
+  std::optional<metrics::HttpEndpoint> metrics_endpoint;
+  if (!config.metrics_listen.empty()) {
+    metrics::HttpEndpoint::Options metrics_options;
+    metrics_options.bind = config.metrics_listen;
+    metrics_endpoint.emplace(registry, metrics_options, [&ready] { return ready.load(); });
+    metrics_endpoint->start();
+  }
 
   server::RpcServerOptions options;
   options.listen = config.listen;
@@ -123,21 +138,28 @@ int serve(const daemon::DaemonConfig& config) {
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   options.max_connections = config.max_connections;
-  server::RpcServer rpc(options, dispatcher, work,
-                        [&access_keys](std::string_view api_key) { return access_keys.authenticate(api_key); });
+  server::RpcServer rpc(
+      options, dispatcher, work,
+      [&access_keys](std::string_view api_key) { return access_keys.authenticate(api_key); },
+      service_metrics.request_observer());
   rpc.start();
+  ready = true;
   log_event(LogLevel::kInfo, "ready",
             {{"listen", config.listen},
              {"port", std::to_string(rpc.port())},
              {"tls", config.tls ? "true" : "false"},
-             {"region", config.region}});
+             {"region", config.region},
+             {"metrics_listen", config.metrics_listen.empty() ? "off" : config.metrics_listen},
+             {"metrics_port", metrics_endpoint ? std::to_string(metrics_endpoint->port()) : "0"}});
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   log_event(LogLevel::kInfo, "draining", {{"signal", strsignal(signal_number)}});
+  ready = false;
   rpc.shutdown(std::chrono::seconds(30));
   work.drain_and_stop();
   kms.stop_scheduler();
+  if (metrics_endpoint) metrics_endpoint->stop();
   log_event(LogLevel::kInfo, "stopped");
   return 0;
 }

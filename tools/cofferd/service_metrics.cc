@@ -1,0 +1,51 @@
+#include "tools/cofferd/service_metrics.h"
+
+#include "server/metrics/counter.h"
+#include "server/metrics/histogram.h"
+
+namespace coffer::daemon {
+
+ServiceMetrics::ServiceMetrics(metrics::Registry& registry, pkcs11::Token& token, server::WorkQueue& work)
+    : registry_(registry) {
+  auto& token_latency = registry.histogram("coffer_token_operation_seconds",
+                                           "Time a token session was held for one operation").series();
+  token.pool().set_lease_observer([&token_latency](double seconds) { token_latency.observe(seconds); });
+
+  auto& pool = registry.gauge("coffer_token_sessions", "Token sessions of the pool, by state");
+  auto* token_ptr = &token;
+  callbacks_.push_back(pool.callback({{"state", "open"}}, [token_ptr] {
+    return static_cast<double>(token_ptr->pool().stats().open);
+  }));
+  callbacks_.push_back(pool.callback({{"state", "in_use"}}, [token_ptr] {
+    return static_cast<double>(token_ptr->pool().stats().in_use);
+  }));
+  callbacks_.push_back(pool.callback({{"state", "capacity"}}, [token_ptr] {
+    return static_cast<double>(token_ptr->pool().stats().capacity);
+  }));
+  auto& pool_events = registry.gauge("coffer_token_session_events", "Sessions reopened and acquire timeouts so far");
+  callbacks_.push_back(pool_events.callback({{"event", "reopened"}}, [token_ptr] {
+    return static_cast<double>(token_ptr->pool().stats().reopened);
+  }));
+  callbacks_.push_back(pool_events.callback({{"event", "acquire_timeout"}}, [token_ptr] {
+    return static_cast<double>(token_ptr->pool().stats().timeouts);
+  }));
+  auto* work_ptr = &work;
+  auto& queue = registry.gauge("coffer_work_queue", "Requests waiting for a worker, and the queue's capacity");
+  callbacks_.push_back(queue.callback({{"state", "queued"}}, [work_ptr] {
+    return static_cast<double>(work_ptr->queued());
+  }));
+  callbacks_.push_back(queue.callback({{"state", "capacity"}}, [work_ptr] {
+    return static_cast<double>(work_ptr->capacity());
+  }));
+}
+
+server::RequestObserver ServiceMetrics::request_observer() {
+  auto* requests = &registry_.counter("coffer_requests_total", "Answered rpc requests by method and result code");
+  auto* latency = &registry_.histogram("coffer_request_seconds", "Time from a request's arrival to its response");
+  return [requests, latency](const std::string& method, std::string_view code, double seconds) {
+    requests->series({{"method", method}, {"code", std::string(code)}}).inc();
+    latency->series({{"method", method}}).observe(seconds);
+  };
+}
+
+}  // namespace coffer::daemon

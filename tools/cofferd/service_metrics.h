@@ -1,0 +1,26 @@
+// What cofferd exports at /metrics: requests by method and result, request latency, token
+// operation latency, and the fill of the session pool and the work queue.
+#pragma once
+
+#include <vector>
+
+#include "pkcs11/token.h"
+#include "server/metrics/gauge.h"
+#include "server/metrics/registry.h"
+#include "server/rpc/rpc_server.h"
+#include "server/rpc/work_queue.h"
+
+namespace coffer::daemon {
+
+class ServiceMetrics {
+ public:
+  ServiceMetrics(metrics::Registry& registry, pkcs11::Token& token, server::WorkQueue& work);
+  // For RpcServer: counts and times every answered request.
+  server::RequestObserver request_observer();
+
+ private:
+  metrics::Registry& registry_;
+  std::vector<metrics::GaugeCallback> callbacks_;
+};
+
+}  // namespace coffer::daemon
