@@ -23,6 +23,12 @@ Coffer is starting on 127.0.0.1:$port (TLS 1.3, state in ./var). In another shel
   echo -n 'hello' | coffer encrypt --key-id alias/demo --in - --out hello.enc
   coffer decrypt --in hello.enc --out -
 
+AWS KMS API (SigV4) on http://127.0.0.1:4599 ("COFFER_AWS_LISTEN=" disables it):
+
+  read AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY < <(build/release/tools/cofferd/cofferd --state-dir var access-key create --principal me)
+  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION=us-east-1
+  aws --endpoint-url http://127.0.0.1:4599 kms list-keys
+
 Metrics: http://127.0.0.1:9464/metrics   Readiness: http://127.0.0.1:9464/ready
 
 HELP
@@ -30,4 +36,5 @@ exec build/release/tools/cofferd/cofferd \
   --state-dir var \
   --listen "127.0.0.1:$port" \
   --tls-cert var/tls/server.pem --tls-key var/tls/server.key \
-  --scheduler-interval-ms 60000 "$@"
+  --scheduler-interval-ms 60000 \
+  --aws-listen "${COFFER_AWS_LISTEN-127.0.0.1:4599}" "$@"

@@ -102,8 +102,10 @@ std::string_view ckr_name(CK_RV rv) {
 }
 
 bool is_session_lost(CK_RV rv) {
+  // CKR_OPERATION_ACTIVE: an earlier call left an operation open (some tokens do not end
+  // one on every error); the session cannot be trusted, so it is replaced like a lost one.
   return rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_SESSION_CLOSED || rv == CKR_DEVICE_REMOVED ||
-         rv == CKR_TOKEN_NOT_PRESENT;
+         rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_OPERATION_ACTIVE;
 }
 
 bool is_handle_stale(CK_RV rv) {
@@ -129,6 +131,8 @@ ErrorCode error_code_for(CK_RV rv) {
       return ErrorCode::kValidation;
     case CKR_KEY_FUNCTION_NOT_PERMITTED:
     case CKR_KEY_TYPE_INCONSISTENT:
+    case CKR_KEY_NOT_WRAPPABLE:
+    case CKR_KEY_UNEXTRACTABLE:
       return ErrorCode::kInvalidKeyUsage;
     case CKR_MECHANISM_INVALID:
     case CKR_FUNCTION_NOT_SUPPORTED:

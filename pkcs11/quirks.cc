@@ -9,7 +9,9 @@ TokenQuirks quirks_named(std::string_view name) {
   quirks.name = std::string(name);
   if (name == "generic") return quirks;
   if (name == "softhsm") {
-    quirks.gcm_auth_failure_is_general_error = true;
+    quirks.decrypt_failure_is_general_error = true;
+    quirks.kwp_wrap_needs_aligned_keys = true;
+    quirks.oaep_sha1_only = true;
     return quirks;
   }
   if (name == "cloudhsm") {

@@ -20,9 +20,15 @@ struct TokenQuirks {
   std::size_t max_single_call_input = 0;
   // Whether C_OpenSession accepts a Notify callback (we never need one; some reject it).
   bool accepts_notify_callback = true;
-  // A GCM tag that does not verify comes back as CKR_GENERAL_ERROR instead of
-  // CKR_ENCRYPTED_DATA_INVALID (SoftHSM 2.6).
-  bool gcm_auth_failure_is_general_error = false;
+  // A GCM tag, OAEP padding or RFC 5649 integrity check that fails comes back as
+  // CKR_GENERAL_ERROR instead of CKR_ENCRYPTED_DATA_INVALID / CKR_WRAPPED_KEY_INVALID (SoftHSM 2.6).
+  bool decrypt_failure_is_general_error = false;
+  // RFC 5649 wrapping of a key whose length is not a multiple of 8 gives a wrong result
+  // (SoftHSM 2.6 zero-pads before wrapping): such wraps are refused instead.
+  bool kwp_wrap_needs_aligned_keys = false;
+  // RSA-OAEP in the token only with SHA-1 (SoftHSM 2.6). Other digests run the RSA
+  // primitive in the token (CKM_RSA_X_509) and the OAEP padding on the host.
+  bool oaep_sha1_only = false;
   // The token reports throttling as CKR_DEVICE_ERROR (CloudHSM): worth one retry.
   bool device_error_means_busy = false;
 };

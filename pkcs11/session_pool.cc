@@ -1,5 +1,6 @@
 #include "pkcs11/session_pool.h"
 
+#include <optional>
 #include <string>
 
 namespace coffer::pkcs11 {
@@ -44,7 +45,7 @@ SessionPool::~SessionPool() {
 }
 
 SessionPool::Lease SessionPool::acquire() {
-  const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+  std::optional<std::chrono::steady_clock::time_point> deadline;  // read the clock only to wait
   std::unique_lock lock(mutex_);
   for (;;) {
     if (!idle_.empty()) {
@@ -80,8 +81,11 @@ SessionPool::Lease SessionPool::acquire() {
       }
       continue;
     }
-    if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-        open_ >= capacity_) {
+    if (!deadline) deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+    ++waiters_;
+    const auto waited = freed_.wait_until(lock, *deadline);
+    --waiters_;
+    if (waited == std::cv_status::timeout && idle_.empty() && open_ >= capacity_) {
       ++timeouts_;
       throw Error(ErrorCode::kThrottling,
                   "all " + std::to_string(capacity_) + " token sessions are busy (waited " +
@@ -92,21 +96,23 @@ SessionPool::Lease SessionPool::acquire() {
 
 void SessionPool::release(CK_SESSION_HANDLE handle, bool discarded,
                           std::chrono::steady_clock::time_point leased_at) noexcept {
-  if (observer_) {
+  if (observer_ && leased_at.time_since_epoch().count() != 0) {
     observer_(std::chrono::duration<double>(std::chrono::steady_clock::now() - leased_at).count());
   }
-  if (discarded) {
-    close_session(handle);
+  if (discarded) close_session(handle);
+  bool someone_waits = false;
+  {
     std::lock_guard lock(mutex_);
-    --open_;
+    if (discarded) {
+      --open_;
+      ++reopened_;
+    } else {
+      idle_.push_back(handle);
+    }
     --in_use_;
-    ++reopened_;
-  } else {
-    std::lock_guard lock(mutex_);
-    idle_.push_back(handle);
-    --in_use_;
+    someone_waits = waiters_ > 0;
   }
-  freed_.notify_one();
+  if (someone_waits) freed_.notify_one();
 }
 
 bool SessionPool::open_session(CK_SESSION_HANDLE* out) {

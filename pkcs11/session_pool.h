@@ -42,8 +42,11 @@ class SessionPool {
 
    private:
     friend class SessionPool;
+    // The clock is read only when someone observes lease times.
     Lease(SessionPool* pool, CK_SESSION_HANDLE handle)
-        : pool_(pool), handle_(handle), leased_at_(std::chrono::steady_clock::now()) {}
+        : pool_(pool),
+          handle_(handle),
+          leased_at_(pool->observer_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{}) {}
     SessionPool* pool_;
     CK_SESSION_HANDLE handle_;
     std::chrono::steady_clock::time_point leased_at_;
@@ -84,6 +87,7 @@ class SessionPool {
   std::size_t open_ = 0;      // idle + lent + being opened
   std::size_t capacity_;
   std::size_t in_use_ = 0;
+  std::size_t waiters_ = 0;   // callers blocked in acquire(): release signals only for them
   std::size_t reopened_ = 0;
   std::size_t timeouts_ = 0;
 };

@@ -126,6 +126,7 @@ SecretBytes Token::read_plain_value(const KeyId& id) {
 }
 
 void Token::random_into(std::span<std::uint8_t> out) {
+  if (out.empty()) return;  // C_GenerateRandom refuses a NULL buffer even for 0 bytes
   with_session(true, [&](CK_SESSION_HANDLE session) {
     P11_REQUIRE(functions(), C_GenerateRandom, session, out.data(), static_cast<CK_ULONG>(out.size()));
   });

@@ -1,6 +1,7 @@
 // AES-256-GCM inside the token.
 #include <openssl/rand.h>
 
+#include "pkcs11/input_pointer.h"
 #include "pkcs11/token.h"
 
 namespace coffer::pkcs11 {
@@ -16,6 +17,14 @@ CK_GCM_PARAMS gcm_params(std::uint8_t* iv, std::size_t iv_size, std::span<const 
   params.ulAADLen = static_cast<CK_ULONG>(aad.size());
   params.ulTagBits = static_cast<CK_ULONG>(tag_bytes * 8);
   return params;
+}
+
+// NIST SP 800-38D allows IVs of 1 to 2^64 bits; tokens take far less. SoftHSM silently
+// uses only part of a longer IV, so anything past 128 bytes is refused here.
+void check_iv(std::size_t size) {
+  if (size < 1 || size > 128) {
+    throw Error(ErrorCode::kValidation, "AES-GCM IV of " + std::to_string(size) + " bytes: must be 1 to 128");
+  }
 }
 
 }  // namespace
@@ -36,7 +45,7 @@ GcmCiphertext Token::gcm_encrypt(const KeyId& id, std::span<const std::uint8_t> 
     CK_MECHANISM mechanism{CKM_AES_GCM, &params, sizeof params};
     P11_REQUIRE(functions(), C_EncryptInit, session, &mechanism, key);
     CK_ULONG size = static_cast<CK_ULONG>(out.ciphertext.size());
-    P11_REQUIRE(functions(), C_Encrypt, session, const_cast<std::uint8_t*>(plaintext.data()),
+    P11_REQUIRE(functions(), C_Encrypt, session, input_pointer(plaintext),
                 static_cast<CK_ULONG>(plaintext.size()), out.ciphertext.data(), &size);
     out.ciphertext.resize(size);
   });
@@ -50,6 +59,7 @@ Bytes Token::gcm_encrypt_with_iv(const KeyId& id, std::span<const std::uint8_t> 
     throw Error(ErrorCode::kUnsupportedOperation, "this token chooses GCM IVs itself");
   }
   check_single_call_input(plaintext.size(), "AES-GCM encrypt");
+  check_iv(iv.size());
   Bytes iv_copy(iv.begin(), iv.end());
   Bytes out(plaintext.size() + tag_bytes);
   with_object(CKO_SECRET_KEY, id, [&](CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key) {
@@ -57,7 +67,7 @@ Bytes Token::gcm_encrypt_with_iv(const KeyId& id, std::span<const std::uint8_t> 
     CK_MECHANISM mechanism{CKM_AES_GCM, &params, sizeof params};
     P11_REQUIRE(functions(), C_EncryptInit, session, &mechanism, key);
     CK_ULONG size = static_cast<CK_ULONG>(out.size());
-    P11_REQUIRE(functions(), C_Encrypt, session, const_cast<std::uint8_t*>(plaintext.data()),
+    P11_REQUIRE(functions(), C_Encrypt, session, input_pointer(plaintext),
                 static_cast<CK_ULONG>(plaintext.size()), out.data(), &size);
     out.resize(size);
   });
@@ -71,6 +81,7 @@ SecretBytes Token::gcm_decrypt(const KeyId& id, std::span<const std::uint8_t> iv
     throw Error(ErrorCode::kInvalidCiphertext, "ciphertext is shorter than its tag");
   }
   check_single_call_input(ciphertext.size(), "AES-GCM decrypt");
+  check_iv(iv.size());
   Bytes iv_copy(iv.begin(), iv.end());
   // Some tokens write the whole input to the output buffer before checking the tag.
   SecretBytes out(ciphertext.size());
@@ -82,7 +93,7 @@ SecretBytes Token::gcm_decrypt(const KeyId& id, std::span<const std::uint8_t> iv
     CK_RV rv = P11(functions(), C_Decrypt, session, const_cast<std::uint8_t*>(ciphertext.data()),
                    static_cast<CK_ULONG>(ciphertext.size()), out.data(), &size);
     if (rv == CKR_ENCRYPTED_DATA_INVALID || rv == CKR_ENCRYPTED_DATA_LEN_RANGE ||
-        (rv == CKR_GENERAL_ERROR && quirks_.gcm_auth_failure_is_general_error)) {
+        (rv == CKR_GENERAL_ERROR && quirks_.decrypt_failure_is_general_error)) {
       throw Error(ErrorCode::kInvalidCiphertext, "ciphertext does not verify under the key",
                   "C_Decrypt", rv);
     }

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include "pkcs11/ecdsa_der.h"
+#include "pkcs11/input_pointer.h"
 #include "pkcs11/mechanisms.h"
 #include "pkcs11/public_key_der.h"
 #include "pkcs11/token.h"
@@ -12,6 +13,14 @@ namespace {
 
 // The largest signature any supported key makes: RSA-4096.
 constexpr std::size_t kMaxSignature = 512;
+
+// The length of a byte-string attribute, without reading it.
+CK_ULONG attribute_length(const CK_FUNCTION_LIST* functions, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key,
+                          CK_ATTRIBUTE_TYPE type) {
+  CK_ATTRIBUTE attribute{type, nullptr, 0};
+  P11_REQUIRE(functions, C_GetAttributeValue, session, key, &attribute, 1);
+  return attribute.ulValueLen;
+}
 
 Bytes host_digest(Digest digest, std::span<const std::uint8_t> message) {
   Bytes out(EVP_MAX_MD_SIZE);
@@ -81,8 +90,8 @@ Bytes Token::sign(const KeyId& id, const SignAlgorithm& algorithm, std::span<con
     P11_REQUIRE(functions(), C_SignInit, session, &p.mechanism, key);
     Bytes out(kMaxSignature);
     CK_ULONG size = static_cast<CK_ULONG>(out.size());
-    P11_REQUIRE(functions(), C_Sign, session, p.data.data(), static_cast<CK_ULONG>(p.data.size()), out.data(),
-                &size);
+    P11_REQUIRE(functions(), C_Sign, session, input_pointer(p.data), static_cast<CK_ULONG>(p.data.size()),
+                out.data(), &size);
     out.resize(size);
     return out;
   });
@@ -98,6 +107,15 @@ bool Token::verify(const KeyId& id, const SignAlgorithm& algorithm, std::span<co
       algorithm.scheme == SignScheme::kHmac ? CKO_SECRET_KEY : CKO_PUBLIC_KEY;
   return with_object(verifying_class, id, [&](CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key) {
     Bytes token_signature(signature.begin(), signature.end());
+    // A signature of the wrong length is invalid (RFC 8017 8.1.2 and 8.2.2 step 1; an HMAC
+    // is compared whole). Answer that here: SoftHSM returns CKR_SIGNATURE_LEN_RANGE (or
+    // CKR_ARGUMENTS_BAD when empty) without ending the verify operation, which leaves the
+    // session unusable.
+    if (algorithm.scheme == SignScheme::kRsaPkcs1 || algorithm.scheme == SignScheme::kRsaPss) {
+      if (signature.size() != attribute_length(functions(), session, key, CKA_MODULUS)) return false;
+    } else if (algorithm.scheme == SignScheme::kHmac) {
+      if (signature.size() != digest_size(algorithm.digest)) return false;
+    }
     if (algorithm.scheme == SignScheme::kEcdsa) {
       CK_ATTRIBUTE params{CKA_EC_PARAMS, nullptr, 0};
       P11_REQUIRE(functions(), C_GetAttributeValue, session, key, &params, 1);
@@ -109,8 +127,9 @@ bool Token::verify(const KeyId& id, const SignAlgorithm& algorithm, std::span<co
       token_signature = std::move(*raw);
     }
     P11_REQUIRE(functions(), C_VerifyInit, session, &p.mechanism, key);
-    CK_RV rv = P11(functions(), C_Verify, session, p.data.data(), static_cast<CK_ULONG>(p.data.size()),
-                   token_signature.data(), static_cast<CK_ULONG>(token_signature.size()));
+    CK_RV rv = P11(functions(), C_Verify, session, input_pointer(p.data),
+                   static_cast<CK_ULONG>(p.data.size()), token_signature.data(),
+                   static_cast<CK_ULONG>(token_signature.size()));
     if (rv == CKR_SIGNATURE_INVALID || rv == CKR_SIGNATURE_LEN_RANGE) return false;
     require_ok("C_Verify", rv);
     return true;

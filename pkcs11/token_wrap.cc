@@ -42,8 +42,25 @@ Bytes Token::wrap(const KeyId& wrapping_key, WrapMechanism which, const KeyId& k
   return with_session(true, [&](CK_SESSION_HANDLE session) {
     CK_OBJECT_HANDLE wrapping = find_object(session, wrapping_class(which), wrapping_key);
     CK_OBJECT_HANDLE target = find_object(session, CKO_SECRET_KEY, key_to_wrap);
+    if (which == WrapMechanism::kAesKeyWrapPad && quirks_.kwp_wrap_needs_aligned_keys) {
+      CK_ULONG length = 0;
+      CK_ATTRIBUTE value_len{CKA_VALUE_LEN, &length, sizeof length};
+      P11_REQUIRE(functions(), C_GetAttributeValue, session, target, &value_len, 1);
+      if (length % 8 != 0) {
+        throw Error(ErrorCode::kUnsupportedOperation,
+                    "this token cannot wrap a " + std::to_string(length) +
+                        "-byte key with RFC 5649 correctly (only multiples of 8 bytes)");
+      }
+    }
     CK_ULONG size = 0;
-    P11_REQUIRE(functions(), C_WrapKey, session, &holder.mechanism, wrapping, target, nullptr, &size);
+    CK_RV rv = P11(functions(), C_WrapKey, session, &holder.mechanism, wrapping, target, nullptr, &size);
+    // The key's own policy forbids this: it never leaves the token, or only under a key the
+    // token marks trusted. A refusal the caller asked for, not a token failure.
+    if (rv == CKR_KEY_UNEXTRACTABLE || rv == CKR_KEY_NOT_WRAPPABLE) {
+      throw Error(ErrorCode::kInvalidKeyUsage,
+                  "key '" + key_to_wrap + "' may not be wrapped by '" + wrapping_key + "'", "C_WrapKey", rv);
+    }
+    require_ok("C_WrapKey", rv);
     Bytes wrapped(size);
     P11_REQUIRE(functions(), C_WrapKey, session, &holder.mechanism, wrapping, target, wrapped.data(), &size);
     wrapped.resize(size);
@@ -63,8 +80,12 @@ void Token::unwrap(const KeyId& unwrapping_key, WrapMechanism which, std::span<c
     CK_RV rv = P11(functions(), C_UnwrapKey, session, &holder.mechanism, unwrapping,
                    const_cast<std::uint8_t*>(wrapped.data()), static_cast<CK_ULONG>(wrapped.size()), t.data(),
                    t.size(), &handle);
+    // SoftHSM reports a wrapped key whose integrity check fails as CKR_GENERAL_ERROR, as it
+    // does for a GCM tag (the same quirk: its authenticated decryption has no other answer).
+    const bool token_says_general_error = rv == CKR_GENERAL_ERROR && which == WrapMechanism::kAesKeyWrapPad &&
+                                          quirks_.decrypt_failure_is_general_error;
     if (rv == CKR_WRAPPED_KEY_INVALID || rv == CKR_WRAPPED_KEY_LEN_RANGE || rv == CKR_ENCRYPTED_DATA_INVALID ||
-        rv == CKR_ENCRYPTED_DATA_LEN_RANGE) {
+        rv == CKR_ENCRYPTED_DATA_LEN_RANGE || token_says_general_error) {
       throw Error(ErrorCode::kInvalidCiphertext, "wrapped key does not unwrap under the key", "C_UnwrapKey", rv);
     }
     require_ok("C_UnwrapKey", rv);

@@ -66,6 +66,11 @@ void apply(DaemonConfig& c, const std::string& key, const std::string& value) {
       {"scheduler_interval_ms", size(c.scheduler_interval_ms)},
       {"remove_orphans", flag(c.remove_orphans)},
       {"log_level", text(c.log_level)},
+      {"aws_listen", text(c.aws_listen)},
+      {"aws_tls", flag(c.aws_tls)},
+      {"regions", text(c.regions)},
+      {"accept_any_region", flag(c.accept_any_region)},
+      {"aws_accept_security_token", flag(c.aws_accept_security_token)},
   };
   auto it = setters.find(key);
   if (it == setters.end()) throw std::runtime_error("config: unknown setting '" + key + "'");
@@ -80,6 +85,7 @@ void DaemonConfig::fill_defaults() {
   if (sessions == 0) sessions = 1;
   if (workers == 0) workers = sessions;
   if (queue_capacity == 0) queue_capacity = 64 * workers;
+  if (!regions.empty()) region = regions.substr(0, regions.find(','));
 }
 
 DaemonConfig load_config(const std::string& path, const std::map<std::string, std::string>& flags) {

@@ -35,6 +35,12 @@ struct DaemonConfig {
   std::size_t scheduler_interval_ms = 60'000;
   bool remove_orphans = false;  // reconciler: report token objects no metadata names, or remove them
   std::string log_level = "info";
+  // AWS JSON API (server/aws): empty aws_listen disables it. TLS uses tls_cert/tls_key.
+  std::string aws_listen;
+  bool aws_tls = false;
+  std::string regions;             // comma list; the first is `region` (empty: just `region`)
+  bool accept_any_region = false;  // development: a new region name makes its keyspace
+  bool aws_accept_security_token = false;
 
   void fill_defaults();
 };

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/log.h"
 #include "core/access_keys.h"
@@ -18,6 +19,8 @@
 #include "server/metrics/http_endpoint.h"
 #include "server/rpc/kms_handlers.h"
 #include "server/rpc/rpc_server.h"
+#include "tools/cofferd/access_key_command.h"
+#include "tools/cofferd/aws_front_end.h"
 #include "tools/cofferd/config.h"
 #include "tools/cofferd/first_run.h"
 #include "tools/cofferd/service_metrics.h"
@@ -33,11 +36,16 @@ with dashes or underscores: --state-dir var --listen 127.0.0.1:7443 --region eu-
 Shortcuts for development on loopback:
   --plaintext-loopback               no TLS (only on a loopback address)
   --allow-unauthenticated-loopback   requests without credentials run as "anonymous"
+AWS JSON API (KMS over SigV4): --aws-listen 127.0.0.1:4599 [--regions us-east-1,eu-west-1]
+Access keys for the AWS SDKs (offline, prints "ACCESS_KEY_ID SECRET"):
+  cofferd [--state-dir DIR] access-key create --principal NAME
 )";
 
 struct Arguments {
   std::string config_file;
   std::map<std::string, std::string> flags;
+  std::vector<std::string> access_key_command;  // words after "access-key", if given
+  bool access_key = false;
 };
 
 Arguments parse_arguments(int argc, char** argv) {
@@ -47,6 +55,11 @@ Arguments parse_arguments(int argc, char** argv) {
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       std::exit(0);
+    }
+    if (arg == "access-key") {
+      args.access_key = true;
+      args.access_key_command.assign(argv + i + 1, argv + argc);
+      break;
     }
     if (!arg.starts_with("--")) throw std::runtime_error("unexpected argument '" + arg + "'");
     std::string key = arg.substr(2);
@@ -143,6 +156,11 @@ int serve(const daemon::DaemonConfig& config) {
       [&access_keys](std::string_view api_key) { return access_keys.authenticate(api_key); },
       service_metrics.request_observer());
   rpc.start();
+  std::optional<daemon::AwsFrontEnd> aws;
+  if (!config.aws_listen.empty()) {
+    aws.emplace(config, token, store, clock, kms, access_keys, work);
+    aws->start();
+  }
   ready = true;
   log_event(LogLevel::kInfo, "ready",
             {{"listen", config.listen},
@@ -150,12 +168,15 @@ int serve(const daemon::DaemonConfig& config) {
              {"tls", config.tls ? "true" : "false"},
              {"region", config.region},
              {"metrics_listen", config.metrics_listen.empty() ? "off" : config.metrics_listen},
-             {"metrics_port", metrics_endpoint ? std::to_string(metrics_endpoint->port()) : "0"}});
+             {"metrics_port", metrics_endpoint ? std::to_string(metrics_endpoint->port()) : "0"},
+             {"aws_listen", config.aws_listen.empty() ? "off" : config.aws_listen},
+             {"aws_port", aws ? std::to_string(aws->port()) : "0"}});
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   log_event(LogLevel::kInfo, "draining", {{"signal", strsignal(signal_number)}});
   ready = false;
+  if (aws) aws->stop();
   rpc.shutdown(std::chrono::seconds(30));
   work.drain_and_stop();
   kms.stop_scheduler();
@@ -171,6 +192,7 @@ int main(int argc, char** argv) {
     Arguments args = parse_arguments(argc, argv);
     auto config = coffer::daemon::load_config(args.config_file, args.flags);
     coffer::set_min_log_level(level_named(config.log_level));
+    if (args.access_key) return coffer::daemon::run_access_key_command(config, args.access_key_command);
     return serve(config);
   } catch (const coffer::Error& e) {
     coffer::log_event(coffer::LogLevel::kError, "fatal", {{"code", std::string(e.name())}, {"message", e.what()}});

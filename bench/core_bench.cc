@@ -1,0 +1,174 @@
+// core::KmsService against the raw token operations it is built on, single-threaded, in one
+// binary on one throw-away SoftHSM token:
+//   Encrypt/Core          KmsService::encrypt of 32 bytes (key cache, counter, blob, AAD)
+//   Encrypt/Raw           RAND_bytes IV + C_EncryptInit + C_Encrypt (AES-GCM, same AAD size)
+//   GenerateDataKey/Core  KmsService::generate_data_key, AES_256
+//   GenerateDataKey/Raw   C_GenerateRandom(32) + the raw encrypt above
+//   */Paired              core and raw alternating in one loop, each timed: the ratio is
+//                         robust to load changes on a shared machine (core_rate_vs_raw)
+// bench/core_compare.sh runs it and prints the ratios.
+#include <benchmark/benchmark.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <chrono>
+#include <memory>
+
+#include "common/hex.h"
+#include "core/ciphertext_format.h"
+#include "core/kms_service.h"
+#include "core/sqlite_store.h"
+#include "tests/support/temp_token.h"
+
+namespace {
+
+using namespace coffer;
+
+struct World {
+  testing::TempToken temp;
+  std::unique_ptr<pkcs11::Token> token;
+  std::unique_ptr<core::SqliteStore> store;
+  core::SystemClock clock;
+  std::unique_ptr<core::KmsService> kms;
+  std::string key_id;
+  CK_OBJECT_HANDLE key_handle = CK_INVALID_HANDLE;
+  CK_SESSION_HANDLE raw_session = CK_INVALID_HANDLE;
+};
+World* g = nullptr;
+
+constexpr std::array<std::uint8_t, 32> kPlaintext{};
+
+struct Raw {
+  const CK_FUNCTION_LIST* f = g->token->functions();
+  std::array<std::uint8_t, 12> iv{};
+  std::array<std::uint8_t, 32 + 16> out{};
+  std::array<std::uint8_t, 32> data_key{};
+  // The header + empty context the service authenticates (49 bytes for a UUID key id).
+  std::vector<std::uint8_t> aad = core::additional_data(core::encode_header({g->key_id, 1}), {});
+
+  bool encrypt(std::span<const std::uint8_t> plaintext) {
+    if (RAND_bytes(iv.data(), static_cast<int>(iv.size())) != 1) return false;
+    CK_GCM_PARAMS params{};
+    params.pIv = iv.data();
+    params.ulIvLen = iv.size();
+    params.ulIvBits = iv.size() * 8;
+    params.pAAD = aad.data();
+    params.ulAADLen = aad.size();
+    params.ulTagBits = 128;
+    CK_MECHANISM mechanism{CKM_AES_GCM, &params, sizeof params};
+    CK_ULONG size = out.size();
+    if (f->C_EncryptInit(g->raw_session, &mechanism, g->key_handle) != CKR_OK) return false;
+    if (f->C_Encrypt(g->raw_session, const_cast<std::uint8_t*>(plaintext.data()), plaintext.size(), out.data(),
+                     &size) != CKR_OK)
+      return false;
+    benchmark::DoNotOptimize(out.data());
+    return true;
+  }
+  bool data_key_once() {
+    if (f->C_GenerateRandom(g->raw_session, data_key.data(), data_key.size()) != CKR_OK) return false;
+    return encrypt(data_key);
+  }
+};
+
+void core_encrypt() {
+  auto result = g->kms->encrypt({g->key_id, kPlaintext, {}, std::nullopt});
+  benchmark::DoNotOptimize(result.ciphertext_blob.data());
+}
+
+void core_data_key() {
+  auto result = g->kms->generate_data_key({g->key_id, {}, std::nullopt, std::string("AES_256")});
+  benchmark::DoNotOptimize(result.ciphertext_blob.data());
+}
+
+void EncryptCore(benchmark::State& state) {
+  for (auto _ : state) core_encrypt();
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+void EncryptRaw(benchmark::State& state) {
+  Raw raw;
+  for (auto _ : state)
+    if (!raw.encrypt(kPlaintext)) return state.SkipWithError("raw encrypt failed");
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+void DataKeyCore(benchmark::State& state) {
+  for (auto _ : state) core_data_key();
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+void DataKeyRaw(benchmark::State& state) {
+  Raw raw;
+  for (auto _ : state)
+    if (!raw.data_key_once()) return state.SkipWithError("raw data key failed");
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+template <class CoreOp, class RawOp>
+void paired(benchmark::State& state, CoreOp core_op, RawOp raw_op) {
+  using Clock = std::chrono::steady_clock;
+  Clock::duration core_time{}, raw_time{};
+  bool core_first = true;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    bool ok = core_first ? (core_op(), true) : raw_op();
+    const auto t1 = Clock::now();
+    ok = (core_first ? raw_op() : (core_op(), true)) && ok;
+    const auto t2 = Clock::now();
+    if (!ok) return state.SkipWithError("raw operation failed");
+    (core_first ? core_time : raw_time) += t1 - t0;
+    (core_first ? raw_time : core_time) += t2 - t1;
+    core_first = !core_first;
+  }
+  const double n = static_cast<double>(state.iterations());
+  const double core_ns = std::chrono::duration<double, std::nano>(core_time).count() / n;
+  const double raw_ns = std::chrono::duration<double, std::nano>(raw_time).count() / n;
+  state.counters["core_ns"] = core_ns;
+  state.counters["raw_ns"] = raw_ns;
+  state.counters["core_rate_vs_raw"] = raw_ns / core_ns;
+}
+
+void EncryptPaired(benchmark::State& state) {
+  Raw raw;
+  paired(state, core_encrypt, [&] { return raw.encrypt(kPlaintext); });
+}
+void DataKeyPaired(benchmark::State& state) {
+  Raw raw;
+  paired(state, core_data_key, [&] { return raw.data_key_once(); });
+}
+
+BENCHMARK(EncryptCore)->Name("Encrypt/Core")->UseRealTime();
+BENCHMARK(EncryptRaw)->Name("Encrypt/Raw")->UseRealTime();
+BENCHMARK(EncryptPaired)->Name("Encrypt/Paired")->UseRealTime();
+BENCHMARK(DataKeyCore)->Name("GenerateDataKey/Core")->UseRealTime();
+BENCHMARK(DataKeyRaw)->Name("GenerateDataKey/Raw")->UseRealTime();
+BENCHMARK(DataKeyPaired)->Name("GenerateDataKey/Paired")->UseRealTime();
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  World world;
+  g = &world;
+  world.token = std::make_unique<pkcs11::Token>(world.temp.config(2));
+  world.store = std::make_unique<core::SqliteStore>(world.temp.dir() + "/bench.db");
+  world.kms = std::make_unique<core::KmsService>(*world.token, *world.store, world.clock, core::KmsConfig{});
+  world.key_id = world.kms->create_key({}).key_id;
+  core_encrypt();  // warm the key cache and the handle cache
+  const auto* f = world.token->functions();
+  f->C_OpenSession(world.token->pool().slot(), CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr,
+                   &world.raw_session);
+  const std::string object = "coffer/us-east-1/" + world.key_id + "/v1";
+  CK_OBJECT_CLASS secret = CKO_SECRET_KEY;
+  CK_ATTRIBUTE query[] = {{CKA_CLASS, &secret, sizeof secret},
+                          {CKA_ID, const_cast<char*>(object.data()), object.size()}};
+  CK_ULONG found = 0;
+  f->C_FindObjectsInit(world.raw_session, query, 2);
+  f->C_FindObjects(world.raw_session, &world.key_handle, 1, &found);
+  f->C_FindObjectsFinal(world.raw_session);
+  if (found != 1) {
+    std::fprintf(stderr, "cannot find the key object\n");
+    return 1;
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  f->C_CloseSession(world.raw_session);
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,41 @@
+// The regions one cofferd serves: each region name selects its own KmsService (its own
+// keys, aliases and ARNs). With accept_any_region (development), a region seen for the
+// first time gets a KmsService made by the factory.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+
+#include "core/kms_service.h"
+
+namespace coffer::server::aws {
+
+class AwsRegions {
+ public:
+  using Factory = std::function<std::unique_ptr<core::KmsService>(const std::string& region)>;
+
+  // `factory` is used only when accept_any_region is set.
+  explicit AwsRegions(bool accept_any_region = false, Factory factory = {});
+
+  // The service must outlive this object.
+  void add(const std::string& region, core::KmsService& kms);
+  // Takes ownership.
+  void add(const std::string& region, std::unique_ptr<core::KmsService> kms);
+
+  // The region's service; throws InvalidSignatureException ("Credential should be scoped
+  // to a valid region") for a region that is not served.
+  core::KmsService& at(const std::string& region);
+  bool serves(const std::string& region) const;
+
+ private:
+  const bool accept_any_region_;
+  Factory factory_;
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, core::KmsService*> services_;
+  std::map<std::string, std::unique_ptr<core::KmsService>> owned_;
+};
+
+}  // namespace coffer::server::aws

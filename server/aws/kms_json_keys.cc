@@ -1,0 +1,168 @@
+// Key lifecycle and rotation operations.
+#include "server/aws/kms_json_handlers.h"
+
+namespace coffer::server::aws {
+namespace {
+
+core::Page page_of(const Json& in) {
+  return {optional_int(in, "Limit", 1, 1000), optional_string(in, "Marker", kMarkerLength)};
+}
+
+void add_page(Json& out, const std::optional<std::string>& next_marker, bool truncated) {
+  if (next_marker) out["NextMarker"] = *next_marker;
+  out["Truncated"] = truncated;
+}
+
+std::string key_id(const Json& in) { return required_string(in, "KeyId", kKeyIdLength); }
+
+Json create_key(core::KmsService& kms, const Json& in) {
+  core::CreateKeyRequest r;
+  r.policy = optional_string(in, "Policy", {1, 131072});
+  r.description = optional_string(in, "Description", {0, 8192});
+  r.key_usage = optional_string(in, "KeyUsage");
+  r.key_spec = optional_string(in, "KeySpec");
+  // CustomerMasterKeySpec is the deprecated name of KeySpec; AWS rejects both at once.
+  if (auto legacy = optional_string(in, "CustomerMasterKeySpec")) {
+    if (r.key_spec) {
+      throw Error(ErrorCode::kValidation,
+                  "You cannot specify KeySpec and CustomerMasterKeySpec in the same request.");
+    }
+    r.key_spec = legacy;
+  }
+  r.origin = optional_string(in, "Origin");
+  if (optional_string(in, "CustomKeyStoreId", {1, 64})) {
+    throw Error(ErrorCode::kUnsupportedOperation, "Custom key stores are not supported.");
+  }
+  optional_bool(in, "BypassPolicyLockoutSafetyCheck");
+  r.tags = tags(in, "Tags");
+  r.multi_region = optional_bool(in, "MultiRegion").value_or(false);
+  return {{"KeyMetadata", key_metadata_json(kms.create_key(r))}};
+}
+
+Json describe_key(core::KmsService& kms, const Json& in) {
+  string_list(in, "GrantTokens", {0, 10}, {1, 8192});
+  return {{"KeyMetadata", key_metadata_json(kms.describe_key(key_id(in)))}};
+}
+
+Json list_keys(core::KmsService& kms, const Json& in) {
+  auto result = kms.list_keys(page_of(in));
+  Json keys = Json::array();
+  for (const auto& k : result.keys) keys.push_back({{"KeyId", k.key_id}, {"KeyArn", k.key_arn}});
+  Json out{{"Keys", std::move(keys)}};
+  add_page(out, result.next_marker, result.truncated);
+  return out;
+}
+
+Json schedule_key_deletion(core::KmsService& kms, const Json& in) {
+  const auto id = key_id(in);
+  auto result = kms.schedule_key_deletion(id, optional_int(in, "PendingWindowInDays", 1, 365));
+  return {{"KeyId", result.key_id},
+          {"DeletionDate", epoch_seconds(result.deletion_date)},
+          {"KeyState", std::string(core::to_string(result.key_state))},
+          {"PendingWindowInDays", result.pending_window_in_days}};
+}
+
+Json get_key_rotation_status(core::KmsService& kms, const Json& in) {
+  auto s = kms.get_key_rotation_status(key_id(in));
+  Json out{{"KeyRotationEnabled", s.key_rotation_enabled}, {"KeyId", s.key_id}};
+  if (s.rotation_period_in_days) out["RotationPeriodInDays"] = *s.rotation_period_in_days;
+  if (s.next_rotation_date) out["NextRotationDate"] = epoch_seconds(*s.next_rotation_date);
+  if (s.on_demand_rotation_start_date)
+    out["OnDemandRotationStartDate"] = epoch_seconds(*s.on_demand_rotation_start_date);
+  return out;
+}
+
+Json list_key_rotations(core::KmsService& kms, const Json& in) {
+  const auto id = key_id(in);
+  if (auto include = optional_string(in, "IncludeKeyMaterial");
+      include && *include != "ALL_KEY_MATERIAL" && *include != "ROTATIONS_ONLY") {
+    throw Error(ErrorCode::kValidation, "1 validation error detected: Value '" + *include +
+                                            "' at 'includeKeyMaterial' failed to satisfy "
+                                            "constraint: Member must satisfy enum value set: "
+                                            "[ALL_KEY_MATERIAL, ROTATIONS_ONLY]");
+  }
+  auto result = kms.list_key_rotations(id, page_of(in));
+  Json rotations = Json::array();
+  for (const auto& r : result.rotations) {
+    rotations.push_back({{"KeyId", r.key_id},
+                         {"KeyMaterialId", r.key_material_id},
+                         {"RotationDate", epoch_seconds(r.rotation_date)},
+                         {"RotationType", std::string(core::to_string(r.rotation_type))}});
+  }
+  Json out{{"Rotations", std::move(rotations)}};
+  add_page(out, result.next_marker, result.truncated);
+  return out;
+}
+
+}  // namespace
+
+Json key_metadata_json(const core::KeyMetadata& m) {
+  const std::string spec(core::to_string(m.key_spec));
+  Json out{{"AWSAccountId", m.aws_account_id},
+           {"KeyId", m.key_id},
+           {"Arn", m.arn},
+           {"CreationDate", epoch_seconds(m.creation_date)},
+           {"Enabled", m.enabled},
+           {"Description", m.description},
+           {"KeyUsage", std::string(core::to_string(m.key_usage))},
+           {"KeyState", std::string(core::to_string(m.key_state))},
+           {"Origin", std::string(core::to_string(m.origin))},
+           {"KeyManager", m.key_manager},
+           {"CustomerMasterKeySpec", spec},
+           {"KeySpec", spec},
+           {"MultiRegion", m.multi_region}};
+  if (m.deletion_date) out["DeletionDate"] = epoch_seconds(*m.deletion_date);
+  if (!m.encryption_algorithms.empty()) out["EncryptionAlgorithms"] = m.encryption_algorithms;
+  if (!m.signing_algorithms.empty()) out["SigningAlgorithms"] = m.signing_algorithms;
+  if (!m.mac_algorithms.empty()) out["MacAlgorithms"] = m.mac_algorithms;
+  if (m.multi_region_configuration) {
+    const auto& c = *m.multi_region_configuration;
+    out["MultiRegionConfiguration"] = {
+        {"MultiRegionKeyType", c.multi_region_key_type},
+        {"PrimaryKey", {{"Arn", c.primary_arn}, {"Region", c.primary_region}}},
+        {"ReplicaKeys", Json::array()}};
+  }
+  if (m.pending_deletion_window_in_days)
+    out["PendingDeletionWindowInDays"] = *m.pending_deletion_window_in_days;
+  if (!m.current_key_material_id.empty()) out["CurrentKeyMaterialId"] = m.current_key_material_id;
+  return out;
+}
+
+void add_key_operations(KmsOperationTable& t) {
+  t["CreateKey"] = create_key;
+  t["DescribeKey"] = describe_key;
+  t["ListKeys"] = list_keys;
+  t["EnableKey"] = [](core::KmsService& kms, const Json& in) {
+    kms.enable_key(key_id(in));
+    return Json::object();
+  };
+  t["DisableKey"] = [](core::KmsService& kms, const Json& in) {
+    kms.disable_key(key_id(in));
+    return Json::object();
+  };
+  t["ScheduleKeyDeletion"] = schedule_key_deletion;
+  t["CancelKeyDeletion"] = [](core::KmsService& kms, const Json& in) {
+    return Json{{"KeyId", kms.cancel_key_deletion(key_id(in))}};
+  };
+  t["UpdateKeyDescription"] = [](core::KmsService& kms, const Json& in) {
+    const auto id = key_id(in);
+    kms.update_key_description(id, required_string(in, "Description", {0, 8192}));
+    return Json::object();
+  };
+  t["EnableKeyRotation"] = [](core::KmsService& kms, const Json& in) {
+    const auto id = key_id(in);
+    kms.enable_key_rotation(id, optional_int(in, "RotationPeriodInDays", 90, 2560));
+    return Json::object();
+  };
+  t["DisableKeyRotation"] = [](core::KmsService& kms, const Json& in) {
+    kms.disable_key_rotation(key_id(in));
+    return Json::object();
+  };
+  t["GetKeyRotationStatus"] = get_key_rotation_status;
+  t["RotateKeyOnDemand"] = [](core::KmsService& kms, const Json& in) {
+    return Json{{"KeyId", kms.rotate_key_on_demand(key_id(in))}};
+  };
+  t["ListKeyRotations"] = list_key_rotations;
+}
+
+}  // namespace coffer::server::aws

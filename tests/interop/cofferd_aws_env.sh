@@ -1,0 +1,72 @@
+# Sourced by the interop tests. start_cofferd BINARY [REGIONS]: makes an access key for
+# principal "interop" offline (`cofferd access-key create`), starts a throw-away cofferd
+# with the AWS JSON API on a free loopback port, and exports what the AWS SDKs read:
+# AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_REGION,
+# COFFER_AWS_ENDPOINT. AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point nowhere so
+# nothing of the developer's own AWS set-up leaks in. The EXIT trap stops cofferd.
+work=$(mktemp -d "${TMPDIR:-/tmp}/coffer-interop-XXXXXX")
+cofferd_pid=
+
+cleanup() {
+  if [ -n "$cofferd_pid" ] && kill -0 "$cofferd_pid" 2>/dev/null; then
+    kill -TERM "$cofferd_pid"
+    wait "$cofferd_pid" || true
+  fi
+  if [ -z "${COFFER_KEEP_TEST_DIRS:-}" ]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+start_cofferd() {
+  local cofferd=$1 regions=${2:-us-east-1}
+  local credentials
+  credentials=$("$cofferd" --state-dir "$work/state" access-key create --principal interop 2>"$work/access-key.log") || {
+    cat "$work/access-key.log" >&2
+    exit 1
+  }
+  "$cofferd" --state-dir "$work/state" --listen 127.0.0.1:0 --plaintext-loopback \
+    --metrics-listen 127.0.0.1:0 --aws-listen 127.0.0.1:0 --regions "$regions" \
+    ${COFFER_EXTRA_FLAGS:-} 2>"$work/cofferd.log" &
+  cofferd_pid=$!
+  local port=
+  for _ in $(seq 1 600); do
+    port=$(sed -n 's/.*"event":"ready".*"aws_port":"\([0-9]*\)".*/\1/p' "$work/cofferd.log" | head -n 1)
+    [ -n "$port" ] && break
+    if ! kill -0 "$cofferd_pid" 2>/dev/null; then
+      echo "cofferd exited before it was ready:" >&2
+      cat "$work/cofferd.log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "cofferd was not ready within 60 s" >&2; cat "$work/cofferd.log" >&2; exit 1; }
+  RPC_PORT=$(sed -n 's/.*"event":"ready".*"port":"\([0-9]*\)".*/\1/p' "$work/cofferd.log" | head -n 1)
+  export AWS_ACCESS_KEY_ID=${credentials%% *}
+  export AWS_SECRET_ACCESS_KEY=${credentials#* }
+  export AWS_DEFAULT_REGION=${regions%%,*} AWS_REGION=${regions%%,*}
+  export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER=""
+  export COFFER_AWS_ENDPOINT="http://127.0.0.1:$port" RPC_PORT
+  unset AWS_SESSION_TOKEN AWS_PROFILE
+}
+
+# Debian's packages when present (scripts/install-deps.sh), else whatever is on PATH.
+pick_aws() { if [ -x /usr/bin/aws ]; then echo /usr/bin/aws; else command -v aws; fi; }
+pick_python_with_boto3() {
+  if /usr/bin/python3 -c 'import boto3' 2>/dev/null; then echo /usr/bin/python3; else command -v python3; fi
+}
+
+passed=0
+failed=0
+check() {  # check DESCRIPTION COMMAND...
+  local what=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAILED: $what" >&2
+  fi
+}
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}

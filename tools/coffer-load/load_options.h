@@ -1,0 +1,40 @@
+// What a coffer-load run does: where to connect, how many connections and requests in
+// flight, for how long, and which operations in which proportions.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "client/client_config.h"
+
+namespace coffer::tools::load {
+
+// One entry of --mix: an operation name (encrypt, decrypt, generate-data-key,
+// generate-data-key-without-plaintext, generate-random, describe-key) and its weight.
+struct MixEntry {
+  std::string operation;
+  unsigned weight;
+};
+
+struct LoadOptions {
+  client::ClientConfig client;
+  unsigned connections = 1;
+  unsigned in_flight = 64;  // per connection
+  unsigned threads = 1;     // io threads; connections are spread over them
+  std::chrono::duration<double> duration{10.0};
+  std::chrono::duration<double> warmup{0.0};  // run but not measured
+  std::vector<MixEntry> mix{{"encrypt", 100}};
+  std::string key_id;
+  bool create_key = false;
+  unsigned payload_bytes = 32;
+  bool json = false;
+};
+
+// "encrypt=80,generate-data-key=20"; throws cli::UsageError for unknown names or bad weights.
+std::vector<MixEntry> parse_mix(const std::string& text);
+
+// The operations --mix knows.
+const std::vector<std::string>& known_operations();
+
+}  // namespace coffer::tools::load

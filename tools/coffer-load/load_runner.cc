@@ -1,0 +1,220 @@
+#include "tools/coffer-load/load_runner.h"
+
+#include <memory>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "client/connection.h"
+#include "client/tls_context.h"
+
+namespace coffer::tools::load {
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using client::Connection;
+
+// After the run: how long requests still in flight may take before they count as unanswered.
+constexpr auto kDrainTimeout = std::chrono::seconds(5);
+// Pause before reconnecting a lane whose connection failed.
+constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
+
+struct Window {
+  Clock::time_point start;  // measurement starts (after the warm-up)
+  Clock::time_point end;
+  bool contains(Clock::time_point t) const { return t >= start && t <= end; }
+};
+
+// One io thread and its connections ("lanes").
+class Worker {
+ public:
+  Worker(const LoadOptions& options, asio::ssl::context* tls,
+         const std::vector<Operation>& operations, unsigned lanes, std::uint64_t seed,
+         Window window)
+      : options_(options),
+        operations_(operations),
+        window_(window),
+        stop_timer_(io_),
+        drain_timer_(io_),
+        rng_(seed) {
+    const auto endpoint = client::split_endpoint(options.client.endpoint);
+    connection_options_ = {.host = endpoint.host,
+                           .port = endpoint.port,
+                           .tls = tls,
+                           .connect_timeout = options.client.connect_timeout};
+    for (unsigned i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>(io_));
+    for (const auto& op : operations) total_weight_ += op.weight;
+    result_.per_operation.resize(operations.size());
+    frame_.set_api_key(options.client.api_key);
+  }
+
+  void run() {
+    for (auto& lane : lanes_) open(*lane);
+    stop_timer_.expires_at(window_.end);
+    stop_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) stop();
+    });
+    io_.run();
+  }
+
+  LoadResult& result() { return result_; }
+
+ private:
+  struct Lane {
+    explicit Lane(asio::io_context& io) : retry(io) {}
+    std::shared_ptr<Connection> connection;
+    unsigned in_flight = 0;
+    asio::steady_timer retry;
+  };
+
+  void open(Lane& lane) {
+    lane.connection = Connection::create(io_, connection_options_);
+    lane.connection->start();
+    for (unsigned i = 0; i < options_.in_flight; ++i) issue(lane);
+  }
+
+  std::size_t pick() {
+    if (operations_.size() == 1) return 0;
+    // splitmix64: cheap and good enough to pick by weight.
+    std::uint64_t z = (rng_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    std::uint64_t ticket = z % total_weight_;
+    for (std::size_t i = 0; i < operations_.size(); ++i) {
+      if (ticket < operations_[i].weight) return i;
+      ticket -= operations_[i].weight;
+    }
+    return 0;
+  }
+
+  void issue(Lane& lane) {
+    const std::size_t op = pick();
+    frame_.set_method(operations_[op].method);
+    frame_.set_payload(operations_[op].payload);
+    ++lane.in_flight;
+    const auto sent = Clock::now();
+    lane.connection->send(frame_, [this, &lane, op, sent](v1::ResponseFrame* response,
+                                                          const Connection::Failure* failure) {
+      on_done(lane, op, sent, response, failure);
+    });
+  }
+
+  void on_done(Lane& lane, std::size_t op, Clock::time_point sent, v1::ResponseFrame* response,
+               const Connection::Failure* failure) {
+    --lane.in_flight;
+    const auto now = Clock::now();
+    if (window_.contains(now)) {
+      if (failure != nullptr) {
+        ++result_.errors["ConnectionError"];
+      } else if (response->has_error()) {
+        ++result_.errors[response->error().code()];
+      } else {
+        auto& stats = result_.per_operation[op];
+        ++stats.ok;
+        stats.latency.record(now - sent);
+      }
+    }
+    if (stopping_) {
+      if (lane.in_flight == 0) lane.connection->close(Error(ErrorCode::kInternal, "run over"));
+      if (--outstanding_ == 0) drain_timer_.cancel();
+      return;
+    }
+    if (failure == nullptr && !lane.connection->closed()) return issue(lane);
+    if (lane.in_flight > 0) return;  // the others on this connection are failing right now
+    ++result_.reconnects;
+    lane.retry.expires_after(kReconnectDelay);
+    lane.retry.async_wait([this, &lane](const boost::system::error_code& ec) {
+      if (!ec && !stopping_) open(lane);
+    });
+  }
+
+  void stop() {
+    stopping_ = true;
+    outstanding_ = 0;
+    for (auto& lane : lanes_) {
+      lane->retry.cancel();
+      outstanding_ += lane->in_flight;
+      if (lane->in_flight == 0 && lane->connection)
+        lane->connection->close(Error(ErrorCode::kInternal, "run over"));
+    }
+    if (outstanding_ == 0) return;
+    drain_timer_.expires_after(kDrainTimeout);
+    drain_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      for (auto& lane : lanes_) {
+        result_.unanswered += lane->in_flight;
+        lane->connection->close(
+            Error(ErrorCode::kDependencyTimeout, "no response before the end of the run"));
+      }
+    });
+  }
+
+  const LoadOptions& options_;
+  const std::vector<Operation>& operations_;
+  Window window_;
+  asio::io_context io_{1};
+  client::ConnectionOptions connection_options_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  asio::steady_timer stop_timer_;
+  asio::steady_timer drain_timer_;
+  std::uint64_t rng_;
+  std::uint64_t total_weight_ = 0;
+  bool stopping_ = false;
+  std::uint64_t outstanding_ = 0;  // requests still to come back after the stop
+  v1::RequestFrame frame_;         // reused: only method and payload change
+  LoadResult result_;
+};
+
+}  // namespace
+
+std::uint64_t LoadResult::error_count() const {
+  std::uint64_t total = 0;
+  for (const auto& [code, count] : errors) total += count;
+  return total;
+}
+
+LoadResult run_load(const LoadOptions& options, const std::vector<Operation>& operations) {
+  std::unique_ptr<asio::ssl::context> tls;
+  if (options.client.tls) tls = client::make_tls_context(options.client);
+  const unsigned threads = std::max(1u, std::min(options.threads, options.connections));
+  const auto begin = Clock::now();
+  Window window;
+  window.start = begin + std::chrono::duration_cast<Clock::duration>(options.warmup);
+  window.end = window.start + std::chrono::duration_cast<Clock::duration>(options.duration);
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned t = 0; t < threads; ++t) {
+    const unsigned lanes =
+        options.connections / threads + (t < options.connections % threads ? 1 : 0);
+    workers.push_back(
+        std::make_unique<Worker>(options, tls.get(), operations, lanes, 0x5eed0000ull + t, window));
+  }
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&workers, t] { workers[t]->run(); });
+  workers[0]->run();
+  for (auto& thread : pool) thread.join();
+
+  LoadResult total;
+  total.measured = window.end - window.start;
+  total.per_operation.resize(operations.size());
+  for (auto& worker : workers) {
+    const LoadResult& r = worker->result();
+    for (std::size_t i = 0; i < operations.size(); ++i) {
+      total.per_operation[i].ok += r.per_operation[i].ok;
+      total.per_operation[i].latency.merge(r.per_operation[i].latency);
+    }
+    for (const auto& [code, count] : r.errors) total.errors[code] += count;
+    total.reconnects += r.reconnects;
+    total.unanswered += r.unanswered;
+  }
+  for (const auto& stats : total.per_operation) {
+    total.operations += stats.ok;
+    total.latency.merge(stats.latency);
+  }
+  return total;
+}
+
+}  // namespace coffer::tools::load

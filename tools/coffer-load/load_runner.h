@@ -1,0 +1,39 @@
+// Drives the load: each io thread owns some connections and keeps `in_flight` requests
+// outstanding on each, sending the next one the moment a response arrives. Latency is
+// from handing a request to the connection to its response, for the successful ones.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tools/coffer-load/latency_histogram.h"
+#include "tools/coffer-load/load_options.h"
+#include "tools/coffer-load/operations.h"
+
+namespace coffer::tools::load {
+
+struct OperationStats {
+  std::uint64_t ok = 0;
+  LatencyHistogram latency;
+};
+
+struct LoadResult {
+  std::chrono::duration<double> measured{0};    // the measurement window
+  std::vector<OperationStats> per_operation;    // in the order of the operations run
+  LatencyHistogram latency;                     // every successful operation
+  std::uint64_t operations = 0;                 // successful, completed in the window
+  std::map<std::string, std::uint64_t> errors;  // error code -> count, in the window
+  std::uint64_t reconnects = 0;
+  std::uint64_t unanswered = 0;  // still in flight when the run gave up waiting
+
+  std::uint64_t error_count() const;
+};
+
+// Runs for options.warmup + options.duration, then waits up to a few seconds for the
+// requests still in flight. Counts what completes inside the measurement window.
+LoadResult run_load(const LoadOptions& options, const std::vector<Operation>& operations);
+
+}  // namespace coffer::tools::load

@@ -1,0 +1,49 @@
+// A coffer subcommand: its name, one-line summary, options and what it does. Each
+// commands_*.cc file contributes one group to the table that main.cc dispatches on.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/kms_client.h"
+#include "tools/coffer/cli_args.h"
+
+namespace coffer::tools::cli {
+
+// What a subcommand runs with: its parsed options and a client made on first use (so
+// usage errors are reported before any connection is tried).
+class Context {
+ public:
+  Context(Args args, std::function<std::unique_ptr<client::KmsClient>()> connect)
+      : args_(std::move(args)), connect_(std::move(connect)) {}
+
+  const Args& args() const noexcept { return args_; }
+  bool json() const { return args_.has("json"); }
+  client::KmsClient& client() {
+    if (!client_) client_ = connect_();
+    return *client_;
+  }
+
+ private:
+  Args args_;
+  std::function<std::unique_ptr<client::KmsClient>()> connect_;
+  std::unique_ptr<client::KmsClient> client_;
+};
+
+struct Command {
+  std::string name;
+  std::string summary;
+  std::vector<OptionSpec> options;
+  std::function<void(Context&)> run;
+};
+
+void add_key_commands(std::vector<Command>& out);
+void add_rotation_commands(std::vector<Command>& out);
+void add_alias_commands(std::vector<Command>& out);
+void add_tag_commands(std::vector<Command>& out);
+void add_crypto_commands(std::vector<Command>& out);
+void add_data_key_commands(std::vector<Command>& out);
+
+}  // namespace coffer::tools::cli

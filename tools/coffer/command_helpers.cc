@@ -1,0 +1,50 @@
+#include "tools/coffer/command_helpers.h"
+
+#include <cstdio>
+
+#include "tools/coffer/output.h"
+
+namespace coffer::tools::cli {
+
+OptionSpec key_id_option(std::string help) { return {"key-id", "KEY", std::move(help), true}; }
+
+std::vector<OptionSpec> page_options() {
+  return {
+      {"limit", "N", "Return at most N entries (1-1000) and the marker of the next page"},
+      {"marker", "TOKEN", "Start at this marker (from a previous page)"},
+      {"starting-token", "TOKEN", "Same as --marker"},
+  };
+}
+
+std::vector<OptionSpec> with(std::vector<OptionSpec> options, const std::vector<OptionSpec>& more) {
+  options.insert(options.end(), more.begin(), more.end());
+  return options;
+}
+
+google::protobuf::RepeatedPtrField<v1::Tag> parse_tags(const std::vector<std::string>& items) {
+  google::protobuf::RepeatedPtrField<v1::Tag> tags;
+  for (const auto& item : items) {
+    v1::Tag tag;
+    if (item.rfind("TagKey=", 0) == 0) {
+      const auto comma = item.find(",TagValue=");
+      if (comma == std::string::npos)
+        throw UsageError("--tags: expected TagKey=K,TagValue=V, not '" + item + "'");
+      tag.set_tag_key(item.substr(7, comma - 7));
+      tag.set_tag_value(item.substr(comma + 10));
+    } else {
+      const auto eq = item.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw UsageError("--tags takes KEY=VALUE, not '" + item + "'");
+      tag.set_tag_key(item.substr(0, eq));
+      tag.set_tag_value(item.substr(eq + 1));
+    }
+    *tags.Add() = std::move(tag);
+  }
+  return tags;
+}
+
+void print_empty(Context& context, const google::protobuf::Message& response) {
+  if (context.json()) print_json(response);
+}
+
+}  // namespace coffer::tools::cli

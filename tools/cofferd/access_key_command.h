@@ -1,0 +1,16 @@
+// `cofferd [--state-dir DIR ...] access-key create --principal NAME`: makes an access key
+// offline (token and store opened directly, as the daemon would) and prints
+// "ACCESS_KEY_ID SECRET" once. For the AWS SDKs' AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tools/cofferd/config.h"
+
+namespace coffer::daemon {
+
+// `words` are the arguments after "access-key". Returns the exit status.
+int run_access_key_command(const DaemonConfig& config, const std::vector<std::string>& words);
+
+}  // namespace coffer::daemon
