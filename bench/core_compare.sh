@@ -6,9 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=build/release
-if [ ! -f "$dir/CMakeCache.txt" ]; then
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
-fi
+# Configure every time (cheap): new benchmark targets appear only after a configure.
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$dir" --target coffer_core_bench -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

@@ -59,6 +59,7 @@ HostPort split_endpoint(std::string_view endpoint) {
   }
   out.port = endpoint.substr(colon + 1);
   if (out.host.empty()) throw bad("no host");
+  if (out.host.size() > 253) throw bad("host name too long");  // DNS's limit, and SNI's
   if (out.port.empty() || out.port.find_first_not_of("0123456789") != std::string::npos)
     throw bad("bad port");
   return out;

@@ -78,10 +78,14 @@ struct RpcClient::Impl : std::enable_shared_from_this<RpcClient::Impl> {
 
   void send(const std::shared_ptr<Call>& call) {
     if (!connection || connection->closed()) {
-      connection = Connection::create(io, {.host = endpoint.host,
-                                           .port = endpoint.port,
-                                           .tls = tls.get(),
-                                           .connect_timeout = config.connect_timeout});
+      try {
+        connection = Connection::create(io, {.host = endpoint.host,
+                                             .port = endpoint.port,
+                                             .tls = tls.get(),
+                                             .connect_timeout = config.connect_timeout});
+      } catch (const Error& e) {  // the TLS name could not be set: nothing to send on
+        return finish(*call, RpcResult::failure(Error(e.code(), call->method + ": " + e.what())));
+      }
       connection->start();
     }
     v1::RequestFrame frame;

@@ -1,7 +1,8 @@
 // Calls coffer.v1 methods over one pipelined connection, from any thread.
 //
 // - call_async never blocks; its callback runs on the client's own io thread (keep it
-//   short, and never call the blocking call() from it).
+//   short, never call the blocking call() from it, and do not let it throw: an exception
+//   escaping a callback ends the program, as from any thread's body).
 // - Every call has a deadline (config.request_timeout unless given); when it passes the
 //   call fails with DependencyTimeoutException and a late response is dropped.
 // - A lost connection is replaced on the next call. Requests that were in flight are

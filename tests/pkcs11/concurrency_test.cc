@@ -3,6 +3,9 @@
 // fail, every ciphertext must decrypt to its own plaintext, and no IV may repeat.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -25,9 +28,9 @@ constexpr std::size_t kOperationsPerThread = 10'000;
 
 // The plaintext of operation i of thread t: 32 bytes that name both.
 Bytes plaintext_for(std::size_t thread, std::size_t i) {
+  const std::string text = "thread " + std::to_string(thread) + " operation " + std::to_string(i);
   Bytes out(32, 0);
-  std::snprintf(reinterpret_cast<char*>(out.data()), out.size(), "thread %zu operation %zu", thread,
-                i);
+  std::copy_n(text.begin(), std::min(text.size(), out.size()), out.begin());
   return out;
 }
 
