@@ -12,8 +12,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   clang libclang-rt-14-dev
   python3
-  awscli python3-boto3 nodejs npm
+  awscli python3-boto3 wrk
 )
+# Node.js and npm for the JavaScript SDK tests: machines that already have them (often from
+# another source, whose nodejs conflicts with Debian's npm) keep theirs.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -22,6 +22,7 @@ class ConnectionBase {
  public:
   virtual ~ConnectionBase() = default;
   virtual void begin_drain() = 0;
+  virtual void force_close() = 0;
 };
 
 struct RpcServer::State : std::enable_shared_from_this<RpcServer::State> {
@@ -89,6 +90,10 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
         self->read();
       });
     }
+  }
+
+  void force_close() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close(); });
   }
 
   void begin_drain() override {
@@ -289,7 +294,14 @@ RpcServer::RpcServer(RpcServerOptions options, const Dispatcher& dispatcher, Wor
     : state_(std::make_shared<State>(std::move(options), dispatcher, work, std::move(authenticate),
                                      std::move(observe))) {}
 
-RpcServer::~RpcServer() { shutdown(std::chrono::milliseconds(0)); }
+RpcServer::~RpcServer() {
+  shutdown(std::chrono::milliseconds(0));
+  // Responses posted after the threads stopped (by workers finishing late) and the
+  // cancellations of closed sockets still sit in the io_context, each holding a connection
+  // that holds this state: run them to completion so that everything is freed.
+  state_->io.restart();
+  state_->io.run();
+}
 
 void RpcServer::start() {
   auto& o = state_->options;
@@ -350,6 +362,15 @@ void RpcServer::shutdown(std::chrono::milliseconds drain_timeout) {
   }
   const auto give_up = Clock::now() + drain_timeout;
   while (state_->connections > 0 && Clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Whatever did not finish in time is closed now; closing cancels its pending operations,
+  // so the network threads run out of work and return.
+  {
+    std::lock_guard lock(state_->live_mutex);
+    for (auto& weak : state_->live)
+      if (auto c = weak.lock()) c->force_close();
+  }
+  const auto closed_by = Clock::now() + std::chrono::seconds(1);
+  while (state_->connections > 0 && Clock::now() < closed_by) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   state_->io.stop();
   for (auto& t : state_->threads) t.join();
   state_->threads.clear();

@@ -84,7 +84,7 @@ void DaemonConfig::fill_defaults() {
   if (database.empty()) database = state_dir + "/coffer.db";
   if (sessions == 0) sessions = 1;
   if (workers == 0) workers = sessions;
-  if (queue_capacity == 0) queue_capacity = 64 * workers;
+  if (queue_capacity == 0) queue_capacity = 256 * workers;
   if (!regions.empty()) region = regions.substr(0, regions.find(','));
 }
 

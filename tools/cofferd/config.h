@@ -27,7 +27,7 @@ struct DaemonConfig {
   std::string account_id = "111122223333";
   std::size_t network_threads = 1;
   std::size_t workers = 0;          // default: sessions
-  std::size_t queue_capacity = 0;   // default: 64 per worker
+  std::size_t queue_capacity = 0;   // default: 256 per worker
   std::size_t max_connections = 1024;
   std::size_t max_frame_bytes = 1 << 20;
   std::size_t read_timeout_ms = 10'000;
