@@ -156,11 +156,16 @@ SqliteStore::SqliteStore(const std::string& path) {
     throw Error(ErrorCode::kInternal, "cannot open metadata store " + path + ": " + message);
   }
   sqlite3_busy_timeout(db_, 5000);
-  // WAL + FULL: a committed transaction survives a crash of the process or the machine.
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=FULL");
-  exec("PRAGMA foreign_keys=ON");
-  migrate();
+  try {
+    // WAL + FULL: a committed transaction survives a crash of the process or the machine.
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=FULL");
+    exec("PRAGMA foreign_keys=ON");
+    migrate();
+  } catch (...) {
+    sqlite3_close(db_);  // the destructor does not run for a constructor that throws
+    throw;
+  }
 }
 
 SqliteStore::~SqliteStore() { sqlite3_close(db_); }

@@ -49,8 +49,27 @@ start_cofferd() {
 }
 
 # Debian's packages when present (scripts/install-deps.sh), else whatever is on PATH.
-pick_aws() { if [ -x /usr/bin/aws ]; then echo /usr/bin/aws; else command -v aws; fi; }
+# The tests use KMS features of 2024 (RotationPeriodInDays, RotateKeyOnDemand): pick the
+# first aws CLI / Python whose botocore model knows them. Debian 12's own awscli and
+# python3-boto3 are older and serve only as the last resort.
+pick_aws() {
+  local candidate
+  for candidate in $(type -ap aws) /usr/bin/aws; do
+    if "$candidate" kms rotate-key-on-demand --generate-cli-skeleton >/dev/null 2>&1; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  type -ap aws | head -1
+}
 pick_python_with_boto3() {
+  local candidate
+  for candidate in $(type -ap python3) /usr/bin/python3; do
+    if "$candidate" -c 'import boto3, botocore.session as s; assert "RotateKeyOnDemand" in s.get_session().get_service_model("kms").operation_names' 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
   if /usr/bin/python3 -c 'import boto3' 2>/dev/null; then echo /usr/bin/python3; else command -v python3; fi
 }
 
