@@ -44,20 +44,5 @@ start_cofferd() {
   unset COFFER_API_KEY COFFER_API_KEY_FILE
 }
 
-passed=0
-failed=0
-check() {  # check DESCRIPTION COMMAND...: runs the command, counts the result
-  local what=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAILED: $what" >&2
-  fi
-}
-
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-}
+# check / finish: the shared counting helpers of the shell tests.
+. "$(dirname "${BASH_SOURCE[0]}")/../support/check.sh"

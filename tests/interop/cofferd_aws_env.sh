@@ -73,19 +73,5 @@ pick_python_with_boto3() {
   if /usr/bin/python3 -c 'import boto3' 2>/dev/null; then echo /usr/bin/python3; else command -v python3; fi
 }
 
-passed=0
-failed=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAILED: $what" >&2
-  fi
-}
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-}
+# check / finish: the shared counting helpers of the shell tests.
+. "$(dirname "${BASH_SOURCE[0]}")/../support/check.sh"
