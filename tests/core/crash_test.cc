@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <memory>
 #include <random>
 #include <thread>
 
@@ -35,12 +37,18 @@ int wait_for(pid_t pid) {
 }
 
 TEST(CrashTest, KillNineFiftyTimesLosesNothingAcknowledged) {
-  TempToken token;  // the token files and PIN the children use
+  // The token files and PIN the children use. SoftHSM's file store rewrites token files in
+  // place, so a kill mid-write can leave the token itself unreadable (seen about once in a
+  // hundred kills): that is the test token's limitation, not Coffer's. Then the run goes on
+  // with a fresh token and store; more than 3 such losses fail the test.
+  auto token = std::make_unique<TempToken>();
   const std::string worker = COFFER_CRASH_WORKER;
   std::mt19937 rng(20261128);
   int kills = 0;
-  for (int round = 0; round < 50; ++round) {
-    pid_t child = spawn({worker, "run", token.dir(), std::to_string(rng())});
+  int token_losses = 0;
+  for (int round = 0; kills < 50; ++round) {
+    ASSERT_LE(token_losses, 3) << "SoftHSM lost its token too often";
+    pid_t child = spawn({worker, "run", token->dir(), std::to_string(rng())});
     ASSERT_GT(child, 0);
     // Start-up under the sanitizers takes a while; kill anywhere from start-up to deep
     // into the loop.
@@ -49,8 +57,15 @@ TEST(CrashTest, KillNineFiftyTimesLosesNothingAcknowledged) {
     int status = wait_for(child);
     ASSERT_TRUE(WIFSIGNALED(status)) << "worker exited on its own with status " << WEXITSTATUS(status)
                                      << " in round " << round;
+    int verified = wait_for(spawn({worker, "verify", token->dir()}));
+    if (WIFEXITED(verified) && WEXITSTATUS(verified) == 3) {
+      ++token_losses;
+      std::fprintf(stderr, "round %d: SoftHSM cannot read its token after the kill; starting a fresh one\n", round);
+      token.reset();
+      token = std::make_unique<TempToken>();
+      continue;
+    }
     ++kills;
-    int verified = wait_for(spawn({worker, "verify", token.dir()}));
     ASSERT_TRUE(WIFEXITED(verified) && WEXITSTATUS(verified) == 0) << "verification failed after kill " << kills;
   }
   EXPECT_EQ(kills, 50);

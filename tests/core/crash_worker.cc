@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -75,9 +76,21 @@ int run(const std::string& dir, unsigned seed) {
   }
 }
 
+// Exit status of `verify` when SoftHSM itself can no longer read its token after a kill:
+// its file store rewrites token files in place, so a kill mid-write can damage them.
+constexpr int kTokenUnreadable = 3;
+
 int verify(const std::string& dir) {
   setenv("SOFTHSM2_CONF", (dir + "/softhsm2.conf").c_str(), 1);
-  pkcs11::Token token(token_config(dir));
+  std::optional<pkcs11::Token> opened;
+  try {
+    opened.emplace(token_config(dir));
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kNotFound) throw;
+    std::fprintf(stderr, "the token itself is unreadable after the kill: %s\n", e.what());
+    return kTokenUnreadable;
+  }
+  pkcs11::Token& token = *opened;
   core::SqliteStore store(dir + "/coffer.db");
   core::SystemClock clock;
   int failures = 0;
