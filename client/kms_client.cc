@@ -123,4 +123,34 @@ v1::GenerateRandomResponse KmsClient::generate_random(const v1::GenerateRandomRe
   return rpc_->call<v1::GenerateRandomResponse>(method::kGenerateRandom, request);
 }
 
+v1::SignResponse KmsClient::sign(const v1::SignRequest& request) {
+  return rpc_->call<v1::SignResponse>(method::kSign, request);
+}
+
+v1::VerifyResponse KmsClient::verify(const v1::VerifyRequest& request) {
+  return rpc_->call<v1::VerifyResponse>(method::kVerify, request);
+}
+
+v1::GetPublicKeyResponse KmsClient::get_public_key(const v1::GetPublicKeyRequest& request) {
+  return rpc_->call<v1::GetPublicKeyResponse>(method::kGetPublicKey, request);
+}
+
+v1::GenerateMacResponse KmsClient::generate_mac(const v1::GenerateMacRequest& request) {
+  return rpc_->call<v1::GenerateMacResponse>(method::kGenerateMac, request);
+}
+
+v1::VerifyMacResponse KmsClient::verify_mac(const v1::VerifyMacRequest& request) {
+  return rpc_->call<v1::VerifyMacResponse>(method::kVerifyMac, request);
+}
+
+v1::GenerateDataKeyPairResponse KmsClient::generate_data_key_pair(const v1::GenerateDataKeyPairRequest& request) {
+  return rpc_->call<v1::GenerateDataKeyPairResponse>(method::kGenerateDataKeyPair, request);
+}
+
+v1::GenerateDataKeyPairWithoutPlaintextResponse KmsClient::generate_data_key_pair_without_plaintext(
+    const v1::GenerateDataKeyPairWithoutPlaintextRequest& request) {
+  return rpc_->call<v1::GenerateDataKeyPairWithoutPlaintextResponse>(method::kGenerateDataKeyPairWithoutPlaintext,
+                                                                       request);
+}
+
 }  // namespace coffer::client

@@ -52,6 +52,14 @@ class KmsClient {
   v1::GenerateDataKeyWithoutPlaintextResponse generate_data_key_without_plaintext(
       const v1::GenerateDataKeyWithoutPlaintextRequest& request);
   v1::GenerateRandomResponse generate_random(const v1::GenerateRandomRequest& request);
+  v1::SignResponse sign(const v1::SignRequest& request);
+  v1::VerifyResponse verify(const v1::VerifyRequest& request);
+  v1::GetPublicKeyResponse get_public_key(const v1::GetPublicKeyRequest& request);
+  v1::GenerateMacResponse generate_mac(const v1::GenerateMacRequest& request);
+  v1::VerifyMacResponse verify_mac(const v1::VerifyMacRequest& request);
+  v1::GenerateDataKeyPairResponse generate_data_key_pair(const v1::GenerateDataKeyPairRequest& request);
+  v1::GenerateDataKeyPairWithoutPlaintextResponse generate_data_key_pair_without_plaintext(
+      const v1::GenerateDataKeyPairWithoutPlaintextRequest& request);
 
  private:
   std::shared_ptr<RpcClient> rpc_;

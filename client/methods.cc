@@ -32,6 +32,13 @@ std::span<const std::string_view> all() {
       kGenerateDataKey,
       kGenerateDataKeyWithoutPlaintext,
       kGenerateRandom,
+      kSign,
+      kVerify,
+      kGetPublicKey,
+      kGenerateMac,
+      kVerifyMac,
+      kGenerateDataKeyPair,
+      kGenerateDataKeyPairWithoutPlaintext,
   };
   return kAll;
 }

@@ -35,6 +35,14 @@ inline constexpr std::string_view kGenerateDataKey = "coffer.v1.Crypto/GenerateD
 inline constexpr std::string_view kGenerateDataKeyWithoutPlaintext =
     "coffer.v1.Crypto/GenerateDataKeyWithoutPlaintext";
 inline constexpr std::string_view kGenerateRandom = "coffer.v1.Crypto/GenerateRandom";
+inline constexpr std::string_view kSign = "coffer.v1.Crypto/Sign";
+inline constexpr std::string_view kVerify = "coffer.v1.Crypto/Verify";
+inline constexpr std::string_view kGetPublicKey = "coffer.v1.Crypto/GetPublicKey";
+inline constexpr std::string_view kGenerateMac = "coffer.v1.Crypto/GenerateMac";
+inline constexpr std::string_view kVerifyMac = "coffer.v1.Crypto/VerifyMac";
+inline constexpr std::string_view kGenerateDataKeyPair = "coffer.v1.Crypto/GenerateDataKeyPair";
+inline constexpr std::string_view kGenerateDataKeyPairWithoutPlaintext =
+    "coffer.v1.Crypto/GenerateDataKeyPairWithoutPlaintext";
 
 // Every method above, in the order of PROTOCOL.md.
 std::span<const std::string_view> all();

@@ -45,5 +45,7 @@ void add_alias_commands(std::vector<Command>& out);
 void add_tag_commands(std::vector<Command>& out);
 void add_crypto_commands(std::vector<Command>& out);
 void add_data_key_commands(std::vector<Command>& out);
+void add_signing_commands(std::vector<Command>& out);
+void add_file_commands(std::vector<Command>& out);
 
 }  // namespace coffer::tools::cli

@@ -41,6 +41,8 @@ std::vector<Command> all_commands() {
   add_tag_commands(commands);
   add_crypto_commands(commands);
   add_data_key_commands(commands);
+  add_signing_commands(commands);
+  add_file_commands(commands);
   return commands;
 }
 
