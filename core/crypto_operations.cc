@@ -18,6 +18,15 @@ void check_symmetric_algorithm(const std::optional<std::string>& algorithm, cons
                                           "[SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE]");
 }
 
+// Unknown names are ValidationException before any key is looked at.
+void check_known_algorithm(const std::optional<std::string>& algorithm, const char* field) {
+  if (!algorithm || *algorithm == "SYMMETRIC_DEFAULT" || *algorithm == "RSAES_OAEP_SHA_1" ||
+      *algorithm == "RSAES_OAEP_SHA_256" || *algorithm == "SM2PKE") {
+    return;
+  }
+  check_symmetric_algorithm(algorithm, field);
+}
+
 void check_plaintext(std::size_t size) {
   if (size < 1 || size > 4096) {
     throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'plaintext' failed to satisfy "
@@ -76,10 +85,14 @@ KmsService::Opened KmsService::open(std::span<const std::uint8_t> blob, const En
 EncryptResult KmsService::encrypt(const EncryptRequest& request) {
   check_plaintext(request.plaintext.size());
   validate_context(request.encryption_context, "encryptionContext");
-  check_symmetric_algorithm(request.encryption_algorithm, "encryptionAlgorithm");
+  check_known_algorithm(request.encryption_algorithm, "encryptionAlgorithm");
   auto key = cached_key(resolve_key_id(request.key_id));
   if (!key) detail::not_found(request.key_id);
   require_usable_for_crypto(key->record);
+  if (is_rsa(key->record.key_spec) && key->record.key_usage == KeyUsage::kEncryptDecrypt) {
+    return rsa_encrypt(*key, request);
+  }
+  check_symmetric_algorithm(request.encryption_algorithm, "encryptionAlgorithm");
   require_symmetric_encrypt(key->record);
   EncryptResult result;
   result.ciphertext_blob = seal(*key, request.plaintext, request.encryption_context);
@@ -88,6 +101,12 @@ EncryptResult KmsService::encrypt(const EncryptRequest& request) {
 }
 
 DecryptResult KmsService::decrypt(const DecryptRequest& request) {
+  check_known_algorithm(request.encryption_algorithm, "encryptionAlgorithm");
+  // An RSA ciphertext names no key: the caller's KeyId says which key and path to take.
+  if (request.key_id) {
+    auto key = cached_key(resolve_key_id(*request.key_id));
+    if (key && is_rsa(key->record.key_spec)) return rsa_decrypt(*key, request);
+  }
   check_symmetric_algorithm(request.encryption_algorithm, "encryptionAlgorithm");
   Opened opened = open(request.ciphertext_blob, request.encryption_context, request.key_id);
   DecryptResult result;
@@ -98,18 +117,28 @@ DecryptResult KmsService::decrypt(const DecryptRequest& request) {
 }
 
 ReEncryptResult KmsService::re_encrypt(const ReEncryptRequest& request) {
-  check_symmetric_algorithm(request.source_encryption_algorithm, "sourceEncryptionAlgorithm");
-  check_symmetric_algorithm(request.destination_encryption_algorithm, "destinationEncryptionAlgorithm");
+  check_known_algorithm(request.source_encryption_algorithm, "sourceEncryptionAlgorithm");
+  check_known_algorithm(request.destination_encryption_algorithm, "destinationEncryptionAlgorithm");
   validate_context(request.destination_encryption_context, "destinationEncryptionContext");
+  // The destination is checked before anything is decrypted.
   auto destination = cached_key(resolve_key_id(request.destination_key_id, "DestinationKeyId"));
   if (!destination) detail::not_found(request.destination_key_id);
   require_usable_for_crypto(destination->record);
-  require_symmetric_encrypt(destination->record);
-  Opened opened = open(request.ciphertext_blob, request.source_encryption_context, request.source_key_id);
+  if (destination->record.key_usage != KeyUsage::kEncryptDecrypt) require_symmetric_encrypt(destination->record);
+  DecryptResult opened = decrypt({.ciphertext_blob = request.ciphertext_blob,
+                                  .encryption_context = request.source_encryption_context,
+                                  .key_id = request.source_key_id,
+                                  .encryption_algorithm = request.source_encryption_algorithm});
+  EncryptResult sealed = encrypt({.key_id = destination->record.key_id,
+                                  .plaintext = opened.plaintext,
+                                  .encryption_context = request.destination_encryption_context,
+                                  .encryption_algorithm = request.destination_encryption_algorithm});
   ReEncryptResult result;
-  result.ciphertext_blob = seal(*destination, opened.plaintext, request.destination_encryption_context);
-  result.source_key_id = opened.key->arn;
-  result.key_id = destination->arn;
+  result.ciphertext_blob = std::move(sealed.ciphertext_blob);
+  result.source_key_id = opened.key_id;
+  result.key_id = sealed.key_id;
+  result.source_encryption_algorithm = opened.encryption_algorithm;
+  result.destination_encryption_algorithm = sealed.encryption_algorithm;
   return result;
 }
 

@@ -31,7 +31,7 @@ constexpr Names<KeySpec, 12> kKeySpecs{{{KeySpec::kSymmetricDefault, "SYMMETRIC_
                                         {KeySpec::kHmac256, "HMAC_256"},
                                         {KeySpec::kHmac384, "HMAC_384"},
                                         {KeySpec::kHmac512, "HMAC_512"}}};
-constexpr Names<Origin, 1> kOrigins{{{Origin::kAwsKms, "AWS_KMS"}}};
+constexpr Names<Origin, 2> kOrigins{{{Origin::kAwsKms, "AWS_KMS"}, {Origin::kExternal, "EXTERNAL"}}};
 constexpr Names<RotationType, 2> kRotationTypes{
     {{RotationType::kAutomatic, "AUTOMATIC"}, {RotationType::kOnDemand, "ON_DEMAND"}}};
 constexpr Names<DataKeySpec, 2> kDataKeySpecs{{{DataKeySpec::kAes256, "AES_256"}, {DataKeySpec::kAes128, "AES_128"}}};

@@ -16,7 +16,9 @@ enum class KeySpec {
   kEccNistP256, kEccNistP384, kEccNistP521, kEccSecgP256k1,
   kHmac224, kHmac256, kHmac384, kHmac512,
 };
-enum class Origin { kAwsKms };
+// EXTERNAL: material brought in with KmsService::import_key (public-only asymmetric keys
+// for verification, or HMAC keys).
+enum class Origin { kAwsKms, kExternal };
 enum class RotationType { kAutomatic, kOnDemand };
 enum class DataKeySpec { kAes256, kAes128 };
 

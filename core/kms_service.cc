@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/hex.h"
+#include "core/key_algorithms.h"
 #include "core/key_reference.h"
 #include "core/kms_service_internal.h"
 
@@ -123,6 +124,8 @@ KeyMetadata KmsService::metadata_of(const KeyRecord& k) const {
   m.origin = k.origin;
   m.key_spec = k.key_spec;
   m.encryption_algorithms = encryption_algorithms(k.key_spec, k.key_usage);
+  m.signing_algorithms = signing_algorithms(k.key_spec, k.key_usage);
+  m.mac_algorithms = mac_algorithms(k.key_spec, k.key_usage);
   m.multi_region = k.multi_region;
   if (k.multi_region) {
     m.multi_region_configuration = MultiRegionConfiguration{"PRIMARY", m.arn, config_.region};

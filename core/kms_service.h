@@ -82,6 +82,16 @@ class KmsService {
   GenerateDataKeyResult generate_data_key_without_plaintext(const GenerateDataKeyRequest& request);
   SecretBytes generate_random(std::optional<int> number_of_bytes);
 
+  // --- asymmetric and HMAC keys ---
+  SignResult sign(const SignRequest& request);
+  VerifyResult verify(const VerifyRequest& request);
+  GetPublicKeyResult get_public_key(const std::string& key_id);
+  GenerateMacResult generate_mac(const GenerateMacRequest& request);
+  VerifyMacResult verify_mac(const VerifyMacRequest& request);
+  GenerateDataKeyPairResult generate_data_key_pair(const GenerateDataKeyPairRequest& request);
+  GenerateDataKeyPairResult generate_data_key_pair_without_plaintext(const GenerateDataKeyPairRequest& request);
+  KeyMetadata import_key(const ImportKeyRequest& request);
+
   // --- background work ---
   // Rotates keys whose period has passed or whose version is worn out, and deletes keys
   // whose waiting period is over. Returns how many keys it changed. The scheduler thread
@@ -124,6 +134,12 @@ class KmsService {
   Opened open(std::span<const std::uint8_t> blob, const EncryptionContext& context,
               const std::optional<std::string>& expected_key);
   GenerateDataKeyResult make_data_key(const GenerateDataKeyRequest& request, bool with_plaintext);
+  GenerateDataKeyPairResult make_data_key_pair(const GenerateDataKeyPairRequest& request, bool with_plaintext);
+  // The key a Sign/Verify/GenerateMac/VerifyMac/GetPublicKey names, enabled and of `usage`.
+  CachedKeyPtr usable_key(const std::string& reference, KeyUsage usage);
+  // RSA-OAEP Encrypt and Decrypt (EncryptionAlgorithm RSAES_OAEP_SHA_1 / _256).
+  EncryptResult rsa_encrypt(const CachedKey& key, const EncryptRequest& request);
+  DecryptResult rsa_decrypt(const CachedKey& key, const DecryptRequest& request);
 
   // Rotation: makes the token object, then commits the version. Caller holds mutation_mutex_.
   void rotate_locked(const std::string& key_id, RotationType type);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -167,6 +168,88 @@ struct GenerateDataKeyResult {
   SecretBytes plaintext;  // empty for GenerateDataKeyWithoutPlaintext
   std::string key_id;     // ARN
   std::string key_material_id;
+};
+
+// --- asymmetric and HMAC keys ---
+
+struct SignRequest {
+  std::string key_id;
+  std::span<const std::uint8_t> message;
+  std::optional<std::string> message_type;  // RAW (default) | DIGEST
+  std::string signing_algorithm;
+};
+struct SignResult {
+  std::string key_id;  // ARN
+  Bytes signature;
+  std::string signing_algorithm;
+};
+
+struct VerifyRequest {
+  std::string key_id;
+  std::span<const std::uint8_t> message;
+  std::optional<std::string> message_type;
+  std::span<const std::uint8_t> signature;
+  std::string signing_algorithm;
+};
+struct VerifyResult {  // a signature that does not verify is KMSInvalidSignatureException
+  std::string key_id;  // ARN
+  bool signature_valid = true;
+  std::string signing_algorithm;
+};
+
+struct GetPublicKeyResult {
+  std::string key_id;  // ARN
+  Bytes public_key;    // DER SubjectPublicKeyInfo
+  KeySpec key_spec = KeySpec::kRsa2048;
+  KeyUsage key_usage = KeyUsage::kSignVerify;
+  std::vector<std::string> encryption_algorithms;
+  std::vector<std::string> signing_algorithms;
+};
+
+struct GenerateMacRequest {
+  std::string key_id;
+  std::span<const std::uint8_t> message;
+  std::string mac_algorithm;
+};
+struct GenerateMacResult {
+  std::string key_id;  // ARN
+  Bytes mac;
+  std::string mac_algorithm;
+};
+
+struct VerifyMacRequest {
+  std::string key_id;
+  std::span<const std::uint8_t> message;
+  std::string mac_algorithm;
+  std::span<const std::uint8_t> mac;
+};
+struct VerifyMacResult {  // a MAC that does not verify is KMSInvalidMacException
+  std::string key_id;  // ARN
+  bool mac_valid = true;
+  std::string mac_algorithm;
+};
+
+struct GenerateDataKeyPairRequest {
+  std::string key_id;  // the symmetric key that encrypts the private key
+  EncryptionContext encryption_context;
+  std::string key_pair_spec;
+};
+struct GenerateDataKeyPairResult {
+  Bytes private_key_ciphertext_blob;  // PKCS#8 DER, sealed as by Encrypt
+  SecretBytes private_key_plaintext;  // PKCS#8 DER; empty for ...WithoutPlaintext
+  Bytes public_key;                   // DER SubjectPublicKeyInfo
+  std::string key_id;                 // ARN
+  std::string key_pair_spec;
+};
+
+// Coffer extension (not an AWS operation): a key whose material comes from outside.
+// Asymmetric specs take a DER SubjectPublicKeyInfo and make a verify-only key; HMAC specs
+// take the raw key bytes. The key's Origin is EXTERNAL; it cannot be rotated.
+struct ImportKeyRequest {
+  std::string key_spec;
+  std::optional<std::string> key_usage;
+  std::optional<std::string> description;
+  std::span<const std::uint8_t> material;
 };
 
 }  // namespace coffer::core

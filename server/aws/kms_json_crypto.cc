@@ -5,6 +5,17 @@
 #include "common/secret_bytes.h"
 
 namespace coffer::server::aws {
+
+void ignore_grant_tokens(const Json& in) { string_list(in, "GrantTokens", {0, 10}, {1, 8192}); }
+
+// DryRun asks only for a permission check; Coffer has no policies yet, so it refuses
+// rather than answer "would succeed" without having checked anything.
+void refuse_dry_run(const Json& in) {
+  if (optional_bool(in, "DryRun").value_or(false)) {
+    throw Error(ErrorCode::kUnsupportedOperation, "DryRun is not supported.");
+  }
+}
+
 namespace {
 
 constexpr Length kPlaintextLength{1, 4096};
@@ -15,16 +26,6 @@ SecretBytes secret_blob(const Json& in, const char* member, Length length) {
   SecretBytes secret(bytes);
   secure_zero(bytes.data(), bytes.size());
   return secret;
-}
-
-void ignore_grant_tokens(const Json& in) { string_list(in, "GrantTokens", {0, 10}, {1, 8192}); }
-
-// DryRun asks only for a permission check; Coffer has no policies yet, so AWS's answer
-// for a permitted call is what it says.
-void refuse_dry_run(const Json& in) {
-  if (optional_bool(in, "DryRun").value_or(false)) {
-    throw Error(ErrorCode::kUnsupportedOperation, "DryRun is not supported.");
-  }
 }
 
 Json encrypt(core::KmsService& kms, const Json& in) {

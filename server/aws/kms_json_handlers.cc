@@ -8,6 +8,7 @@ const KmsOperationTable& kms_operations() {
     add_key_operations(t);
     add_alias_and_tag_operations(t);
     add_crypto_operations(t);
+    add_signing_operations(t);
     return t;
   }();
   return table;

@@ -25,6 +25,13 @@ const KmsOperationTable& kms_operations();
 void add_key_operations(KmsOperationTable& table);
 void add_alias_and_tag_operations(KmsOperationTable& table);
 void add_crypto_operations(KmsOperationTable& table);
+// Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, GenerateDataKeyPair(WithoutPlaintext).
+void add_signing_operations(KmsOperationTable& table);
+
+// Members every cryptographic operation accepts: GrantTokens (checked, then ignored: no
+// grants yet) and DryRun (refused).
+void ignore_grant_tokens(const Json& in);
+void refuse_dry_run(const Json& in);
 
 // Shared by the key operations and CreateKey.
 Json key_metadata_json(const core::KeyMetadata& m);

@@ -10,12 +10,6 @@ namespace {
 namespace v1 = ::coffer::v1;
 using Ctx = RequestContext;
 
-std::string bytes_of(const SecretBytes& s) { return std::string(s.data(), s.data() + s.size()); }
-std::string bytes_of(const core::Bytes& b) { return std::string(b.begin(), b.end()); }
-std::span<const std::uint8_t> span_of(const std::string& s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-
 void register_keys(Dispatcher& d, core::KmsService& kms) {
   const std::string p = "coffer.v1.Keys/";
   d.add_typed<v1::CreateKeyRequest, v1::CreateKeyResponse>(p + "CreateKey", [&kms](const Ctx&, const auto& r) {
@@ -249,6 +243,7 @@ void register_crypto(Dispatcher& d, core::KmsService& kms) {
 void register_kms_handlers(Dispatcher& dispatcher, core::KmsService& kms) {
   register_keys(dispatcher, kms);
   register_crypto(dispatcher, kms);
+  register_signing_handlers(dispatcher, kms);
 }
 
 }  // namespace coffer::server

@@ -8,5 +8,7 @@
 namespace coffer::server {
 
 void register_kms_handlers(Dispatcher& dispatcher, core::KmsService& kms);
+// Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, GenerateDataKeyPair(WithoutPlaintext).
+void register_signing_handlers(Dispatcher& dispatcher, core::KmsService& kms);
 
 }  // namespace coffer::server
