@@ -63,13 +63,22 @@ std::vector<AccessKeyRecord> AccessKeys::list() { return store_.list_access_keys
 
 std::optional<AccessKeys::Secret> AccessKeys::secret_of(const std::string& access_key_id) {
   std::lock_guard lock(mutex_);
-  if (auto it = cache_.find(access_key_id); it != cache_.end()) return it->second;
+  const auto now = std::chrono::steady_clock::now();
+  auto it = cache_.find(access_key_id);
+  if (it != cache_.end() && now - it->second.checked_at < kRecheckAfter) return it->second.secret;
   auto record = store_.get_access_key(access_key_id);
-  if (!record || !record->active || record->secret_ciphertext.size() < 12 + 16) return std::nullopt;
+  if (!record || !record->active || record->secret_ciphertext.size() < 12 + 16) {
+    if (it != cache_.end()) cache_.erase(it);
+    return std::nullopt;
+  }
+  if (it != cache_.end()) {
+    it->second.checked_at = now;
+    return it->second.secret;
+  }
   std::span<const std::uint8_t> blob(record->secret_ciphertext);
   Secret secret{record->principal,
                 token_.gcm_decrypt(kWrappingKeyId, blob.first(12), as_bytes(access_key_id), blob.subspan(12))};
-  cache_.emplace(access_key_id, secret);
+  cache_.emplace(access_key_id, Cached{secret, now});
   return secret;
 }
 

@@ -3,6 +3,7 @@
 // never leaves the token; verified secrets are cached in memory, zeroed on exit.
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,7 +33,10 @@ class AccessKeys {
   // The principal of a valid, active "AKID:SECRET"; nullopt for anything else. Constant
   // time in the secret.
   std::optional<std::string> authenticate(std::string_view api_key);
-  // The secret of an active key (for SigV4, which signs with it); nullopt if unknown.
+  // The secret of an active key (for SigV4, which signs with it); nullopt if unknown or
+  // deactivated. A cached secret is re-checked against the store once it is older than
+  // kRecheckAfter, so a key deactivated by another process (cofferd access-key revoke)
+  // stops working within that time.
   struct Secret {
     std::string principal;
     SecretBytes secret;
@@ -40,6 +44,7 @@ class AccessKeys {
   std::optional<Secret> secret_of(const std::string& access_key_id);
 
   static constexpr const char* kWrappingKeyId = "coffer/internal/access-keys-v1";
+  static constexpr std::chrono::milliseconds kRecheckAfter{1000};
 
  private:
   void ensure_wrapping_key();
@@ -47,7 +52,11 @@ class AccessKeys {
   MetadataStore& store_;
   const Clock& clock_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Secret> cache_;
+  struct Cached {
+    Secret secret;
+    std::chrono::steady_clock::time_point checked_at;
+  };
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 }  // namespace coffer::core

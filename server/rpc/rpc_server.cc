@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "coffer/v1/frame.pb.h"
+#include "common/secret_bytes.h"
 #include "proto/frame_codec.h"
 
 namespace coffer::server {
@@ -77,7 +78,10 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
         timer_(stream_.get_executor()),
         decoder_(server_->options.max_frame) {}
 
-  ~Connection() override { --server_->connections; }
+  ~Connection() override {
+    secure_zero(api_key_.data(), api_key_.size());
+    --server_->connections;
+  }
 
   void start() {
     if constexpr (std::is_same_v<Stream, tcp::socket>) {
@@ -185,15 +189,18 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   std::string principal_for(const v1::RequestFrame& request) {
     std::lock_guard lock(principal_mutex_);
     if (!certificate_principal_.empty()) return certificate_principal_;
-    if (!request.api_key().empty()) {
-      if (request.api_key() == authenticated_key_) return api_key_principal_;
-      auto principal = server_->authenticate ? server_->authenticate(request.api_key()) : std::nullopt;
+    // A client may send api_key on its first request only: the connection remembers it.
+    // It is checked again on every request (the authenticator caches), so a revoked key
+    // stops working on connections that are already open.
+    if (!request.api_key().empty() && request.api_key() != api_key_) {
+      secure_zero(api_key_.data(), api_key_.size());
+      api_key_ = request.api_key();
+    }
+    if (!api_key_.empty()) {
+      auto principal = server_->authenticate ? server_->authenticate(api_key_) : std::nullopt;
       if (!principal) throw Error(ErrorCode::kAccessDenied, "The security token included in the request is invalid.");
-      authenticated_key_ = request.api_key();
-      api_key_principal_ = *principal;
       return *principal;
     }
-    if (!api_key_principal_.empty()) return api_key_principal_;
     if (server_->options.allow_unauthenticated_loopback) return "anonymous";
     throw Error(ErrorCode::kAccessDenied, "Missing credentials: use mutual TLS or an api_key");
   }
@@ -251,8 +258,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
 
   std::mutex principal_mutex_;
   std::string certificate_principal_;
-  std::string authenticated_key_;
-  std::string api_key_principal_;
+  std::string api_key_;  // wiped when replaced and when the connection ends
 };
 
 }  // namespace

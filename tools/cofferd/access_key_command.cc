@@ -8,20 +8,27 @@
 #include "tools/cofferd/first_run.h"
 
 namespace coffer::daemon {
+namespace {
 
-int run_access_key_command(const DaemonConfig& config, const std::vector<std::string>& words) {
-  std::string principal;
-  if (words.empty() || words[0] != "create") {
-    throw std::runtime_error("usage: cofferd [--state-dir DIR] access-key create --principal NAME");
-  }
+constexpr const char* kUsage =
+    "usage: cofferd [--state-dir DIR] access-key create --principal NAME\n"
+    "       cofferd [--state-dir DIR] access-key revoke --access-key-id AKID\n"
+    "       cofferd [--state-dir DIR] access-key list";
+
+// The value of `--name VALUE` among `words` (after the subcommand); throws on anything else.
+std::string only_option(const std::vector<std::string>& words, const std::string& name) {
+  std::string value;
   for (std::size_t i = 1; i < words.size(); ++i) {
-    if (words[i] == "--principal" && i + 1 < words.size())
-      principal = words[++i];
+    if (words[i] == "--" + name && i + 1 < words.size())
+      value = words[++i];
     else
-      throw std::runtime_error("access-key create: unexpected argument '" + words[i] + "'");
+      throw std::runtime_error("access-key " + words[0] + ": unexpected argument '" + words[i] + "'");
   }
-  if (principal.empty()) throw std::runtime_error("access-key create needs --principal NAME");
+  if (value.empty()) throw std::runtime_error("access-key " + words[0] + " needs --" + name);
+  return value;
+}
 
+int create(const DaemonConfig& config, const std::string& principal) {
   if (config.softhsm_autoinit && config.pkcs11_module.find("softhsm") != std::string::npos) {
     prepare_softhsm(config.state_dir, "coffer");
   }
@@ -38,6 +45,36 @@ int run_access_key_command(const DaemonConfig& config, const std::vector<std::st
   auto made = keys.create(principal);
   std::printf("%s %s\n", made.access_key_id.c_str(), made.secret.c_str());
   return 0;
+}
+
+// Only the store changes; a running daemon stops accepting the key within
+// AccessKeys::kRecheckAfter.
+int revoke(const DaemonConfig& config, const std::string& access_key_id) {
+  core::SqliteStore store(config.database);
+  auto record = store.get_access_key(access_key_id);
+  if (!record) throw std::runtime_error("no access key " + access_key_id);
+  record->active = false;
+  store.put_access_key(*record);
+  std::printf("revoked %s (principal %s)\n", access_key_id.c_str(), record->principal.c_str());
+  return 0;
+}
+
+int list(const DaemonConfig& config) {
+  core::SqliteStore store(config.database);
+  for (const auto& key : store.list_access_keys()) {
+    std::printf("%s %s %s\n", key.access_key_id.c_str(), key.active ? "active " : "revoked", key.principal.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_access_key_command(const DaemonConfig& config, const std::vector<std::string>& words) {
+  if (words.empty()) throw std::runtime_error(kUsage);
+  if (words[0] == "create") return create(config, only_option(words, "principal"));
+  if (words[0] == "revoke") return revoke(config, only_option(words, "access-key-id"));
+  if (words[0] == "list" && words.size() == 1) return list(config);
+  throw std::runtime_error(kUsage);
 }
 
 }  // namespace coffer::daemon

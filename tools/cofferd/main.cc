@@ -37,8 +37,10 @@ Shortcuts for development on loopback:
   --plaintext-loopback               no TLS (only on a loopback address)
   --allow-unauthenticated-loopback   requests without credentials run as "anonymous"
 AWS JSON API (KMS over SigV4): --aws-listen 127.0.0.1:4599 [--regions us-east-1,eu-west-1]
-Access keys for the AWS SDKs (offline, prints "ACCESS_KEY_ID SECRET"):
-  cofferd [--state-dir DIR] access-key create --principal NAME
+Access keys (offline; a running daemon notices revocation within a second):
+  cofferd [--state-dir DIR] access-key create --principal NAME   prints "ACCESS_KEY_ID SECRET"
+  cofferd [--state-dir DIR] access-key revoke --access-key-id AKID
+  cofferd [--state-dir DIR] access-key list
 )";
 
 struct Arguments {

@@ -1,0 +1,74 @@
+// libFuzzer target: what the AWS listener parses from an untrusted peer, short of calling
+// the KMS. The bytes are one HTTP/1.1 request (Beast's parser, the listener's body cap);
+// its Authorization header goes through SigV4 verification against a known credential,
+// and its JSON body through every member reader the KMS operations use. Each step may
+// refuse the input with AwsError or coffer::Error; anything else (a crash, another
+// exception, a read out of bounds) is a finding.
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+
+#include "common/error.h"
+#include "common/hex.h"
+#include "server/aws/aws_error.h"
+#include "server/aws/json_fields.h"
+#include "server/aws/sigv4.h"
+
+namespace {
+
+namespace http = boost::beast::http;
+using namespace coffer::server::aws;
+
+template <class F>
+void refused_or_ok(F&& f) {
+  try {
+    f();
+  } catch (const AwsError&) {
+  } catch (const coffer::Error&) {
+  }
+}
+
+void read_members(const Json& body) {
+  refused_or_ok([&] { optional_string(body, "KeyId", kKeyIdLength); });
+  refused_or_ok([&] { required_string(body, "SigningAlgorithm"); });
+  refused_or_ok([&] { optional_int(body, "NumberOfBytes", 1, 1024); });
+  refused_or_ok([&] { optional_bool(body, "DryRun"); });
+  refused_or_ok([&] { optional_blob(body, "CiphertextBlob", {1, 6144}); });
+  refused_or_ok([&] { required_blob(body, "Message", {1, 4096}); });
+  refused_or_ok([&] { context(body, "EncryptionContext"); });
+  refused_or_ok([&] { tags(body, "Tags"); });
+  refused_or_ok([&] { string_list(body, "GrantTokens", {0, 10}, {1, 8192}); });
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  http::request_parser<http::string_body> parser;
+  parser.body_limit(1 << 20);
+  parser.eager(true);
+  boost::beast::error_code ec;
+  parser.put(boost::asio::buffer(data, size), ec);
+  if (!ec && !parser.is_done()) parser.put_eof(ec);
+  if (ec || !parser.is_done()) return 0;
+  const auto& request = parser.get();
+
+  SignedRequest signed_request;
+  signed_request.method = std::string(request.method_string());
+  signed_request.target = std::string(request.target());
+  for (const auto& field : request) {
+    signed_request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  signed_request.body = request.body();
+  const SigV4Verifier verifier({}, [](const std::string& id) -> std::optional<Credentials> {
+    if (id != "AKIDFUZZ") return std::nullopt;
+    return Credentials{"fuzz", coffer::SecretBytes(coffer::as_bytes(std::string_view("fuzz-secret")))};
+  });
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  refused_or_ok([&] { verifier.verify(signed_request, now); });
+
+  const Json body = Json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
+  if (!body.is_discarded()) read_members(body);
+  return 0;
+}
