@@ -10,17 +10,8 @@ coffer=$2
 . "$(dirname "$0")/cofferd_env.sh"
 
 # Authenticated daemon: plaintext on loopback, but credentials required.
-"$cofferd" --state-dir "$work/state" --listen 127.0.0.1:0 --plaintext-loopback --metrics-listen 127.0.0.1:0 \
-  2>"$work/cofferd.log" &
-cofferd_pid=$!
-port=
-for _ in $(seq 1 600); do
-  port=$(sed -n 's/.*"event":"ready".*"port":"\([0-9]*\)".*/\1/p' "$work/cofferd.log" | head -n 1)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { cat "$work/cofferd.log" >&2; exit 1; }
-export COFFER_ENDPOINT="127.0.0.1:$port" COFFER_TLS=0
+launch_cofferd "$cofferd" "$work/cofferd.log" --state-dir "$work/state"
+export COFFER_ENDPOINT="127.0.0.1:$COFFERD_PORT" COFFER_TLS=0
 
 read -r akid secret < <("$cofferd" --state-dir "$work/state" access-key create --principal alice)
 read -r akid2 secret2 < <("$cofferd" --state-dir "$work/state" access-key create --principal bob)

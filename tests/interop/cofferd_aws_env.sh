@@ -23,23 +23,11 @@ start_cofferd() {
     cat "$work/access-key.log" >&2
     exit 1
   }
-  "$cofferd" --state-dir "$work/state" --listen 127.0.0.1:0 --plaintext-loopback \
-    --metrics-listen 127.0.0.1:0 --aws-listen 127.0.0.1:0 --regions "$regions" \
-    ${COFFER_EXTRA_FLAGS:-} 2>"$work/cofferd.log" &
-  cofferd_pid=$!
-  local port=
-  for _ in $(seq 1 600); do
-    port=$(sed -n 's/.*"event":"ready".*"aws_port":"\([0-9]*\)".*/\1/p' "$work/cofferd.log" | head -n 1)
-    [ -n "$port" ] && break
-    if ! kill -0 "$cofferd_pid" 2>/dev/null; then
-      echo "cofferd exited before it was ready:" >&2
-      cat "$work/cofferd.log" >&2
-      exit 1
-    fi
-    sleep 0.1
-  done
-  [ -n "$port" ] || { echo "cofferd was not ready within 60 s" >&2; cat "$work/cofferd.log" >&2; exit 1; }
-  RPC_PORT=$(sed -n 's/.*"event":"ready".*"port":"\([0-9]*\)".*/\1/p' "$work/cofferd.log" | head -n 1)
+  # shellcheck disable=SC2086 # COFFER_EXTRA_FLAGS is a list of words
+  launch_cofferd "$cofferd" "$work/cofferd.log" --state-dir "$work/state" --aws-listen 127.0.0.1:0 \
+    --regions "$regions" ${COFFER_EXTRA_FLAGS:-}
+  local port=$COFFERD_AWS_PORT
+  RPC_PORT=$COFFERD_PORT
   export AWS_ACCESS_KEY_ID=${credentials%% *}
   export AWS_SECRET_ACCESS_KEY=${credentials#* }
   export AWS_DEFAULT_REGION=${regions%%,*} AWS_REGION=${regions%%,*}
@@ -73,5 +61,6 @@ pick_python_with_boto3() {
   if /usr/bin/python3 -c 'import boto3' 2>/dev/null; then echo /usr/bin/python3; else command -v python3; fi
 }
 
+. "$(dirname "${BASH_SOURCE[0]}")/../support/cofferd_process.sh"
 # check / finish: the shared counting helpers of the shell tests.
 . "$(dirname "${BASH_SOURCE[0]}")/../support/check.sh"
