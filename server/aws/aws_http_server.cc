@@ -23,6 +23,18 @@ namespace beast = boost::beast;
 namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 
+// Counts a connection for as long as its session lives.
+class ConnectionSlot {
+ public:
+  explicit ConnectionSlot(std::shared_ptr<std::atomic<std::size_t>> count) : count_(std::move(count)) { ++*count_; }
+  ~ConnectionSlot() { --*count_; }
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+
+ private:
+  std::shared_ptr<std::atomic<std::size_t>> count_;
+};
+
 // One connection: read a request, hand it to a worker, write the answer on the
 // connection's strand, read the next (HTTP/1.1 keep-alive, one request at a time).
 template <class Stream>
@@ -30,10 +42,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   // `owner` keeps the server's options and executor alive while a worker still holds
   // this session after the server stopped.
-  Session(Stream stream, std::shared_ptr<const void> owner, const AwsServerOptions& options,
-          const RequestHandler& handler, const AwsHttpServer::Submit& submit)
+  Session(Stream stream, std::shared_ptr<const void> owner, std::shared_ptr<std::atomic<std::size_t>> count,
+          const AwsServerOptions& options, const RequestHandler& handler, const AwsHttpServer::Submit& submit)
       : stream_(std::move(stream)),
         owner_(std::move(owner)),
+        slot_(std::move(count)),
         options_(options),
         handler_(handler),
         submit_(submit) {}
@@ -102,6 +115,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   Stream stream_;
   std::shared_ptr<const void> owner_;
+  ConnectionSlot slot_;
   const AwsServerOptions& options_;
   const RequestHandler& handler_;
   const AwsHttpServer::Submit& submit_;
@@ -160,6 +174,7 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
   }
 
   std::uint16_t port() const noexcept { return port_; }
+  std::size_t connections() const noexcept { return *connections_; }
 
  private:
   void accept() {
@@ -169,14 +184,20 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
         if (ec != asio::error::operation_aborted) self->accept();
         return;
       }
+      if (*self->connections_ >= self->options_.max_connections) {
+        beast::error_code ignored;
+        s.close(ignored);
+        self->accept();
+        return;
+      }
       s.set_option(tcp::no_delay(true));
       if (self->tls_) {
         using Stream = beast::ssl_stream<beast::tcp_stream>;
-        std::make_shared<Session<Stream>>(Stream(beast::tcp_stream(std::move(s)), *self->tls_),
-                                          self, self->options_, self->handler_, self->submit_)
+        std::make_shared<Session<Stream>>(Stream(beast::tcp_stream(std::move(s)), *self->tls_), self,
+                                          self->connections_, self->options_, self->handler_, self->submit_)
             ->start();
       } else {
-        std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(s)), self,
+        std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(s)), self, self->connections_,
                                                      self->options_, self->handler_, self->submit_)
             ->start();
       }
@@ -193,11 +214,13 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
   std::vector<std::thread> threads_;
   std::atomic<bool> stopped_{false};
   std::uint16_t port_ = 0;
+  std::shared_ptr<std::atomic<std::size_t>> connections_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 AwsHttpServer::AwsHttpServer(AwsServerOptions options, const RequestHandler& handler, Submit submit)
     : impl_(std::make_shared<Impl>(std::move(options), handler, std::move(submit))) {}
 AwsHttpServer::~AwsHttpServer() { stop(); }
+std::size_t AwsHttpServer::connections() const noexcept { return impl_->connections(); }
 void AwsHttpServer::start() { impl_->start(); }
 void AwsHttpServer::stop() { impl_->stop(); }
 std::uint16_t AwsHttpServer::port() const noexcept { return impl_->port(); }

@@ -24,6 +24,9 @@ struct AwsServerOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::chrono::milliseconds read_timeout{10'000};   // a started request must finish within this
   std::chrono::milliseconds idle_timeout{300'000};  // between keep-alive requests
+  // Connections beyond this are accepted and closed at once (as the rpc listener does),
+  // so idle or slow peers cannot exhaust file descriptors.
+  std::size_t max_connections = 1024;
 };
 
 class AwsHttpServer {
@@ -44,6 +47,7 @@ class AwsHttpServer {
   // submitted still run; their responses are dropped.
   void stop();
   std::uint16_t port() const noexcept;
+  std::size_t connections() const noexcept;
 
  private:
   class Impl;

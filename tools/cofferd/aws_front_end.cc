@@ -49,6 +49,7 @@ AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
   options.network_threads = config.network_threads;
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  options.max_connections = config.max_connections;
   server_ = std::make_unique<server::aws::AwsHttpServer>(
       options, *handler_,
       [&work](std::function<void()> task) { return work.try_submit(std::move(task)); });
