@@ -14,6 +14,14 @@ void refuse_context(const EncryptionContext& context) {
   }
 }
 
+// CiphertextBlob's bounds (botocore: 1..6144), checked before the key, as for Encrypt's.
+void check_ciphertext_length(std::size_t size) {
+  if (size < 1 || size > 6144) {
+    throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'ciphertextBlob' failed to satisfy "
+                                        "constraint: Member must have length between 1 and 6144");
+  }
+}
+
 }  // namespace
 
 EncryptResult KmsService::rsa_encrypt(const CachedKey& key, const EncryptRequest& request) {
@@ -35,6 +43,7 @@ EncryptResult KmsService::rsa_encrypt(const CachedKey& key, const EncryptRequest
 }
 
 DecryptResult KmsService::rsa_decrypt(const CachedKey& key, const DecryptRequest& request) {
+  check_ciphertext_length(request.ciphertext_blob.size());
   require_usable_for_crypto(key.record);
   if (key.record.key_usage != KeyUsage::kEncryptDecrypt) {
     throw Error(ErrorCode::kInvalidKeyUsage, "Key '" + key.arn + "' has KeyUsage " +

@@ -1,5 +1,8 @@
 // KmsService: Sign, Verify and GetPublicKey with asymmetric keys; GenerateMac and
 // VerifyMac with HMAC keys. Messages are hashed on the host; the token signs the digest.
+#include <algorithm>
+#include <initializer_list>
+
 #include "common/error.h"
 #include "core/key_algorithms.h"
 #include "core/kms_service_internal.h"
@@ -22,6 +25,24 @@ void require_private_half(const KeyRecord& key, const char* operation) {
   }
 }
 
+// AWS checks enum values before it looks at the key: an unknown name is ValidationException
+// even when the key is missing or disabled.
+void check_known_signing_algorithm(std::string_view name) {
+  for (KeySpec spec : {KeySpec::kRsa2048, KeySpec::kEccNistP256, KeySpec::kEccNistP384, KeySpec::kEccNistP521}) {
+    const auto names = signing_algorithms(spec, KeyUsage::kSignVerify);
+    if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  }
+  signing_algorithm_for(KeySpec::kRsa2048, name, false);  // throws ValidationException
+}
+
+void check_known_mac_algorithm(std::string_view name) {
+  for (KeySpec spec : {KeySpec::kHmac224, KeySpec::kHmac256, KeySpec::kHmac384, KeySpec::kHmac512}) {
+    const auto names = mac_algorithms(spec, KeyUsage::kGenerateVerifyMac);
+    if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  }
+  mac_digest_for(KeySpec::kHmac224, name);  // throws ValidationException
+}
+
 }  // namespace
 
 KmsService::CachedKeyPtr KmsService::usable_key(const std::string& reference, KeyUsage usage) {
@@ -39,6 +60,7 @@ KmsService::CachedKeyPtr KmsService::usable_key(const std::string& reference, Ke
 SignResult KmsService::sign(const SignRequest& request) {
   check_length(request.message.size(), 4096, "message");
   const bool digest = is_digest_message(request.message_type);
+  check_known_signing_algorithm(request.signing_algorithm);
   auto key = usable_key(request.key_id, KeyUsage::kSignVerify);
   const auto algorithm = signing_algorithm_for(key->record.key_spec, request.signing_algorithm, digest);
   require_private_half(key->record, "Sign");
@@ -53,6 +75,7 @@ VerifyResult KmsService::verify(const VerifyRequest& request) {
   check_length(request.message.size(), 4096, "message");
   check_length(request.signature.size(), 6144, "signature");
   const bool digest = is_digest_message(request.message_type);
+  check_known_signing_algorithm(request.signing_algorithm);
   auto key = usable_key(request.key_id, KeyUsage::kSignVerify);
   const auto algorithm = signing_algorithm_for(key->record.key_spec, request.signing_algorithm, digest);
   if (!token_.verify(key->current_object, algorithm, request.message, request.signature)) {
@@ -83,6 +106,7 @@ GetPublicKeyResult KmsService::get_public_key(const std::string& reference) {
 
 GenerateMacResult KmsService::generate_mac(const GenerateMacRequest& request) {
   check_length(request.message.size(), 4096, "message");
+  check_known_mac_algorithm(request.mac_algorithm);
   auto key = usable_key(request.key_id, KeyUsage::kGenerateVerifyMac);
   const pkcs11::SignAlgorithm algorithm{.scheme = pkcs11::SignScheme::kHmac,
                                         .digest = mac_digest_for(key->record.key_spec, request.mac_algorithm)};
@@ -96,6 +120,7 @@ GenerateMacResult KmsService::generate_mac(const GenerateMacRequest& request) {
 VerifyMacResult KmsService::verify_mac(const VerifyMacRequest& request) {
   check_length(request.message.size(), 4096, "message");
   check_length(request.mac.size(), 6144, "mac");
+  check_known_mac_algorithm(request.mac_algorithm);
   auto key = usable_key(request.key_id, KeyUsage::kGenerateVerifyMac);
   const pkcs11::SignAlgorithm algorithm{.scheme = pkcs11::SignScheme::kHmac,
                                         .digest = mac_digest_for(key->record.key_spec, request.mac_algorithm)};
