@@ -54,6 +54,14 @@ void check_hmac_material(KeySpec spec, std::size_t size) {
   }
 }
 
+// CreateKey's bound on Description, which the imported key's metadata shares.
+void check_description(const std::string& description) {
+  if (description.size() > 8192) {
+    throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'description' failed to satisfy "
+                                        "constraint: Member must have length less than or equal to 8192");
+  }
+}
+
 }  // namespace
 
 KeyMetadata KmsService::import_key(const ImportKeyRequest& request) {
@@ -75,6 +83,7 @@ KeyMetadata KmsService::import_key(const ImportKeyRequest& request) {
                                             std::string(to_string(key.key_spec)) + ".");
   }
   key.description = request.description.value_or("");
+  check_description(key.description);
   key.origin = Origin::kExternal;
   const Timestamp now = clock_.now();
   key.key_id = new_key_id(false);

@@ -64,7 +64,7 @@ DecryptResult KmsService::rsa_decrypt(const CachedKey& key, const DecryptRequest
   result.plaintext = token_.rsa_oaep_decrypt(key.current_object, digest, request.ciphertext_blob);
   result.key_id = key.arn;
   result.encryption_algorithm = algorithm;
-  result.key_material_id = key.current_object;
+  // No KeyMaterialId: AWS returns it only for symmetric encryption keys.
   return result;
 }
 

@@ -21,6 +21,9 @@ class RsaEncryptionTest : public AsymmetricTest {
     auto result = service_->decrypt({blob, {}, key, algorithm});
     EXPECT_EQ(result.key_id, key.starts_with("arn:") ? key : arn(key));
     EXPECT_EQ(result.encryption_algorithm, algorithm.value_or("SYMMETRIC_DEFAULT"));
+    // botocore: KeyMaterialId "is present only when the operation uses a symmetric
+    // encryption KMS key".
+    EXPECT_EQ(result.key_material_id, "");
     return std::string(result.plaintext.data(), result.plaintext.data() + result.plaintext.size());
   }
 };

@@ -2,7 +2,10 @@
 // GetPublicKey with AWS KMS semantics; Coffer's signatures checked by OpenSSL on the host
 // with the public key GetPublicKey returns; keys imported from a public key verify what
 // OpenSSL signed; the errors AWS gives for misuse.
+#include <openssl/core_names.h>
+
 #include <algorithm>
+#include <iostream>
 #include <set>
 
 #include "tests/core/asymmetric_fixture.h"
@@ -405,9 +408,42 @@ TEST_F(SigningTest, ImportRefusesMaterialThatIsNotTheSpec) {
   EXPECT_EQ(error_of([&] { import("ECC_NIST_P256", host::spki_of(brainpool.get())); }), ErrorCode::kValidation);
   EXPECT_EQ(error_of([&] { import("SYMMETRIC_DEFAULT", core::Bytes(32, 1)); }), ErrorCode::kUnsupportedOperation);
   EXPECT_EQ(error_of([&] { import("RSA_9999", p384_spki); }), ErrorCode::kValidation);
+  EXPECT_EQ(error_of([&] {
+              core::ImportKeyRequest request{"ECC_NIST_P384", "SIGN_VERIFY", std::string(8193, 'd'), p384_spki};
+              service_->import_key(request);
+            }),
+            ErrorCode::kValidation)
+      << "Description is at most 8192 characters, as for CreateKey";
   // Nothing half-made is left behind.
   EXPECT_EQ(service_->list_keys({}).keys.size(), 0u);
   EXPECT_TRUE(token_->list_key_ids().empty());
+}
+
+// A SubjectPublicKeyInfo with a compressed point is as valid as an uncompressed one
+// (SEC 1 2.3.3): it must either import and verify, or be refused at import.
+TEST_F(SigningTest, ImportedCompressedEcPointVerifiesOrIsRefused) {
+  for (const std::string spec : {"ECC_NIST_P256", "ECC_SECG_P256K1"}) {
+    SCOPED_TRACE(spec);
+    auto private_key = host::generate(spec);
+    ASSERT_EQ(EVP_PKEY_set_utf8_string_param(private_key.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                             const_cast<char*>("compressed")),
+              1);
+    const auto spki = host::spki_of(private_key.get());
+    ASSERT_EQ(spki.size(), spec == "ECC_NIST_P256" ? 59u : 56u) << "a compressed point";
+    std::optional<core::KeyMetadata> m;
+    try {
+      m = import(spec, spki);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kValidation) << e.what();
+      std::cout << spec << ": compressed point refused at import: " << e.what() << "\n";
+      continue;
+    }
+    auto signature = host::sign(private_key.get(), "ECDSA_SHA_256", as_bytes(kMessage));
+    EXPECT_EQ(verify_error(m->key_id, as_bytes(kMessage), signature, "ECDSA_SHA_256"), std::nullopt);
+    // GetPublicKey gives a key OpenSSL reads as the same key.
+    auto returned = host::public_key_from_der(service_->get_public_key(m->key_id).public_key);
+    EXPECT_EQ(EVP_PKEY_eq(returned.get(), private_key.get()), 1);
+  }
 }
 
 TEST_F(SigningTest, ImportedKeysSurviveARestart) {
