@@ -56,20 +56,20 @@ void Progress::draw(bool final) {
   const double done = static_cast<double>(done_.load(std::memory_order_relaxed));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = seconds > 0 ? done / seconds : 0;
-  std::string line = "\r" + label_ + " ";
+  // Built with snprintf: GCC 12 warns falsely (-Wrestrict) on chains of std::string +.
+  char bar[64] = "";
+  char amount[64];
   if (total_ && *total_ > 0) {
     const double fraction = std::min(1.0, done / static_cast<double>(*total_));
-    const int width = 30;
-    const int filled = static_cast<int>(fraction * width);
-    line += "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(width - filled), ' ') + "] ";
-    char pct[16];
-    std::snprintf(pct, sizeof pct, "%3.0f%% ", fraction * 100);
-    line += pct + human(done) + " / " + human(static_cast<double>(*total_));
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(fraction * kWidth);
+    std::snprintf(bar, sizeof bar, "[%.*s%*s] %3.0f%% ", filled, "##############################", kWidth - filled, "",
+                  fraction * 100);
+    std::snprintf(amount, sizeof amount, "%s / %s", human(done).c_str(), human(static_cast<double>(*total_)).c_str());
   } else {
-    line += human(done);
+    std::snprintf(amount, sizeof amount, "%s", human(done).c_str());
   }
-  line += "  " + human(rate) + "/s" + (final ? "" : "\033[K");
-  std::fputs(line.c_str(), stderr);
+  std::fprintf(stderr, "\r%s %s%s  %s/s%s", label_.c_str(), bar, amount, human(rate).c_str(), final ? "" : "\033[K");
   std::fflush(stderr);
   drawn_ = true;
 }

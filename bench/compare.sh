@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Envelope encryption (issue 7) against OpenSSL's AES-256-GCM, all measured in one run:
+#   openssl speed -evp aes-256-gcm at 16 KiB and 1 KiB (CPU user time, one core)
+#   coffer_envelope_bench: stream seal/open on one thread (CPU time) and on every core (wall
+#     time), 1 KiB record seal/open with the data-key cache
+#   coffer encrypt-file / decrypt-file of a 2 GiB file against a local cofferd (wall time,
+#     input in the page cache; files in $BENCH_DIR, default /dev/shm when it has room)
+# and prints one table with the ratios and the issue's targets.
+#   bench/compare.sh [SECONDS_PER_OPENSSL_RUN]      (BUILD_DIR=build/release by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+seconds=${1:-3}
+dir=${BUILD_DIR:-build/release}
+size_mib=${FILE_MIB:-2048}
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$dir" --target coffer_envelope_bench coffer cofferd -j"$jobs" >/dev/null
+
+. tests/e2e/cofferd_env.sh  # start_cofferd, $work (removed at exit)
+bench_dir=${BENCH_DIR:-}
+if [ -z "$bench_dir" ]; then
+  free_kib=$(df -Pk /dev/shm 2>/dev/null | awk 'NR==2 {print $4}')
+  if [ -n "$free_kib" ] && [ "$free_kib" -gt $((size_mib * 3 * 1024 + 1048576)) ]; then
+    bench_dir=$(mktemp -d /dev/shm/coffer-bench-XXXXXX)
+  else
+    bench_dir=$work
+  fi
+fi
+trap 'cleanup; rm -rf "${bench_dir:?}"/big.*; [ "$bench_dir" != "$work" ] && rmdir "$bench_dir" 2>/dev/null; true' EXIT
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+openssl_rate() {  # openssl_rate BYTES -> bytes/s
+  openssl speed -mr -seconds "$seconds" -bytes "$1" -evp aes-256-gcm 2>/dev/null | sed -n 's/^+F:[0-9]*:AES-256-GCM:\([0-9.]*\).*/\1/p'
+}
+ossl16=$(openssl_rate 16384)
+ossl1=$(openssl_rate 1024)
+
+json=$work/bench.json
+"$root/$dir/bench/envelope/coffer_envelope_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_out="$json" --benchmark_out_format=json >&2
+
+# coffer encrypt-file of a warm file: best of three, then one decrypt-file.
+start_cofferd "$root/$dir/tools/cofferd/cofferd"
+coffer=$root/$dir/tools/coffer/coffer
+key=$("$coffer" --json create-key | python3 -c 'import json,sys; print(json.load(sys.stdin)["keyMetadata"]["keyId"])')
+big=$bench_dir/big.bin
+head -c $((size_mib * 1048576)) /dev/urandom >"$big"
+cat "$big" >/dev/null
+timed() {  # timed COMMAND...: prints seconds of wall time
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@"
+  t1=$(date +%s.%N)
+  python3 -c "print($t1 - $t0)"
+}
+enc_best=999999
+for _ in 1 2 3; do
+  rm -f "$big.cfe"
+  t=$(timed "$coffer" encrypt-file --no-progress --key-id "$key" --in "$big" --out "$big.cfe")
+  enc_best=$(python3 -c "print(min($enc_best, $t))")
+done
+dec=$(timed "$coffer" decrypt-file --no-progress --in "$big.cfe" --out "$big.out")
+cmp "$big" "$big.out"
+rm -f "$big.out"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+python3 - "$json" "$ossl16" "$ossl1" "$((size_mib * 1048576))" "$enc_best" "$dec" "$bench_dir" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+ossl16, ossl1, size, enc, dec = (float(x) for x in sys.argv[2:7])
+med = {b["run_name"]: b["bytes_per_second"] for b in doc["benchmarks"] if b.get("aggregate_name") == "median"}
+G = 1e9
+seal1, open1 = med["StreamSeal/1"], med["StreamOpen/1"]
+seal1r, sealn = med["StreamSeal/1/real_time"], med["StreamSeal/0/real_time"]
+open1r, openn = med["StreamOpen/1/real_time"], med["StreamOpen/0/real_time"]
+rseal, ropen = med["RecordSeal/1024"], med["RecordOpen/1024"]
+cli_enc, cli_dec = size / enc, size / dec
+ctx = doc["context"]
+print(f"{ctx.get('date')}: {ctx.get('num_cpus')} CPUs at {ctx.get('mhz_per_cpu')} MHz, load average "
+      f"{', '.join(f'{x:.2f}' for x in ctx.get('load_avg', []))} (at the start of the benchmark binary); "
+      f"files in {sys.argv[7]}")
+print()
+print("| measure | GB/s | compared with | GB/s | ratio | target |")
+print("| --- | ---: | --- | ---: | ---: | --- |")
+def row(name, value, ref_name, ref, target=None, minimum=None, times=False):
+    ratio = value / ref
+    shown = f"{ratio:.2f}x" if times else f"{100 * ratio:.1f}%"
+    verdict = "" if minimum is None else (" met" if ratio >= minimum else " NOT met")
+    print(f"| {name} | {value / G:.2f} | {ref_name} | {ref / G:.2f} | {shown} | {target or ''}{verdict} |")
+row("stream seal, 1 thread (CPU time)", seal1, "openssl speed 16 KiB", ossl16, ">= 90%", 0.90)
+row("stream open, 1 thread (CPU time)", open1, "openssl speed 16 KiB", ossl16)
+row("stream seal, all threads (wall)", sealn, "stream seal, 1 thread (wall)", seal1r, ">= 1.7x", 1.7, True)
+row("stream open, all threads (wall)", openn, "stream open, 1 thread (wall)", open1r, None, None, True)
+row("record seal 1 KiB, cached (CPU time)", rseal, "openssl speed 1 KiB", ossl1, ">= 60%", 0.60)
+row("record open 1 KiB, cached (CPU time)", ropen, "openssl speed 1 KiB", ossl1)
+row(f"coffer encrypt-file {size / 2**30:.0f} GiB (wall)", cli_enc, "stream seal, all threads (wall)", sealn, ">= 80%", 0.80)
+row(f"coffer encrypt-file {size / 2**30:.0f} GiB (wall)", cli_enc, "stream seal, 1 thread (wall)", seal1r)
+row(f"coffer decrypt-file {size / 2**30:.0f} GiB (wall)", cli_dec, "stream open, all threads (wall)", openn)
+PY

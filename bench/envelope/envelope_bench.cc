@@ -1,0 +1,165 @@
+// Envelope encryption at memory speed, in one binary:
+//   Gcm/<bytes>                 raw EVP AES-256-GCM, one context, new IV + tag per message:
+//                               what `openssl speed -aead` measures, in this process
+//   StreamSeal/<threads>        seal_segments over a 4 MiB message (64 KiB segments), one
+//   StreamOpen/<threads>        thread (0: every core): the stream API without I/O; one
+//                               thread in CPU time like `openssl speed`, and in real time
+//   StreamUpdate                StreamEncryptor::update/finish (push API) over 4 MiB
+//   RecordSeal/1024, RecordOpen/1024
+//                               1 KiB records with the data-key cache (default limits), the
+//                               key service a real KmsService on a throw-away SoftHSM token
+// bench/compare.sh runs it with `openssl speed` and `coffer encrypt-file` and prints ratios.
+#include <benchmark/benchmark.h>
+#include <openssl/evp.h>
+
+#include <memory>
+#include <thread>
+
+#include "core/envelope/kms_data_key_service.h"
+#include "core/envelope/parallel_body.h"
+#include "core/envelope/record.h"
+#include "core/sqlite_store.h"
+#include "tests/support/temp_token.h"
+
+namespace {
+
+using namespace coffer;
+using namespace coffer::core::envelope;
+
+constexpr std::size_t kMessage = 4 << 20;
+
+struct World {
+  testing::TempToken temp;
+  std::unique_ptr<pkcs11::Token> token;
+  std::unique_ptr<core::SqliteStore> store;
+  core::SystemClock clock;
+  std::unique_ptr<core::KmsService> kms;
+  std::unique_ptr<KmsDataKeyService> service;
+  std::string key_id;
+};
+World* g = nullptr;
+
+World& world() {
+  if (g == nullptr) {
+    g = new World;
+    g->token = std::make_unique<pkcs11::Token>(g->temp.config(4));
+    g->store = std::make_unique<core::SqliteStore>(g->temp.dir() + "/coffer.db");
+    g->kms = std::make_unique<core::KmsService>(*g->token, *g->store, g->clock, core::KmsConfig{});
+    g->service = std::make_unique<KmsDataKeyService>(*g->kms);
+    g->key_id = g->kms->create_key({}).key_id;
+  }
+  return *g;
+}
+
+void Gcm(benchmark::State& state) {
+  const auto size = static_cast<std::size_t>(state.range(0));
+  std::vector<std::uint8_t> buffer(size + 16, 0x5a);
+  std::uint8_t key[32] = {1};
+  std::uint8_t iv[12] = {2};
+  EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  EVP_EncryptInit_ex(ctx, cipher, nullptr, key, nullptr);
+  for (auto _ : state) {
+    int n = 0;
+    ++iv[11];
+    EVP_EncryptInit_ex(ctx, nullptr, nullptr, nullptr, iv);
+    EVP_EncryptUpdate(ctx, buffer.data(), &n, buffer.data(), static_cast<int>(size));
+    EVP_EncryptFinal_ex(ctx, buffer.data() + n, &n);
+    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, buffer.data() + size);
+    benchmark::DoNotOptimize(buffer.data());
+  }
+  EVP_CIPHER_CTX_free(ctx);
+  EVP_CIPHER_free(cipher);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * size));
+}
+BENCHMARK(Gcm)->Arg(16384)->Arg(1024);
+
+EncryptionMaterials stream_materials() {
+  return make_encryption_materials(*world().service, {world().key_id}, {{"bench", "stream"}});
+}
+
+std::size_t threads_of(const benchmark::State& state) {
+  return state.range(0) == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                             : static_cast<std::size_t>(state.range(0));
+}
+
+void StreamSeal(benchmark::State& state) {
+  const auto materials = stream_materials();
+  const StreamEncryptor encryptor(materials);
+  WorkerPool pool(threads_of(state));
+  std::vector<std::uint8_t> plaintext(kMessage, 0x11);
+  std::vector<std::uint8_t> sealed(sealed_body_size(kMessage, encryptor.segment_size()));
+  for (auto _ : state) {
+    seal_segments(encryptor.cipher(), pool, 0, plaintext, true, sealed);
+    benchmark::DoNotOptimize(sealed.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kMessage));
+  state.counters["threads"] = static_cast<double>(pool.threads());
+}
+// One thread in CPU time (as `openssl speed` counts), and both in wall time for scaling.
+BENCHMARK(StreamSeal)->Arg(1);
+BENCHMARK(StreamSeal)->Arg(1)->Arg(0)->UseRealTime();
+
+void StreamOpen(benchmark::State& state) {
+  const auto materials = stream_materials();
+  const StreamEncryptor encryptor(materials);
+  WorkerPool pool(threads_of(state));
+  std::vector<std::uint8_t> plaintext(kMessage, 0x22);
+  std::vector<std::uint8_t> sealed(sealed_body_size(kMessage, encryptor.segment_size()));
+  seal_segments(encryptor.cipher(), pool, 0, plaintext, true, sealed);
+  for (auto _ : state) {
+    open_segments(encryptor.cipher(), pool, 0, sealed, true, plaintext);
+    benchmark::DoNotOptimize(plaintext.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kMessage));
+  state.counters["threads"] = static_cast<double>(pool.threads());
+}
+BENCHMARK(StreamOpen)->Arg(1);
+BENCHMARK(StreamOpen)->Arg(1)->Arg(0)->UseRealTime();
+
+void StreamUpdate(benchmark::State& state) {
+  const auto materials = stream_materials();
+  std::vector<std::uint8_t> plaintext(kMessage, 0x33);
+  std::size_t out = 0;
+  const Sink sink = [&](std::span<const std::uint8_t> bytes) {
+    out += bytes.size();
+    benchmark::DoNotOptimize(bytes.data());
+  };
+  for (auto _ : state) {
+    StreamEncryptor encryptor(materials);  // a fresh salt and derivation per message, as in real use
+    encryptor.update(plaintext, sink);
+    encryptor.finish(sink);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kMessage));
+}
+BENCHMARK(StreamUpdate);
+
+void RecordSeal(benchmark::State& state) {
+  static DataKeyCache cache;
+  RecordSealer sealer(*world().service, &cache, {world().key_id}, {{"bench", "records"}});
+  std::vector<std::uint8_t> plaintext(static_cast<std::size_t>(state.range(0)), 0x44);
+  core::Bytes record;
+  for (auto _ : state) {
+    sealer.seal(plaintext, record);
+    benchmark::DoNotOptimize(record.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * plaintext.size()));
+}
+BENCHMARK(RecordSeal)->Arg(1024);
+
+void RecordOpen(benchmark::State& state) {
+  static DataKeyCache cache;
+  RecordSealer sealer(*world().service, &cache, {world().key_id}, {{"bench", "records"}});
+  RecordOpener opener(*world().service, &cache);
+  std::vector<std::uint8_t> plaintext(static_cast<std::size_t>(state.range(0)), 0x55);
+  const auto record = sealer.seal(plaintext);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(opener.open(record, plaintext));
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * plaintext.size()));
+}
+BENCHMARK(RecordOpen)->Arg(1024);
+
+}  // namespace
+
+BENCHMARK_MAIN();
