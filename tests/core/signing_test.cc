@@ -8,6 +8,7 @@
 #include <iostream>
 #include <set>
 
+#include "core/reconciler.h"
 #include "tests/core/asymmetric_fixture.h"
 
 namespace coffer::testing {
@@ -354,6 +355,31 @@ TEST_F(SigningTest, RotationIsUnsupportedForAsymmetricAndHmacKeys) {
   // Time passing rotates nothing either.
   clock_.advance(core::days(4000));
   EXPECT_EQ(service_->run_due_work(), 0);
+}
+
+// A key pair is two token objects under one CKA_ID: the reconciler must see neither as an
+// orphan, and deletion must take both (and an imported key's one object).
+TEST_F(SigningTest, ReconcilerAndDeletionKnowKeyPairs) {
+  auto host_key = host::generate("ECC_NIST_P384");
+  const std::vector<std::string> keys = {signing_key("ECC_NIST_P256"), encryption_key("RSA_2048"),
+                                         mac_key("HMAC_384"), import("ECC_NIST_P384", host::spki_of(host_key.get())).key_id,
+                                         import("HMAC_256", core::Bytes(32, 9)).key_id};
+  auto report = core::reconcile(*token_, *store_, false);
+  EXPECT_TRUE(report.orphans.empty()) << report.orphans.front();
+  EXPECT_TRUE(report.missing.empty()) << report.missing.front();
+  EXPECT_EQ(token_->list_key_ids().size(), keys.size());
+
+  for (const auto& key : keys) service_->schedule_key_deletion(key, 7);
+  clock_.advance(core::days(8));
+  EXPECT_EQ(service_->run_due_work(), static_cast<int>(keys.size()));
+  for (const auto& key : keys) {
+    EXPECT_EQ(error_of([&] { service_->describe_key(key); }), ErrorCode::kNotFound);
+    EXPECT_FALSE(token_->exists(object_of(key)));
+  }
+  EXPECT_TRUE(token_->list_key_ids().empty()) << "both halves of each pair are gone";
+  report = core::reconcile(*token_, *store_, false);
+  EXPECT_TRUE(report.orphans.empty());
+  EXPECT_TRUE(report.missing.empty());
 }
 
 // --- keys imported from a public key (Coffer extension) ---------------------------------
