@@ -27,15 +27,21 @@ ProviderContext::~ProviderContext() {
 }
 
 client::KmsClient& ProviderContext::kms() {
+  if (client::KmsClient* ready = kms_ready_.load(std::memory_order_acquire)) return *ready;
   if (config_error_) throw ConfigurationError(*config_error_);
   std::lock_guard lock(mutex_);
-  if (!kms_) kms_ = std::make_unique<client::KmsClient>(config_);
+  if (!kms_) {
+    kms_ = std::make_unique<client::KmsClient>(config_);
+    kms_ready_.store(kms_.get(), std::memory_order_release);
+  }
   return *kms_;
 }
 
 OSSL_LIB_CTX* ProviderContext::public_libctx() {
+  if (OSSL_LIB_CTX* ready = libctx_ready_.load(std::memory_order_acquire)) return ready;
   std::lock_guard lock(mutex_);
   if (libctx_ == nullptr && !libctx_failed_ && !make_public_libctx()) libctx_failed_ = true;
+  if (libctx_ != nullptr) libctx_ready_.store(libctx_, std::memory_order_release);
   if (libctx_ == nullptr)
     COFFER_RAISE(handle_, kInternalError, "cannot make the library context for public keys");
   return libctx_;

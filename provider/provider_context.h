@@ -7,6 +7,7 @@
 #include <openssl/core.h>
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -57,8 +58,11 @@ class ProviderContext {
   client::ClientConfig config_;
   std::optional<std::string> config_error_;
 
+  // Both are made once under mutex_ and then read without it (every signature uses them).
   std::mutex mutex_;
   std::unique_ptr<client::KmsClient> kms_;
+  std::atomic<client::KmsClient*> kms_ready_{nullptr};
+  std::atomic<OSSL_LIB_CTX*> libctx_ready_{nullptr};
   OSSL_LIB_CTX* libctx_ = nullptr;
   OSSL_PROVIDER* default_provider_ = nullptr;
   EVP_KEYMGMT* rsa_keymgmt_ = nullptr;
