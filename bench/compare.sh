@@ -71,9 +71,9 @@ doc = json.load(open(sys.argv[1]))
 ossl16, ossl1, size, enc, dec = (float(x) for x in sys.argv[2:7])
 med = {b["run_name"]: b["bytes_per_second"] for b in doc["benchmarks"] if b.get("aggregate_name") == "median"}
 G = 1e9
-seal1, open1 = med["StreamSeal/1"], med["StreamOpen/1"]
-seal1r, sealn = med["StreamSeal/1/real_time"], med["StreamSeal/0/real_time"]
-open1r, openn = med["StreamOpen/1/real_time"], med["StreamOpen/0/real_time"]
+seal1, open1 = med["StreamSeal/1/4"], med["StreamOpen/1/4"]
+seal1r, sealn = med["StreamSeal/1/64/real_time"], med["StreamSeal/0/64/real_time"]
+open1r, openn = med["StreamOpen/1/64/real_time"], med["StreamOpen/0/64/real_time"]
 rseal, ropen = med["RecordSeal/1024"], med["RecordOpen/1024"]
 cli_enc, cli_dec = size / enc, size / dec
 ctx = doc["context"]
