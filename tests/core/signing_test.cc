@@ -248,6 +248,12 @@ TEST_F(SigningTest, UsageAndAlgorithmMismatchesAreInvalidKeyUsage) {
   EXPECT_EQ(error_of([&] { mac(p256, message, "HMAC_SHA_256"); }), ErrorCode::kInvalidKeyUsage);
   EXPECT_EQ(error_of([&] { service_->encrypt({rsa_sign, message, {}, std::string("RSAES_OAEP_SHA_256")}); }),
             ErrorCode::kInvalidKeyUsage);
+  // Names AWS knows for specs Coffer does not make (SM2, ML-DSA, Ed25519): valid enum
+  // values, just not for this key.
+  for (const std::string other : {"SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512"}) {
+    EXPECT_EQ(error_of([&] { sign(p256, message, other); }), ErrorCode::kInvalidKeyUsage) << other;
+    EXPECT_EQ(verify_error(rsa_sign, message, good, other), ErrorCode::kInvalidKeyUsage) << other;
+  }
   EXPECT_EQ(error_of([&] { service_->encrypt({p256, message, {}, std::nullopt}); }), ErrorCode::kInvalidKeyUsage);
   EXPECT_EQ(error_of([&] { service_->generate_data_key({p256, {}, 32, std::nullopt}); }),
             ErrorCode::kInvalidKeyUsage);
