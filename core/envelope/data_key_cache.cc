@@ -52,48 +52,59 @@ void DataKeyCache::insert(Lru<Value>& lru, const std::string& key, std::shared_p
   lru.entries.emplace(key, typename Lru<Value>::Entry{std::move(value), clock_(), 1, bytes, lru.order.begin()});
 }
 
+std::shared_ptr<EncryptionSession> DataKeyCache::lookup(const std::string& cache_key, std::uint64_t bytes) {
+  std::lock_guard lock(mutex_);
+  auto it = encrypt_.entries.find(cache_key);
+  if (it == encrypt_.entries.end()) return nullptr;
+  auto& e = it->second;
+  const bool fresh = clock_() - e.created < limits_.max_age;
+  if (fresh && e.messages < limits_.max_messages && e.bytes + bytes <= limits_.max_bytes) {
+    ++e.messages;
+    e.bytes += bytes;
+    encrypt_.order.splice(encrypt_.order.begin(), encrypt_.order, e.order);
+    ++stats_.hits;
+    return e.value;
+  }
+  erase(encrypt_, it);  // worn out: the next message gets a new data key
+  return nullptr;
+}
+
 std::shared_ptr<EncryptionSession> DataKeyCache::session(const std::string& cache_key, std::uint64_t bytes,
                                                          const std::function<EncryptionMaterials()>& make) {
-  if (bytes <= limits_.max_bytes) {
-    std::lock_guard lock(mutex_);
-    if (auto it = encrypt_.entries.find(cache_key); it != encrypt_.entries.end()) {
-      auto& e = it->second;
-      const bool fresh = clock_() - e.created < limits_.max_age;
-      if (fresh && e.messages < limits_.max_messages && e.bytes + bytes <= limits_.max_bytes) {
-        ++e.messages;
-        e.bytes += bytes;
-        encrypt_.order.splice(encrypt_.order.begin(), encrypt_.order, e.order);
-        ++stats_.hits;
-        return e.value;
-      }
-      erase(encrypt_, it);  // worn out: the next message gets a new data key
-    }
-    ++stats_.misses;
-  }
+  if (bytes > limits_.max_bytes || limits_.max_messages == 0) return std::make_shared<EncryptionSession>(make());
+  if (auto hit = lookup(cache_key, bytes)) return hit;
+  // One miss at a time calls the key service; threads that missed meanwhile find its entry.
+  // Hits never wait for this lock.
+  std::lock_guard making(make_mutex_);
+  if (auto hit = lookup(cache_key, bytes)) return hit;
   auto session = std::make_shared<EncryptionSession>(make());
-  if (bytes <= limits_.max_bytes && limits_.max_messages > 0) {
-    std::lock_guard lock(mutex_);
-    insert(encrypt_, cache_key, session, bytes);
-  }
+  std::lock_guard lock(mutex_);
+  ++stats_.misses;
+  insert(encrypt_, cache_key, session, bytes);
   return session;
+}
+
+std::shared_ptr<const SegmentCipher> DataKeyCache::lookup_cipher(const std::string& cache_key) {
+  std::lock_guard lock(mutex_);
+  auto it = decrypt_.entries.find(cache_key);
+  if (it == decrypt_.entries.end()) return nullptr;
+  if (clock_() - it->second.created >= limits_.max_age) {
+    erase(decrypt_, it);
+    return nullptr;
+  }
+  decrypt_.order.splice(decrypt_.order.begin(), decrypt_.order, it->second.order);
+  ++stats_.hits;
+  return it->second.value;
 }
 
 std::shared_ptr<const SegmentCipher> DataKeyCache::record_cipher(
     const std::string& cache_key, const std::function<std::shared_ptr<const SegmentCipher>()>& make) {
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = decrypt_.entries.find(cache_key); it != decrypt_.entries.end()) {
-      if (clock_() - it->second.created < limits_.max_age) {
-        decrypt_.order.splice(decrypt_.order.begin(), decrypt_.order, it->second.order);
-        ++stats_.hits;
-        return it->second.value;
-      }
-      erase(decrypt_, it);
-    }
-    ++stats_.misses;
-  }
+  if (auto hit = lookup_cipher(cache_key)) return hit;
+  std::lock_guard making(make_mutex_);
+  if (auto hit = lookup_cipher(cache_key)) return hit;
   auto cipher = make();
   std::lock_guard lock(mutex_);
+  ++stats_.misses;
   insert(decrypt_, cache_key, cipher, 0);
   return cipher;
 }

@@ -58,7 +58,8 @@ class DataKeyCache {
   static std::string encryption_key(const std::vector<std::string>& keys, const EncryptionContext& context);
 
   // A session for one more message of `bytes` plaintext bytes under `cache_key`: the cached
-  // one while within the limits, else one made from make() (outside the lock) and cached.
+  // one while within the limits, else one made from make() and cached. Concurrent misses
+  // make one session, not one each (the key service is called once).
   std::shared_ptr<EncryptionSession> session(const std::string& cache_key, std::uint64_t bytes,
                                              const std::function<EncryptionMaterials()>& make);
 
@@ -89,8 +90,13 @@ class DataKeyCache {
   template <class Value>
   void erase(Lru<Value>& lru, typename std::unordered_map<std::string, typename Lru<Value>::Entry>::iterator it);
 
+  // The entry for one more message, counted; null when absent or worn out (then erased).
+  std::shared_ptr<EncryptionSession> lookup(const std::string& cache_key, std::uint64_t bytes);
+  std::shared_ptr<const SegmentCipher> lookup_cipher(const std::string& cache_key);
+
   CacheLimits limits_;
   Clock clock_;
+  std::mutex make_mutex_;  // held while a miss calls the key service
   mutable std::mutex mutex_;
   Lru<EncryptionSession> encrypt_;
   Lru<const SegmentCipher> decrypt_;
