@@ -165,6 +165,20 @@ TEST_F(RsaEncryptionTest, ReEncryptBetweenRsaAndSymmetricKeys) {
                                     .destination_encryption_algorithm = "RSAES_OAEP_SHA_1"});
   EXPECT_EQ(back.destination_encryption_algorithm, "RSAES_OAEP_SHA_1");
   EXPECT_EQ(rsa_decrypt(rsa, back.ciphertext_blob, "RSAES_OAEP_SHA_1"), "moves");
+
+  // Into a signing key: InvalidKeyUsageException, checked before anything is decrypted.
+  auto signing = signing_key("ECC_NIST_P256");
+  EXPECT_EQ(error_of([&] {
+              service_->re_encrypt({.ciphertext_blob = to_symmetric.ciphertext_blob,
+                                    .source_encryption_context = {{"k", "v"}},
+                                    .destination_key_id = signing});
+            }),
+            ErrorCode::kInvalidKeyUsage);
+  // Without the source algorithm an RSA ciphertext is not RSA's to open.
+  EXPECT_EQ(error_of([&] {
+              service_->re_encrypt({.ciphertext_blob = rsa_blob, .source_key_id = rsa, .destination_key_id = symmetric});
+            }),
+            ErrorCode::kInvalidKeyUsage);
 }
 
 TEST_F(RsaEncryptionTest, ImportedPublicKeyEncryptsButCannotDecrypt) {
