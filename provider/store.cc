@@ -5,6 +5,7 @@
 #include <openssl/core_dispatch.h>
 #include <openssl/core_names.h>
 #include <openssl/core_object.h>
+#include <openssl/crypto.h>
 #include <openssl/params.h>
 #include <openssl/store.h>
 #include <openssl/x509.h>
@@ -50,7 +51,9 @@ bool plausible_reference(std::string_view ref) {
 void* store_open(void* provctx, const char* uri) {
   auto* ctx = static_cast<ProviderContext*>(provctx);
   const std::string_view text = uri == nullptr ? "" : uri;
-  if (text.substr(0, kScheme.size()) != kScheme) {
+  // OpenSSL matches schemes without regard to case; so do we.
+  if (text.size() < kScheme.size() ||
+      OPENSSL_strncasecmp(text.data(), kScheme.data(), kScheme.size()) != 0) {
     COFFER_RAISE(ctx->handle(), kBadUri, "'%s' does not start with coffer:", uri);
     return nullptr;
   }
