@@ -25,6 +25,9 @@ KeySpec parse_key_pair_spec(const std::string& text) {
   } catch (const Error&) {
     spec = KeySpec::kSymmetricDefault;
   }
+  if (text == "SM2" || text == "ECC_NIST_EDWARDS25519") {
+    throw Error(ErrorCode::kUnsupportedOperation, "KeyPairSpec " + text + " is not supported by Coffer.");
+  }
   if (is_symmetric(spec) || is_hmac(spec)) {
     throw Error(ErrorCode::kValidation,
                 "1 validation error detected: Value '" + text +

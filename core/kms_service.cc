@@ -131,7 +131,8 @@ KeyMetadata KmsService::metadata_of(const KeyRecord& k) const {
     m.multi_region_configuration = MultiRegionConfiguration{"PRIMARY", m.arn, config_.region};
   }
   m.pending_deletion_window_in_days = k.pending_window_days;
-  m.current_key_material_id = token_object_id(k.key_id, k.current_version);
+  // AWS reports key material ids for symmetric encryption keys only.
+  if (is_symmetric(k.key_spec)) m.current_key_material_id = token_object_id(k.key_id, k.current_version);
   return m;
 }
 
