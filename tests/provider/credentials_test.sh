@@ -3,7 +3,7 @@
 # in production: signing works with the right credential; an unknown access key, a wrong
 # secret and no credential are refused with a readable error. (cofferd cannot revoke an
 # access key yet; a wrong secret is what a revoked key looks like to the client.)
-# Usage: credentials_test.sh COFFERD COFFER PROVIDER_DIR SANITIZED
+# Usage: credentials_test.sh COFFERD COFFER PROVIDER_DIR PRELOAD
 . "$(dirname "$0")/provider_env.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 

@@ -2,7 +2,7 @@
 # Failures reach the openssl CLI as readable errors on stderr and a non-zero exit, never a
 # crash or a hang: bad coffer: URIs, unknown keys and aliases, a key used for what it is
 # not for, a bad provider configuration, and cofferd stopped (bounded by `timeout`).
-# Usage: errors_test.sh COFFERD COFFER PROVIDER_DIR SANITIZED
+# Usage: errors_test.sh COFFERD COFFER PROVIDER_DIR PRELOAD
 . "$(dirname "$0")/provider_env.sh"
 start_with_provider
 

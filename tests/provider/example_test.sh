@@ -2,7 +2,7 @@
 # examples/sign_with_coffer (OSSL_PROVIDER_load, OSSL_STORE, EVP_DigestSign) signs with
 # an ECDSA P-256 and an RSA key in Coffer and verifies with the exported public key; a
 # bad URI makes it fail with the provider's error.
-# Usage: example_test.sh COFFERD COFFER PROVIDER_DIR SANITIZED EXAMPLE
+# Usage: example_test.sh COFFERD COFFER PROVIDER_DIR PRELOAD EXAMPLE
 . "$(dirname "$0")/provider_env.sh"
 example=$5
 start_with_provider

@@ -1,5 +1,7 @@
 # Sourced by the provider tests (tests/provider/*_test.sh). Arguments of every test:
-#   COFFERD COFFER PROVIDER_DIR SANITIZED(0/1)
+#   COFFERD COFFER PROVIDER_DIR PRELOAD
+# PRELOAD is 0, or the sanitizer runtimes (a:b) that an ASan build of coffer.so needs
+# loaded first in the system's /usr/bin/openssl (tests/provider/CMakeLists.txt finds them).
 # Starts a throw-away cofferd (tests/e2e/cofferd_env.sh), then gives the openssl CLI its
 # own OPENSSL_CONF that loads the default provider and coffer.so. Only `ossl` (the openssl
 # wrapper below) sees that configuration: cofferd and the coffer CLI use OpenSSL too, and
@@ -8,14 +10,12 @@ set -uo pipefail
 cofferd=$1
 coffer=$2
 provider_dir=$(cd "$3" && pwd)
-sanitized=${4:-0}
+preload=${4:-0}
 . "$(dirname "${BASH_SOURCE[0]}")/../e2e/cofferd_env.sh"
 
-# An ASan-built coffer.so inside the system's /usr/bin/openssl needs the sanitizer runtimes
-# loaded first; OpenSSL's own allocations at exit are not ours to report.
+# OpenSSL's own allocations at exit are not ours to report: no leak check in openssl.
 ossl_env=()
-if [ "$sanitized" = 1 ]; then
-  preload=$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)
+if [ "$preload" != 0 ]; then
   ossl_env=(LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1)
 fi
 

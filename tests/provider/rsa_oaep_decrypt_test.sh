@@ -2,7 +2,7 @@
 # `openssl pkeyutl -decrypt` with an RSA key in Coffer: data encrypted with the public key
 # by the default provider (OAEP SHA-256 and SHA-1) decrypts to the plaintext; what Coffer
 # cannot do (PKCS#1 v1.5 padding, a label, a signing key) fails with a readable error.
-# Usage: rsa_oaep_decrypt_test.sh COFFERD COFFER PROVIDER_DIR SANITIZED
+# Usage: rsa_oaep_decrypt_test.sh COFFERD COFFER PROVIDER_DIR PRELOAD
 . "$(dirname "$0")/provider_env.sh"
 start_with_provider
 

@@ -3,7 +3,7 @@
 # provider alone against the public key: `pkeyutl -sign` of a ready digest and `dgst -sign`
 # of a message, for RSA PKCS#1 v1.5, RSA-PSS (salt = digest length) and ECDSA P-256 (SHA-256) and P-384 (SHA-384);
 # `pkeyutl -verify` through the provider; `pkey -pubout` equals Coffer's public key.
-# Usage: sign_verify_test.sh COFFERD COFFER PROVIDER_DIR SANITIZED
+# Usage: sign_verify_test.sh COFFERD COFFER PROVIDER_DIR PRELOAD
 . "$(dirname "$0")/provider_env.sh"
 start_with_provider
 

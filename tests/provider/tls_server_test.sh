@@ -3,7 +3,7 @@
 # (no provider, verifying the server's self-signed certificate) for an RSA key, which
 # signs with RSA-PSS (rsa_pss_rsae_sha256), and an ECDSA P-256 key. s_server also checks
 # that the certificate and the Coffer key match.
-# Usage: tls_server_test.sh COFFERD COFFER PROVIDER_DIR SANITIZED
+# Usage: tls_server_test.sh COFFERD COFFER PROVIDER_DIR PRELOAD
 . "$(dirname "$0")/provider_env.sh"
 start_with_provider
 

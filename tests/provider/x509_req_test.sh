@@ -3,7 +3,7 @@
 # verifies with the key's public half, for RSA (PKCS#1 v1.5 and PSS) and ECDSA P-256, and
 # whose public key is Coffer's; a certificate request signed in Coffer verifies too. (The
 # certificate-key match that servers check is in tls_server_test.sh and the example.)
-# Usage: x509_req_test.sh COFFERD COFFER PROVIDER_DIR SANITIZED
+# Usage: x509_req_test.sh COFFERD COFFER PROVIDER_DIR PRELOAD
 . "$(dirname "$0")/provider_env.sh"
 start_with_provider
 
