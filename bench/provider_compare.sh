@@ -3,11 +3,13 @@
 # the OpenSSL provider (EVP_DigestSign with coffer: keys, rpc to a release cofferd on
 # loopback) against the raw token sign (pkcs11::Token::sign on SoftHSM) measured in the
 # same run by coffer_provider_bench; prints the provider/raw ratio.
-#   bench/provider_compare.sh [BUILD_DIR (default build/release)] [MIN_TIME_SECONDS (default 3)]
+# Medians of 3 repetitions, interleaved at random so that a change in the machine's load
+# falls on both paths alike.
+#   bench/provider_compare.sh [BUILD_DIR (default build/release)] [MIN_TIME_SECONDS (default 2)]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build/release}
-min_time=${2:-3}
+min_time=${2:-2}
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j"$(nproc)" --target cofferd coffer coffer_provider coffer_provider_bench >/dev/null
 state=$(mktemp -d)
@@ -32,11 +34,13 @@ export COFFER_BENCH_EC_URI="coffer:$(make_key ECC_NIST_P256)"
 export COFFER_BENCH_RSA_URI="coffer:$(make_key RSA_2048)"
 
 json=$("$build/bench/provider/coffer_provider_bench" --benchmark_min_time="$min_time" \
-  --benchmark_format=json 2>/dev/null)
+  --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  --benchmark_enable_random_interleaving=true --benchmark_format=json 2>/dev/null)
 python3 - "$json" <<'PY'
 import json, sys
-rates = {b["name"]: b["items_per_second"] for b in json.loads(sys.argv[1])["benchmarks"]}
-print("| signature | threads | provider sig/s | raw token sig/s | provider / raw |")
+rates = {b["run_name"]: b["items_per_second"] for b in json.loads(sys.argv[1])["benchmarks"]
+         if b.get("aggregate_name") == "median"}
+print("| signature | threads | provider sig/s (median of 3) | raw token sig/s | provider / raw |")
 print("| --- | ---: | ---: | ---: | ---: |")
 for alg, label in (("EcdsaP256", "ECDSA P-256, SHA-256"), ("Rsa2048Pss", "RSA-2048 PSS, SHA-256")):
     for threads in (1, 4):
