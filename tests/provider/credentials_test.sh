@@ -1,24 +1,17 @@
 #!/usr/bin/env bash
 # The provider reaches cofferd over TLS 1.3 (ca-file) with an API key (api-key-file), as
-# in production: signing works with the right credential; an unknown access key, a wrong
-# secret and no credential are refused with a readable error. (cofferd cannot revoke an
-# access key yet; a wrong secret is what a revoked key looks like to the client.)
+# in production: signing works with the right credential; a key revoked with
+# `cofferd access-key revoke` on the running daemon, an unknown access key, a wrong secret
+# and no credential are refused with a readable error.
 # Usage: credentials_test.sh COFFERD COFFER PROVIDER_DIR PRELOAD
 . "$(dirname "$0")/provider_env.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
 "$root/scripts/make-dev-tls.sh" "$work" >/dev/null
-"$cofferd" --state-dir "$work/state" --listen 127.0.0.1:0 --tls-cert "$work/tls/server.pem" \
-  --tls-key "$work/tls/server.key" --metrics-listen 127.0.0.1:0 2>"$work/cofferd.log" &
-cofferd_pid=$!
-port=
-for _ in $(seq 1 600); do
-  port=$(sed -n 's/.*"event":"ready".*"port":"\([0-9]*\)".*/\1/p' "$work/cofferd.log" | head -n 1)
-  [ -n "$port" ] && break
-  kill -0 "$cofferd_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "cofferd did not start:" >&2; cat "$work/cofferd.log" >&2; exit 1; }
+# TLS after all: --tls true overrides the launcher's --plaintext-loopback.
+launch_cofferd "$cofferd" "$work/cofferd.log" --state-dir "$work/state" --tls true \
+  --tls-cert "$work/tls/server.pem" --tls-key "$work/tls/server.key"
+port=$COFFERD_PORT
 cd "$work" || exit 1
 export COFFER_ENDPOINT="127.0.0.1:$port" COFFER_TLS=1 COFFER_CA_FILE="$work/tls/ca.pem" \
   COFFER_API_KEY_FILE="$work/state/admin.credentials"
@@ -28,6 +21,8 @@ printf '%032d' 0 >digest.bin
 admin=$(cat "$work/state/admin.credentials")
 printf '%s\n' "${admin%%:*}:0000000000000000000000000000000000000000" >wrong-secret.key
 printf '%s\n' "AKIAUNKNOWNUNKNOWN00:0000000000000000000000000000000000000000" >unknown.key
+read -r revoked_id revoked_secret < <("$cofferd" --state-dir "$work/state" access-key create --principal soon-revoked)
+printf '%s\n' "$revoked_id:$revoked_secret" >revoked.key
 
 # conf NAME [API_KEY_FILE]: a configuration for TLS to cofferd with that credential.
 conf() {
@@ -45,6 +40,13 @@ check "pubout over TLS" ossl pkey -in coffer:alias/cred-ec -pubout -out ec.pub.p
 check "signature verifies" plain_openssl pkeyutl -verify -pubin -inkey ec.pub.pem -in digest.bin \
   -sigfile ec.sig
 
+# with_conf CNF ARGS...: ossl with that configuration.
+with_conf() {
+  local ossl_conf=$1
+  shift
+  ossl "$@"
+}
+
 # denied NAME CNF: loading the key fails with Coffer's refusal on stderr.
 denied() {
   local status=0
@@ -57,6 +59,13 @@ denied() {
 conf wrong.cnf "$work/wrong-secret.key"
 conf unknown.cnf "$work/unknown.key"
 conf none.cnf
+conf revoked.cnf "$work/revoked.key"
+check "a fresh access key signs" with_conf "$work/revoked.cnf" pkeyutl -sign -inkey coffer:alias/cred-ec \
+  -in digest.bin -out revoked.sig
+check "revoke it on the running daemon" "$cofferd" --state-dir "$work/state" access-key revoke \
+  --access-key-id "$revoked_id"
+sleep 1.2  # AccessKeys::kRecheckAfter
+check "a revoked access key is refused" denied revoked "$work/revoked.cnf"
 check "wrong secret (a revoked key) is refused" denied wrong "$work/wrong.cnf"
 check "unknown access key is refused" denied unknown "$work/unknown.cnf"
 check "no credential is refused" denied none "$work/none.cnf"
