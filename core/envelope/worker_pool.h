@@ -4,6 +4,7 @@
 // envelope code needs.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -36,7 +37,7 @@ class WorkerPool {
   std::size_t next_ = 0;
   std::size_t count_ = 0;
   std::size_t active_ = 0;
-  std::size_t generation_ = 0;
+  std::atomic<std::size_t> generation_{0};
   std::exception_ptr error_;
   bool stop_ = false;
   std::vector<std::thread> workers_;
