@@ -5,6 +5,9 @@
 #include <string>
 #include <string_view>
 
+// OSSL_LIB_CTX, without pulling OpenSSL's headers into every client.
+struct ossl_lib_ctx_st;
+
 namespace coffer::client {
 
 struct ClientConfig {
@@ -21,6 +24,10 @@ struct ClientConfig {
   // throttle_backoff, while the deadline allows. 0 hands the error to the caller at once.
   int max_throttle_retries = 3;
   std::chrono::milliseconds throttle_backoff{25};
+  // The OpenSSL library context TLS runs in (not owned; null: the default one). The
+  // OpenSSL provider passes a private context so that its own TLS to cofferd never
+  // reaches the providers the application loaded, the coffer provider included.
+  ::ossl_lib_ctx_st* tls_libctx = nullptr;
 
   // COFFER_ENDPOINT, COFFER_TLS (1/0), COFFER_CA_FILE, COFFER_CERT_FILE, COFFER_KEY_FILE,
   // COFFER_API_KEY or COFFER_API_KEY_FILE; unset variables keep the defaults above.

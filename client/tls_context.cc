@@ -23,7 +23,14 @@ void load(const char* what, const std::string& path, auto&& loader) {
 }  // namespace
 
 std::unique_ptr<ssl::context> make_tls_context(const ClientConfig& config) {
-  auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
+  std::unique_ptr<ssl::context> context;
+  if (config.tls_libctx != nullptr) {
+    SSL_CTX* handle = SSL_CTX_new_ex(config.tls_libctx, nullptr, TLS_client_method());
+    if (handle == nullptr) throw Error(ErrorCode::kInternal, "cannot make a TLS context in the given library context");
+    context = std::make_unique<ssl::context>(handle);  // takes ownership
+  } else {
+    context = std::make_unique<ssl::context>(ssl::context::tls_client);
+  }
   // PROTOCOL.md: the server accepts TLS 1.3 only, so offering less gains nothing.
   if (SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_3_VERSION) != 1) {
     throw Error(ErrorCode::kInternal, "OpenSSL refuses TLS 1.3 as the minimum version");

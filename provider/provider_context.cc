@@ -29,9 +29,16 @@ ProviderContext::~ProviderContext() {
 client::KmsClient& ProviderContext::kms() {
   if (client::KmsClient* ready = kms_ready_.load(std::memory_order_acquire)) return *ready;
   if (config_error_) throw ConfigurationError(*config_error_);
+  // TLS to cofferd runs in the private default-only context: never through the
+  // application's providers (this one included). Made before taking mutex_, which
+  // public_libctx() takes too.
+  OSSL_LIB_CTX* tls_libctx = public_libctx();
+  if (tls_libctx == nullptr) throw ConfigurationError("cannot make the provider's private library context");
   std::lock_guard lock(mutex_);
   if (!kms_) {
-    kms_ = std::make_unique<client::KmsClient>(config_);
+    client::ClientConfig config = config_;
+    config.tls_libctx = tls_libctx;
+    kms_ = std::make_unique<client::KmsClient>(std::move(config));
     kms_ready_.store(kms_.get(), std::memory_order_release);
   }
   return *kms_;
