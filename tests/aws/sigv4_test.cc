@@ -136,6 +136,15 @@ TEST_F(SigV4Negative, FutureDate) {
             "InvalidSignatureException");
 }
 
+// Found by fuzz_aws_request: a date of year 9999 overflowed the clock conversion.
+TEST_F(SigV4Negative, DatesOutsideTheClockRangeAreMalformed) {
+  for (const char* date : {"99991231T000000Z", "19000101T000000Z", "20260001T000000Z"}) {
+    auto r = signed_request();
+    set_header(r, "X-Amz-Date", date);
+    EXPECT_EQ(failure_of(verifier_, r, now_), "IncompleteSignatureException") << date;
+  }
+}
+
 TEST_F(SigV4Negative, AlteredBody) {
   auto r = signed_request();
   std::string other = R"({"Limit":1})";
