@@ -4,7 +4,6 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include <mutex>
 
 #include "common/error.h"
 #include "core/key_reference.h"
@@ -54,25 +53,10 @@ void check_hmac_material(KeySpec spec, std::size_t size) {
   }
 }
 
-// CreateKey's bound on Description, which the imported key's metadata shares.
-void check_description(const std::string& description) {
-  if (description.size() > 8192) {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'description' failed to satisfy "
-                                        "constraint: Member must have length less than or equal to 8192");
-  }
-}
-
 }  // namespace
 
 KeyMetadata KmsService::import_key(const ImportKeyRequest& request) {
-  KeyRecord key;
-  key.key_spec = parse_key_spec(request.key_spec, "keySpec");
-  key.key_usage = request.key_usage ? parse_key_usage(*request.key_usage, "keyUsage") : default_usage(key.key_spec);
-  if (!usage_allowed(key.key_spec, key.key_usage)) {
-    throw Error(ErrorCode::kValidation, "KeyUsage " + std::string(to_string(key.key_usage)) +
-                                            " is not compatible with KeySpec " +
-                                            std::string(to_string(key.key_spec)));
-  }
+  KeyRecord key = new_key_record(request.key_spec, request.key_usage, request.description, false);
   if (is_symmetric(key.key_spec)) {
     throw Error(ErrorCode::kUnsupportedOperation, "Importing SYMMETRIC_DEFAULT key material is not supported.");
   }
@@ -82,35 +66,16 @@ KeyMetadata KmsService::import_key(const ImportKeyRequest& request) {
     throw Error(ErrorCode::kValidation, "The public key does not match KeySpec " +
                                             std::string(to_string(key.key_spec)) + ".");
   }
-  key.description = request.description.value_or("");
-  check_description(key.description);
   key.origin = Origin::kExternal;
-  const Timestamp now = clock_.now();
-  key.key_id = new_key_id(false);
-  key.region = config_.region;
-  key.state = KeyState::kEnabled;
-  key.created_at = now;
-  key.current_version = 1;
-  KeyVersionRecord version{key.key_id, 1, token_object_id(key.key_id, 1), now, std::nullopt, 0};
-  std::lock_guard lock(mutation_mutex_);
-  if (is_hmac(key.key_spec)) {
-    pkcs11::SecretKeyOptions options;
-    options.can_crypt = false;
-    token_.import_generic_secret(version.token_object_id, request.material, options);
-  } else {
-    token_.import_public_key(version.token_object_id, request.material);
-  }
-  try {
-    store_.create_key(key, version, {});
-  } catch (...) {
-    try {
-      token_.destroy(version.token_object_id);
-    } catch (...) {  // the reconciler will find it
+  return commit_new_key(key, {}, [&](const std::string& object_id) {
+    if (is_hmac(key.key_spec)) {
+      pkcs11::SecretKeyOptions options;
+      options.can_crypt = false;
+      token_.import_generic_secret(object_id, request.material, options);
+    } else {
+      token_.import_public_key(object_id, request.material);
     }
-    throw;
-  }
-  publish(key);
-  return metadata_of(key);
+  });
 }
 
 }  // namespace coffer::core

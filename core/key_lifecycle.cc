@@ -36,41 +36,37 @@ void validate_description(const std::string& description) {
 
 }  // namespace
 
-KeyMetadata KmsService::create_key(const CreateKeyRequest& request) {
+KeyRecord KmsService::new_key_record(const std::optional<std::string>& key_spec,
+                                     const std::optional<std::string>& key_usage,
+                                     const std::optional<std::string>& description, bool multi_region) const {
   KeyRecord key;
-  key.key_spec = request.key_spec ? parse_key_spec(*request.key_spec, "keySpec") : KeySpec::kSymmetricDefault;
-  key.key_usage = request.key_usage ? parse_key_usage(*request.key_usage, "keyUsage") : default_usage(key.key_spec);
+  key.key_spec = key_spec ? parse_key_spec(*key_spec, "keySpec") : KeySpec::kSymmetricDefault;
+  key.key_usage = key_usage ? parse_key_usage(*key_usage, "keyUsage") : default_usage(key.key_spec);
   if (!usage_allowed(key.key_spec, key.key_usage)) {
     throw Error(ErrorCode::kValidation, "KeyUsage " + std::string(to_string(key.key_usage)) +
                                             " is not compatible with KeySpec " +
                                             std::string(to_string(key.key_spec)));
   }
-  if (request.origin && parse_origin(*request.origin, "origin") != Origin::kAwsKms) {
-    throw Error(ErrorCode::kUnsupportedOperation, "Only Origin AWS_KMS is supported");
-  }
-  if (request.multi_region && !is_symmetric(key.key_spec)) {
-    // Replication of asymmetric and HMAC keys is not built yet; refuse instead of pretending.
-    throw Error(ErrorCode::kUnsupportedOperation, "Multi-Region keys are symmetric only in this version");
-  }
-  key.description = request.description.value_or("");
+  key.description = description.value_or("");
   validate_description(key.description);
-  validate_tags(request.tags, config_.max_tags_per_key);
-
-  const Timestamp now = clock_.now();
-  key.key_id = new_key_id(request.multi_region);
+  key.key_id = new_key_id(multi_region);
   key.region = config_.region;
-  key.multi_region = request.multi_region;
+  key.multi_region = multi_region;
   key.state = KeyState::kEnabled;
-  key.created_at = now;
+  key.created_at = clock_.now();
   key.current_version = 1;
+  return key;
+}
 
-  KeyVersionRecord version{key.key_id, 1, token_object_id(key.key_id, 1), now, std::nullopt, 0};
+KeyMetadata KmsService::commit_new_key(const KeyRecord& key, const std::vector<Tag>& tags,
+                                       const std::function<void(const std::string& object_id)>& make_material) {
+  KeyVersionRecord version{key.key_id, 1, token_object_id(key.key_id, 1), key.created_at, std::nullopt, 0};
   std::lock_guard lock(mutation_mutex_);
   // The token object first: if we crash before the commit, the reconciler finds an
   // object no metadata names, never a key without its material.
-  make_token_key(token_, key.key_spec, version.token_object_id);
+  make_material(version.token_object_id);
   try {
-    store_.create_key(key, version, request.tags);
+    store_.create_key(key, version, tags);
   } catch (...) {
     try {
       token_.destroy(version.token_object_id);
@@ -80,6 +76,20 @@ KeyMetadata KmsService::create_key(const CreateKeyRequest& request) {
   }
   publish(key);
   return metadata_of(key);
+}
+
+KeyMetadata KmsService::create_key(const CreateKeyRequest& request) {
+  if (request.origin && parse_origin(*request.origin, "origin") != Origin::kAwsKms) {
+    throw Error(ErrorCode::kUnsupportedOperation, "Only Origin AWS_KMS is supported");
+  }
+  KeyRecord key = new_key_record(request.key_spec, request.key_usage, request.description, request.multi_region);
+  if (request.multi_region && !is_symmetric(key.key_spec)) {
+    // Replication of asymmetric and HMAC keys is not built yet; refuse instead of pretending.
+    throw Error(ErrorCode::kUnsupportedOperation, "Multi-Region keys are symmetric only in this version");
+  }
+  validate_tags(request.tags, config_.max_tags_per_key);
+  return commit_new_key(key, request.tags,
+                        [&](const std::string& object_id) { make_token_key(token_, key.key_spec, object_id); });
 }
 
 KeyMetadata KmsService::describe_key(const std::string& reference) {

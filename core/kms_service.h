@@ -118,6 +118,16 @@ class KmsService {
   std::string arn_of(const std::string& key_id) const;
   std::string token_object_id(const std::string& key_id, std::uint32_t version) const;
 
+  // A new key's record from the request's spec, usage and description (validated), with
+  // id, region, state and timestamps filled; version 1 is current.
+  KeyRecord new_key_record(const std::optional<std::string>& key_spec, const std::optional<std::string>& key_usage,
+                           const std::optional<std::string>& description, bool multi_region) const;
+  // Makes version 1's token object(s) with `make_material(object_id)`, then commits key and
+  // version in one transaction; if the commit fails the objects are destroyed (or left to
+  // the reconciler). Takes mutation_mutex_.
+  KeyMetadata commit_new_key(const KeyRecord& key, const std::vector<Tag>& tags,
+                             const std::function<void(const std::string& object_id)>& make_material);
+
   // Rules shared by operations.
   static void require_usable_for_crypto(const KeyRecord& key);
   static void require_symmetric_encrypt(const KeyRecord& key);
