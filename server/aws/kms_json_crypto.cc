@@ -6,6 +6,13 @@
 
 namespace coffer::server::aws {
 
+SecretBytes secret_blob(const Json& in, const char* member, Length length) {
+  auto bytes = required_blob(in, member, length);
+  SecretBytes secret(bytes);
+  secure_zero(bytes.data(), bytes.size());
+  return secret;
+}
+
 void ignore_grant_tokens(const Json& in) { string_list(in, "GrantTokens", {0, 10}, {1, 8192}); }
 
 // DryRun asks only for a permission check; Coffer has no policies yet, so it refuses
@@ -20,13 +27,6 @@ namespace {
 
 constexpr Length kPlaintextLength{1, 4096};
 constexpr Length kCiphertextLength{1, 6144};
-
-SecretBytes secret_blob(const Json& in, const char* member, Length length) {
-  auto bytes = required_blob(in, member, length);
-  SecretBytes secret(bytes);
-  secure_zero(bytes.data(), bytes.size());
-  return secret;
-}
 
 Json encrypt(core::KmsService& kms, const Json& in) {
   const auto key = required_string(in, "KeyId", kKeyIdLength);

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "common/secret_bytes.h"
 #include "core/kms_service.h"
 #include "server/aws/json_fields.h"
 
@@ -32,6 +33,8 @@ void add_signing_operations(KmsOperationTable& table);
 // grants yet) and DryRun (refused).
 void ignore_grant_tokens(const Json& in);
 void refuse_dry_run(const Json& in);
+// A required blob that is secret (a plaintext, a MAC's message): the decoding buffer is wiped.
+SecretBytes secret_blob(const Json& in, const char* member, Length length);
 
 // Shared by the key operations and CreateKey.
 Json key_metadata_json(const core::KeyMetadata& m);

@@ -49,9 +49,7 @@ Json get_public_key(core::KmsService& kms, const Json& in) {
 }
 
 Json generate_mac(core::KmsService& kms, const Json& in) {
-  auto message = required_blob(in, "Message", kMessageLength);
-  SecretBytes secret_message(message);  // a MAC's message is often a secret
-  secure_zero(message.data(), message.size());
+  const SecretBytes secret_message = secret_blob(in, "Message", kMessageLength);  // often a secret
   core::GenerateMacRequest r{required_string(in, "KeyId", kKeyIdLength), secret_message.span(),
                              required_string(in, "MacAlgorithm")};
   ignore_grant_tokens(in);
@@ -61,9 +59,7 @@ Json generate_mac(core::KmsService& kms, const Json& in) {
 }
 
 Json verify_mac(core::KmsService& kms, const Json& in) {
-  auto message = required_blob(in, "Message", kMessageLength);
-  SecretBytes secret_message(message);
-  secure_zero(message.data(), message.size());
+  const SecretBytes secret_message = secret_blob(in, "Message", kMessageLength);
   const auto mac = required_blob(in, "Mac", kSignatureLength);
   core::VerifyMacRequest r{required_string(in, "KeyId", kKeyIdLength), secret_message.span(),
                            required_string(in, "MacAlgorithm"), mac};
