@@ -6,6 +6,18 @@
 
 namespace coffer::tools::cli {
 
+client::ClientConfig client_config(const Args& args) {
+  auto config = client::ClientConfig::from_environment();
+  if (auto v = args.get("endpoint")) config.endpoint = *v;
+  if (auto v = args.get("ca-file")) config.ca_file = *v;
+  if (auto v = args.get("cert")) config.cert_file = *v;
+  if (auto v = args.get("key")) config.key_file = *v;
+  if (auto v = args.get("api-key-file")) config.api_key = client::read_secret_line(*v);
+  if (args.has("plaintext-tcp")) config.tls = false;
+  if (auto seconds = args.get_int("timeout", 1, 3600)) config.request_timeout = std::chrono::seconds(*seconds);
+  return config;
+}
+
 OptionSpec key_id_option(std::string help) { return {"key-id", "KEY", std::move(help), true}; }
 
 std::vector<OptionSpec> page_options() {

@@ -15,6 +15,9 @@
 
 namespace coffer::tools::cli {
 
+// The client settings: the global options (--endpoint, --ca-file, ...) over $COFFER_*.
+client::ClientConfig client_config(const Args& args);
+
 OptionSpec key_id_option(std::string help = "Key id, key ARN, alias name (alias/...) or alias ARN");
 // --limit, --marker and its aws-CLI spelling --starting-token.
 std::vector<OptionSpec> page_options();

@@ -23,13 +23,7 @@ namespace env = core::envelope;
 
 // The command's own connection settings, pointed at another endpoint.
 std::unique_ptr<client::KmsClient> connect_to(const Args& args, const std::string& endpoint) {
-  auto config = client::ClientConfig::from_environment();
-  if (auto v = args.get("ca-file")) config.ca_file = *v;
-  if (auto v = args.get("cert")) config.cert_file = *v;
-  if (auto v = args.get("key")) config.key_file = *v;
-  if (auto v = args.get("api-key-file")) config.api_key = client::read_secret_line(*v);
-  if (args.has("plaintext-tcp")) config.tls = false;
-  if (auto seconds = args.get_int("timeout", 1, 3600)) config.request_timeout = std::chrono::seconds(*seconds);
+  auto config = client_config(args);
   config.endpoint = endpoint;
   return std::make_unique<client::KmsClient>(std::move(config));
 }

@@ -12,6 +12,7 @@
 
 #include "client/client_config.h"
 #include "tools/coffer/command.h"
+#include "tools/coffer/command_helpers.h"
 
 namespace {
 
@@ -67,16 +68,7 @@ void print_command_usage(const Command& c) {
 }
 
 std::unique_ptr<coffer::client::KmsClient> connect(const Args& args) {
-  auto config = coffer::client::ClientConfig::from_environment();
-  if (auto v = args.get("endpoint")) config.endpoint = *v;
-  if (auto v = args.get("ca-file")) config.ca_file = *v;
-  if (auto v = args.get("cert")) config.cert_file = *v;
-  if (auto v = args.get("key")) config.key_file = *v;
-  if (auto v = args.get("api-key-file")) config.api_key = coffer::client::read_secret_line(*v);
-  if (args.has("plaintext-tcp")) config.tls = false;
-  if (auto seconds = args.get_int("timeout", 1, 3600))
-    config.request_timeout = std::chrono::seconds(*seconds);
-  return std::make_unique<coffer::client::KmsClient>(std::move(config));
+  return std::make_unique<coffer::client::KmsClient>(client_config(args));
 }
 
 int run(int argc, char** argv, const std::vector<Command>& commands) {
