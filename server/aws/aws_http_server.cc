@@ -35,10 +35,17 @@ class ConnectionSlot {
   std::shared_ptr<std::atomic<std::size_t>> count_;
 };
 
+// What the server needs of a live session at stop: close its socket on its own strand.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void shut_down() = 0;
+};
+
 // One connection: read a request, hand it to a worker, write the answer on the
 // connection's strand, read the next (HTTP/1.1 keep-alive, one request at a time).
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
   // `owner` keeps the server's options and executor alive while a worker still holds
   // this session after the server stopped.
@@ -50,6 +57,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         options_(options),
         handler_(handler),
         submit_(submit) {}
+
+  void shut_down() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close(); });
+  }
 
   void start() {
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
@@ -162,15 +173,30 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
     }
   }
 
+  // Closes the acceptor and every open connection, lets their handlers finish (up to 2 s),
+  // then stops the threads and runs what is left, so no handler (and no session holding
+  // this server) outlives the stop.
   void stop() {
     if (stopped_.exchange(true)) return;
-    asio::post(io_, [this] {
+    asio::post(io_, [self = shared_from_this()] {
       beast::error_code ignored;
-      acceptor_.close(ignored);
+      self->acceptor_.close(ignored);
+      std::lock_guard lock(self->sessions_mutex_);
+      for (auto& weak : self->sessions_) {
+        if (auto session = weak.lock()) session->shut_down();
+      }
+      self->sessions_.clear();
     });
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (*connections_ > 0 && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     io_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
+    io_.restart();
+    for (int round = 0; round < 100 && io_.poll() > 0; ++round) {
+    }
   }
 
   std::uint16_t port() const noexcept { return port_; }
@@ -193,21 +219,34 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
       s.set_option(tcp::no_delay(true));
       if (self->tls_) {
         using Stream = beast::ssl_stream<beast::tcp_stream>;
-        std::make_shared<Session<Stream>>(Stream(beast::tcp_stream(std::move(s)), *self->tls_), self,
-                                          self->connections_, self->options_, self->handler_, self->submit_)
-            ->start();
+        self->started(std::make_shared<Session<Stream>>(Stream(beast::tcp_stream(std::move(s)), *self->tls_), self,
+                                                        self->connections_, self->options_, self->handler_,
+                                                        self->submit_));
       } else {
-        std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(s)), self, self->connections_,
-                                                     self->options_, self->handler_, self->submit_)
-            ->start();
+        self->started(std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(s)), self,
+                                                                    self->connections_, self->options_,
+                                                                    self->handler_, self->submit_));
       }
       self->accept();
     });
   }
 
+  // Remembers the session for stop(), forgetting ended ones, and starts it.
+  template <class SessionType>
+  void started(const std::shared_ptr<SessionType>& session) {
+    {
+      std::lock_guard lock(sessions_mutex_);
+      std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
+      sessions_.push_back(session);
+    }
+    session->start();
+  }
+
   AwsServerOptions options_;
   const RequestHandler& handler_;
   Submit submit_;
+  std::mutex sessions_mutex_;
+  std::vector<std::weak_ptr<SessionBase>> sessions_;
   asio::io_context io_;
   std::optional<ssl::context> tls_;
   tcp::acceptor acceptor_;
