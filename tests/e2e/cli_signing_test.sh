@@ -11,9 +11,6 @@ coffer=$2
 start_cofferd "$cofferd"
 cd "$work"
 
-json_field() {  # json_field EXPR: reads JSON on stdin, prints EXPR of it (d = the document)
-  python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
-}
 new_key() {  # new_key SPEC USAGE: prints the new key's id
   "$coffer" --json create-key --key-spec "$1" --key-usage "$2" | json_field 'd["keyMetadata"]["keyId"]'
 }

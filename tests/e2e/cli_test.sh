@@ -9,10 +9,6 @@ coffer=$2
 start_cofferd "$cofferd"
 cd "$work"
 
-json_field() {  # json_field EXPR: reads JSON on stdin, prints EXPR of it (d = the document)
-  python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
-}
-
 # Keys and aliases.
 key=$("$coffer" --json create-key --description cli-test --tags team=e2e | json_field 'd["keyMetadata"]["keyId"]')
 check "create-key printed a key id" test -n "$key"

@@ -26,6 +26,11 @@ start_cofferd() {
   unset COFFER_API_KEY COFFER_API_KEY_FILE
 }
 
+# json_field EXPR: reads JSON on stdin, prints EXPR of it (d = the document).
+json_field() {
+  python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+}
+
 . "$(dirname "${BASH_SOURCE[0]}")/../support/cofferd_process.sh"
 # check / finish: the shared counting helpers of the shell tests.
 . "$(dirname "${BASH_SOURCE[0]}")/../support/check.sh"
