@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh
-scripts/init-token.sh var
 scripts/build.sh asan
 fuzz_status=0
 scripts/fuzz.sh "${COFFER_FUZZ_SECONDS:-20}" || fuzz_status=$?

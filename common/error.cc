@@ -35,6 +35,7 @@ ErrorInfo info(ErrorCode code) {
     case ErrorCode::kThrottling: return {"ThrottlingException", 400};
     case ErrorCode::kKeyUnavailable: return {"KeyUnavailableException", 500};
     case ErrorCode::kDependencyTimeout: return {"DependencyTimeoutException", 503};
+    case ErrorCode::kMalformedPolicyDocument: return {"MalformedPolicyDocumentException", 400};
     case ErrorCode::kInternal: return {"KMSInternalException", 500};
   }
   return {"KMSInternalException", 500};
@@ -52,6 +53,24 @@ std::optional<ErrorCode> error_code_named(std::string_view name) {
     if (error_name(code) == name) return code;
   }
   return std::nullopt;
+}
+
+std::string client_message(const Error& error) {
+  if (!error.from_token()) return error.what();
+  // AWS's own wording where it has one.
+  switch (error.code()) {
+    case ErrorCode::kInvalidCiphertext:
+      return "The ciphertext is invalid or was not made under this key and encryption context.";
+    case ErrorCode::kInvalidSignature: return "The signature is not valid.";
+    case ErrorCode::kInvalidKeyUsage: return "The key cannot be used for this operation.";
+    case ErrorCode::kUnsupportedOperation: return "The token does not support this operation.";
+    case ErrorCode::kThrottling: return "Rate exceeded";
+    case ErrorCode::kKeyUnavailable:
+      return "The request was rejected because the specified KMS key is not available. You can retry the request.";
+    case ErrorCode::kValidation: return "The request was rejected by the key store: a parameter is not valid.";
+    default:
+      return "The request was rejected because an internal exception occurred. The request can be retried.";
+  }
 }
 
 Error::Error(ErrorCode code, std::string message)

@@ -34,6 +34,7 @@ enum class ErrorCode {
   kThrottling,             // ThrottlingException: the token or a queue is saturated
   kKeyUnavailable,         // KeyUnavailableException: the token cannot serve the key now
   kDependencyTimeout,      // DependencyTimeoutException
+  kMalformedPolicyDocument,  // MalformedPolicyDocumentException
   kInternal,               // KMSInternalException (keep last: error_code_named walks up to it)
 };
 
@@ -42,6 +43,12 @@ std::string_view error_name(ErrorCode code);
 int error_http_status(ErrorCode code);
 // The code for an AWS name (as a client receives it); nullopt for names Coffer never sends.
 std::optional<ErrorCode> error_code_named(std::string_view name);
+
+class Error;
+// What a client may be told of an error. A failure inside the token carries the PKCS#11
+// call and its CKR_ value: clients get AWS's generic text for the code instead, and the
+// detail stays in the server's log.
+std::string client_message(const Error& error);
 
 class Error : public std::runtime_error {
  public:

@@ -6,13 +6,18 @@
 #include <ctime>
 #include <mutex>
 
+#include "common/utf8.h"
+
 namespace coffer {
 namespace {
 
 std::atomic<int> g_min_level{static_cast<int>(LogLevel::kInfo)};
 std::mutex g_write_mutex;
 
-void append_json_string(std::string& out, std::string_view s) {
+// Fields may quote what a peer sent: invalid UTF-8 becomes U+FFFD so that every line
+// stays valid JSON.
+void append_json_string(std::string& out, std::string_view raw) {
+  const std::string s = is_valid_utf8(raw) ? std::string(raw) : valid_utf8(raw);
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {

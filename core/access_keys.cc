@@ -57,20 +57,49 @@ void AccessKeys::deactivate(const std::string& access_key_id) {
   record->active = false;
   store_.put_access_key(*record);
   cache_.erase(access_key_id);
+  refused_[access_key_id] = std::chrono::steady_clock::now();
 }
 
 std::vector<AccessKeyRecord> AccessKeys::list() { return store_.list_access_keys(); }
 
+bool AccessKeys::plausible_id(std::string_view id) {
+  if (id.size() != 20 || !id.starts_with("AKCF")) return false;
+  for (char c : id.substr(4)) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7'))) return false;
+  }
+  return true;
+}
+
+AccessKeys::Peek AccessKeys::peek(const std::string& access_key_id) {
+  if (!plausible_id(access_key_id)) return {Known::kInvalid, std::nullopt};
+  std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (auto it = cache_.find(access_key_id); it != cache_.end() && now - it->second.checked_at < kRecheckAfter) {
+    return {Known::kValid, it->second.secret};
+  }
+  if (auto it = refused_.find(access_key_id); it != refused_.end() && now - it->second < kRecheckAfter) {
+    return {Known::kInvalid, std::nullopt};
+  }
+  return {};
+}
+
 std::optional<AccessKeys::Secret> AccessKeys::secret_of(const std::string& access_key_id) {
+  if (!plausible_id(access_key_id)) return std::nullopt;
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   auto it = cache_.find(access_key_id);
   if (it != cache_.end() && now - it->second.checked_at < kRecheckAfter) return it->second.secret;
+  if (auto r = refused_.find(access_key_id); r != refused_.end() && now - r->second < kRecheckAfter) {
+    return std::nullopt;
+  }
   auto record = store_.get_access_key(access_key_id);
   if (!record || !record->active || record->secret_ciphertext.size() < 12 + 16) {
     if (it != cache_.end()) cache_.erase(it);
+    if (refused_.size() >= kMaxRefused) refused_.clear();
+    refused_[access_key_id] = now;
     return std::nullopt;
   }
+  refused_.erase(access_key_id);
   if (it != cache_.end()) {
     it->second.checked_at = now;
     return it->second.secret;
@@ -89,6 +118,17 @@ std::optional<std::string> AccessKeys::authenticate(std::string_view api_key) {
   if (!secret) return std::nullopt;
   if (!constant_time_equal(secret->secret.span(), as_bytes(api_key.substr(colon + 1)))) return std::nullopt;
   return secret->principal;
+}
+
+AccessKeys::CachedPrincipal AccessKeys::authenticate_cached(std::string_view api_key) {
+  const auto colon = api_key.find(':');
+  if (colon == std::string_view::npos || colon == 0) return {Known::kInvalid, {}};
+  auto peeked = peek(std::string(api_key.substr(0, colon)));
+  if (peeked.known != Known::kValid) return {peeked.known, {}};
+  if (!constant_time_equal(peeked.secret->secret.span(), as_bytes(api_key.substr(colon + 1)))) {
+    return {Known::kInvalid, {}};
+  }
+  return {Known::kValid, peeked.secret->principal};
 }
 
 }  // namespace coffer::core

@@ -43,6 +43,24 @@ class AccessKeys {
   };
   std::optional<Secret> secret_of(const std::string& access_key_id);
 
+  // What the in-memory cache alone says of an access key id, without the store or the
+  // token: network threads ask this first and hand only kUnknown to a worker.
+  enum class Known { kUnknown, kValid, kInvalid };
+  struct Peek {
+    Known known = Known::kUnknown;
+    std::optional<Secret> secret;  // when kValid
+  };
+  Peek peek(const std::string& access_key_id);
+  // authenticate() from the cache alone: kValid with the principal, kInvalid, or kUnknown.
+  struct CachedPrincipal {
+    Known known = Known::kUnknown;
+    std::string principal;
+  };
+  CachedPrincipal authenticate_cached(std::string_view api_key);
+
+  // Coffer's own shape, "AKCF" and 16 base32 letters: anything else is refused before any lookup.
+  static bool plausible_id(std::string_view access_key_id);
+
   static constexpr const char* kWrappingKeyId = "coffer/internal/access-keys-v1";
   static constexpr std::chrono::milliseconds kRecheckAfter{1000};
 
@@ -57,6 +75,10 @@ class AccessKeys {
     std::chrono::steady_clock::time_point checked_at;
   };
   std::unordered_map<std::string, Cached> cache_;
+  // Ids recently found unknown or inactive: a flood of junk ids costs one store read each
+  // per kRecheckAfter at most. Bounded: cleared when full.
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> refused_;
+  static constexpr std::size_t kMaxRefused = 4096;
 };
 
 }  // namespace coffer::core

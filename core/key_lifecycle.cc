@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "core/key_policy.h"
 #include "core/key_reference.h"
 #include "core/kms_service_internal.h"
 #include "core/tag_rules.h"
@@ -82,6 +83,7 @@ KeyMetadata KmsService::create_key(const CreateKeyRequest& request) {
   if (request.origin && parse_origin(*request.origin, "origin") != Origin::kAwsKms) {
     throw Error(ErrorCode::kUnsupportedOperation, "Only Origin AWS_KMS is supported");
   }
+  if (request.policy) require_default_key_policy(*request.policy, config_.account_id);
   KeyRecord key = new_key_record(request.key_spec, request.key_usage, request.description, request.multi_region);
   if (request.multi_region && !is_symmetric(key.key_spec)) {
     // Replication of asymmetric and HMAC keys is not built yet; refuse instead of pretending.
@@ -90,6 +92,16 @@ KeyMetadata KmsService::create_key(const CreateKeyRequest& request) {
   validate_tags(request.tags, config_.max_tags_per_key);
   return commit_new_key(key, request.tags,
                         [&](const std::string& object_id) { make_token_key(token_, key.key_spec, object_id); });
+}
+
+std::string KmsService::get_key_policy(const std::string& key_id) {
+  describe_key(key_id);  // NotFoundException for an unknown key
+  return default_key_policy(config_.account_id);
+}
+
+void KmsService::put_key_policy(const std::string& key_id, const std::string& policy) {
+  describe_key(key_id);
+  require_default_key_policy(policy, config_.account_id);
 }
 
 KeyMetadata KmsService::describe_key(const std::string& reference) {

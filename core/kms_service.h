@@ -56,6 +56,10 @@ class KmsService {
   std::string cancel_key_deletion(const std::string& key_id);  // returns the key ARN
   void update_key_description(const std::string& key_id, const std::string& description);
 
+  // --- key policies (not evaluated yet: see core/key_policy.h) ---
+  std::string get_key_policy(const std::string& key_id);  // the default policy
+  void put_key_policy(const std::string& key_id, const std::string& policy);
+
   // --- rotation ---
   void enable_key_rotation(const std::string& key_id, std::optional<int> rotation_period_in_days);
   void disable_key_rotation(const std::string& key_id);

@@ -1,4 +1,5 @@
 // AES-256-GCM inside the token.
+#include <algorithm>
 #include <openssl/rand.h>
 
 #include "pkcs11/input_pointer.h"
@@ -47,6 +48,13 @@ GcmCiphertext Token::gcm_encrypt(const KeyId& id, std::span<const std::uint8_t> 
     CK_ULONG size = static_cast<CK_ULONG>(out.ciphertext.size());
     P11_REQUIRE(functions(), C_Encrypt, session, input_pointer(plaintext),
                 static_cast<CK_ULONG>(plaintext.size()), out.ciphertext.data(), &size);
+    // A token that should have chosen the IV but left it zero (a module that ignores the
+    // mechanism's output IV, or a misconfigured quirk) encrypted under a fixed IV: every
+    // such ciphertext would share it, which breaks GCM. Refuse the result.
+    if (quirks_.token_generates_gcm_iv &&
+        std::all_of(out.iv.begin(), out.iv.end(), [](std::uint8_t b) { return b == 0; })) {
+      throw Error(ErrorCode::kInternal, "the token did not generate a GCM IV (token_generates_gcm_iv)");
+    }
     out.ciphertext.resize(size);
   });
   return out;

@@ -14,6 +14,8 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "server/metrics/bind_address.h"
+#include "server/net/connection_limiter.h"
+#include "server/net/listener_policy.h"
 
 namespace coffer::server::aws {
 namespace {
@@ -23,18 +25,6 @@ namespace beast = boost::beast;
 namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 
-// Counts a connection for as long as its session lives.
-class ConnectionSlot {
- public:
-  explicit ConnectionSlot(std::shared_ptr<std::atomic<std::size_t>> count) : count_(std::move(count)) { ++*count_; }
-  ~ConnectionSlot() { --*count_; }
-  ConnectionSlot(const ConnectionSlot&) = delete;
-  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
-
- private:
-  std::shared_ptr<std::atomic<std::size_t>> count_;
-};
-
 // What the server needs of a live session at stop: close its socket on its own strand.
 class SessionBase {
  public:
@@ -42,21 +32,38 @@ class SessionBase {
   virtual void shut_down() = 0;
 };
 
-// One connection: read a request, hand it to a worker, write the answer on the
-// connection's strand, read the next (HTTP/1.1 keep-alive, one request at a time).
+// What every session of one server shares. Held by sessions and worker tasks, so it
+// outlives a stopped server while a worker still finishes a request.
+struct Shared {
+  AwsServerOptions options;
+  const RequestHandler& handler;
+  AwsHttpServer::Submit submit;
+  AwsHttpServer::Submit submit_authentication;
+  std::shared_ptr<net::ByteBudget> budget;
+};
+
+using Clock = std::chrono::steady_clock;
+
+std::string result_code(const HttpResponse& response) {
+  const auto type = response["x-amzn-ErrorType"];
+  return type.empty() ? "OK" : std::string(type);
+}
+
+// One connection: wait for a request's first byte, read it whole before a deadline,
+// authenticate it (from the cache on this thread when possible), hand it to a worker,
+// write the answer on the connection's strand, and wait for the next (HTTP/1.1
+// keep-alive, one request at a time).
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  // `owner` keeps the server's options and executor alive while a worker still holds
-  // this session after the server stopped.
-  Session(Stream stream, std::shared_ptr<const void> owner, std::shared_ptr<std::atomic<std::size_t>> count,
-          const AwsServerOptions& options, const RequestHandler& handler, const AwsHttpServer::Submit& submit)
+  // `owner` keeps the server (its io_context) alive while a worker still holds this
+  // session after the server stopped.
+  Session(Stream stream, std::shared_ptr<const void> owner, std::shared_ptr<const Shared> shared,
+          std::unique_ptr<net::ConnectionLimiter::Slot> slot)
       : stream_(std::move(stream)),
         owner_(std::move(owner)),
-        slot_(std::move(count)),
-        options_(options),
-        handler_(handler),
-        submit_(submit) {}
+        shared_(std::move(shared)),
+        slot_(std::move(slot)) {}
 
   void shut_down() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close(); });
@@ -64,112 +71,201 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void start() {
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
-      beast::get_lowest_layer(stream_).expires_after(options_.read_timeout);
+      beast::get_lowest_layer(stream_).expires_after(
+          std::min(options().read_timeout, options().unauthenticated_idle_timeout));
       stream_.async_handshake(ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
-                                if (!ec) self->read();
+                                if (!ec) self->wait_for_request();
                               });
     } else {
-      read();
+      wait_for_request();
     }
   }
 
  private:
-  void read() {
+  const AwsServerOptions& options() const { return shared_->options; }
+
+  // Idle time: the short one until this connection has sent an authentic request.
+  void wait_for_request() {
+    reservation_.reset();
+    if (buffer_.size() > 0) return read_request();  // pipelined bytes already here
+    beast::get_lowest_layer(stream_).expires_after(
+        authenticated_ ? options().idle_timeout : options().unauthenticated_idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->close();
+                              self->buffer_.commit(n);
+                              self->read_request();
+                            });
+  }
+
+  // From the first byte, the whole request must arrive within read_timeout: the deadline
+  // is set once, not renewed per byte, so a trickle cannot hold the connection.
+  void read_request() {
+    started_ = Clock::now();
+    beast::get_lowest_layer(stream_).expires_after(options().read_timeout);
     parser_.emplace();
-    parser_->body_limit(options_.max_body_bytes);
-    beast::get_lowest_layer(stream_).expires_after(first_ ? options_.read_timeout
-                                                          : options_.idle_timeout);
-    first_ = false;
+    parser_->header_limit(16 * 1024);
+    parser_->body_limit(options().max_body_bytes);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec == http::error::header_limit) {
+      return refuse(413, "ValidationException", "Request headers are larger than 16 KiB");
+    }
+    if (ec) return close();
+    // The body is read only once the shared budget has room for it.
+    const auto length = parser_->content_length();
+    const std::size_t body = length && *length <= options().max_body_bytes
+                                 ? static_cast<std::size_t>(*length)
+                                 : options().max_body_bytes;
+    reservation_ = shared_->budget->reserve(body + 16 * 1024);
+    if (!reservation_) return refuse(400, "ThrottlingException", "Rate exceeded");
     http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
+                     [self = this->shared_from_this()](beast::error_code read_ec, std::size_t) {
+                       self->on_read(read_ec);
                      });
   }
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      write(RequestHandler::error_response(11, false, "ValidationException", 413,
-                                           "Request body is larger than the 1 MiB limit"));
-      return;
+      return refuse(413, "ValidationException", "Request body is larger than the 1 MiB limit");
     }
     if (ec) return close();
     beast::get_lowest_layer(stream_).expires_never();
     auto request = std::make_shared<HttpRequest>(parser_->release());
+    on_authenticated(request, shared_->handler.authenticate(*request, /*cached_only=*/true));
+  }
+
+  // On the strand: answer a refusal, run an authentic request, or ask a worker to look
+  // the access key up (then come back here).
+  void on_authenticated(const std::shared_ptr<HttpRequest>& request,
+                        RequestHandler::Authentication auth) {
+    if (auth.refusal) return respond(*request, std::move(*auth.refusal));
     auto self = this->shared_from_this();
-    const bool accepted = submit_([self, request] {
-      auto response = self->handler_.handle(*request);
-      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->write(std::move(response));
-      });
-    });
-    if (!accepted) {
-      write(RequestHandler::error_response(request->version(), request->keep_alive(),
-                                           "ThrottlingException", 400, "Rate exceeded"));
+    if (auth.verified) {
+      authenticated_ = true;
+      const bool accepted =
+          shared_->submit([self, request, verified = std::move(*auth.verified)] {
+            self->post_response(request, self->shared_->handler.execute(*request, verified));
+          });
+      if (!accepted) throttled(*request);
+      return;
     }
+    const auto& submit =
+        shared_->submit_authentication ? shared_->submit_authentication : shared_->submit;
+    const bool accepted = submit([self, request] {
+      auto checked = self->shared_->handler.authenticate(*request, /*cached_only=*/false);
+      asio::post(self->stream_.get_executor(),
+                 [self, request, checked = std::move(checked)]() mutable {
+                   self->on_authenticated(request, std::move(checked));
+                 });
+    });
+    if (!accepted) throttled(*request);
+  }
+
+  void post_response(const std::shared_ptr<HttpRequest>& request, HttpResponse response) {
+    asio::post(stream_.get_executor(),
+               [self = this->shared_from_this(), request, response = std::move(response)]() mutable {
+                 self->respond(*request, std::move(response));
+               });
+  }
+
+  void throttled(const HttpRequest& request) {
+    respond(request, RequestHandler::error_response(request.version(), request.keep_alive(),
+                                                    "ThrottlingException", 400, "Rate exceeded"));
+  }
+
+  // A refusal before the request was read whole: the connection cannot be reused.
+  void refuse(int status, const std::string& type, std::string_view message) {
+    auto response = RequestHandler::error_response(11, false, type, status, message);
+    observe("other", response);
+    write(std::move(response));
+  }
+
+  void respond(const HttpRequest& request, HttpResponse response) {
+    observe(RequestHandler::operation_of(request), response);
+    write(std::move(response));
+  }
+
+  void observe(const std::string& operation, const HttpResponse& response) {
+    if (!options().observe) return;
+    const std::chrono::duration<double> seconds = Clock::now() - started_;
+    options().observe(operation, result_code(response), seconds.count());
   }
 
   void write(HttpResponse response) {
     auto res = std::make_shared<HttpResponse>(std::move(response));
-    beast::get_lowest_layer(stream_).expires_after(options_.read_timeout);
+    beast::get_lowest_layer(stream_).expires_after(options().read_timeout);
     http::async_write(stream_, *res,
                       [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
                         if (ec || !res->keep_alive()) return self->close();
-                        self->read();
+                        self->wait_for_request();
                       });
   }
 
   void close() {
+    reservation_.reset();
     beast::error_code ignored;
     beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
   Stream stream_;
   std::shared_ptr<const void> owner_;
-  ConnectionSlot slot_;
-  const AwsServerOptions& options_;
-  const RequestHandler& handler_;
-  const AwsHttpServer::Submit& submit_;
+  std::shared_ptr<const Shared> shared_;
+  std::unique_ptr<net::ConnectionLimiter::Slot> slot_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  bool first_ = true;
+  std::shared_ptr<net::ByteBudget::Reservation> reservation_;
+  Clock::time_point started_ = Clock::now();
+  bool authenticated_ = false;
 };
 
 }  // namespace
 
 class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::Impl> {
  public:
-  Impl(AwsServerOptions options, const RequestHandler& handler, Submit submit)
-      : options_(std::move(options)),
-        handler_(handler),
-        submit_(std::move(submit)),
-        acceptor_(io_) {}
+  Impl(AwsServerOptions options, const RequestHandler& handler, Submit submit,
+       Submit submit_authentication)
+      : limiter_(options.max_connections, options.max_connections_per_source), acceptor_(io_) {
+    auto budget = options.budget ? options.budget : std::make_shared<net::ByteBudget>(64u << 20);
+    shared_ = std::make_shared<const Shared>(Shared{std::move(options), handler, std::move(submit),
+                                                    std::move(submit_authentication),
+                                                    std::move(budget)});
+  }
 
   void start() {
-    if (options_.tls) {
+    const auto& options = shared_->options;
+    const auto endpoint = metrics::parse_bind_address(options.listen);
+    net::require_tls_off_loopback(endpoint, options.tls, "aws");
+    if (options.tls) {
       tls_.emplace(ssl::context::tls_server);
       tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+      net::set_minimum_tls_version(tls_->native_handle(), TLS1_2_VERSION);
       try {
-        tls_->use_certificate_chain_file(options_.cert_file);
-        tls_->use_private_key_file(options_.key_file, ssl::context::pem);
+        tls_->use_certificate_chain_file(options.cert_file);
+        tls_->use_private_key_file(options.key_file, ssl::context::pem);
       } catch (const std::exception& e) {
         throw Error(ErrorCode::kValidation, "aws TLS certificate or key: " + std::string(e.what()));
       }
     }
-    const auto endpoint = metrics::parse_bind_address(options_.listen);
     try {
       acceptor_.open(endpoint.protocol());
       acceptor_.set_option(asio::socket_base::reuse_address(true));
       acceptor_.bind(endpoint);
       acceptor_.listen();
     } catch (const std::exception& e) {
-      throw Error(ErrorCode::kInternal, "cannot listen on " + options_.listen + ": " + e.what());
+      throw Error(ErrorCode::kInternal, "cannot listen on " + options.listen + ": " + e.what());
     }
     port_ = acceptor_.local_endpoint().port();
     accept();
-    for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.network_threads); ++i) {
-      threads_.emplace_back([this] { io_.run(); });
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, options.network_threads); ++i) {
+      threads_.emplace_back([this] { net::run_io_guarded(io_, "aws"); });
     }
   }
 
@@ -188,7 +284,7 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
       self->sessions_.clear();
     });
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (*connections_ > 0 && std::chrono::steady_clock::now() < give_up) {
+    while (limiter_.total() > 0 && std::chrono::steady_clock::now() < give_up) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     io_.stop();
@@ -200,7 +296,7 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
   }
 
   std::uint16_t port() const noexcept { return port_; }
-  std::size_t connections() const noexcept { return *connections_; }
+  std::size_t connections() const noexcept { return limiter_.total(); }
 
  private:
   void accept() {
@@ -210,25 +306,29 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
         if (ec != asio::error::operation_aborted) self->accept();
         return;
       }
-      if (*self->connections_ >= self->options_.max_connections) {
-        beast::error_code ignored;
-        s.close(ignored);
-        self->accept();
-        return;
-      }
-      s.set_option(tcp::no_delay(true));
-      if (self->tls_) {
-        using Stream = beast::ssl_stream<beast::tcp_stream>;
-        self->started(std::make_shared<Session<Stream>>(Stream(beast::tcp_stream(std::move(s)), *self->tls_), self,
-                                                        self->connections_, self->options_, self->handler_,
-                                                        self->submit_));
-      } else {
-        self->started(std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(s)), self,
-                                                                    self->connections_, self->options_,
-                                                                    self->handler_, self->submit_));
-      }
+      self->admit(std::move(s));
       self->accept();
     });
+  }
+
+  void admit(tcp::socket s) {
+    beast::error_code ec;
+    const auto peer = s.remote_endpoint(ec);
+    auto slot = ec ? nullptr : limiter_.admit(peer.address());
+    if (!slot) {
+      s.close(ec);
+      return;
+    }
+    s.set_option(tcp::no_delay(true), ec);
+    if (tls_) {
+      using Stream = beast::ssl_stream<beast::tcp_stream>;
+      started(std::make_shared<Session<Stream>>(Stream(beast::tcp_stream(std::move(s)), *tls_),
+                                                shared_from_this(), shared_, std::move(slot)));
+    } else {
+      started(std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(s)),
+                                                           shared_from_this(), shared_,
+                                                           std::move(slot)));
+    }
   }
 
   // Remembers the session for stop(), forgetting ended ones, and starts it.
@@ -242,9 +342,8 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
     session->start();
   }
 
-  AwsServerOptions options_;
-  const RequestHandler& handler_;
-  Submit submit_;
+  std::shared_ptr<const Shared> shared_;
+  net::ConnectionLimiter limiter_;
   std::mutex sessions_mutex_;
   std::vector<std::weak_ptr<SessionBase>> sessions_;
   asio::io_context io_;
@@ -253,11 +352,12 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
   std::vector<std::thread> threads_;
   std::atomic<bool> stopped_{false};
   std::uint16_t port_ = 0;
-  std::shared_ptr<std::atomic<std::size_t>> connections_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
-AwsHttpServer::AwsHttpServer(AwsServerOptions options, const RequestHandler& handler, Submit submit)
-    : impl_(std::make_shared<Impl>(std::move(options), handler, std::move(submit))) {}
+AwsHttpServer::AwsHttpServer(AwsServerOptions options, const RequestHandler& handler, Submit submit,
+                             Submit submit_authentication)
+    : impl_(std::make_shared<Impl>(std::move(options), handler, std::move(submit),
+                                   std::move(submit_authentication))) {}
 AwsHttpServer::~AwsHttpServer() { stop(); }
 std::size_t AwsHttpServer::connections() const noexcept { return impl_->connections(); }
 void AwsHttpServer::start() { impl_->start(); }

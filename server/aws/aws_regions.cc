@@ -3,6 +3,7 @@
 #include <cctype>
 #include <mutex>
 
+#include "common/utf8.h"
 #include "server/aws/aws_error.h"
 
 namespace coffer::server::aws {
@@ -38,6 +39,13 @@ bool AwsRegions::serves(const std::string& region) const {
   return services_.contains(region);
 }
 
+void AwsRegions::check(const std::string& region) const {
+  if (serves(region)) return;
+  if (accept_any_region_ && factory_ && plausible_region(region)) return;
+  throw invalid_signature("Credential should be scoped to a valid region, not '" +
+                          quoted_excerpt(region, 32) + "'. ");
+}
+
 core::KmsService& AwsRegions::at(const std::string& region) {
   {
     std::shared_lock lock(mutex_);
@@ -46,13 +54,18 @@ core::KmsService& AwsRegions::at(const std::string& region) {
   if (accept_any_region_ && factory_ && plausible_region(region)) {
     std::unique_lock lock(mutex_);
     if (auto it = services_.find(region); it != services_.end()) return *it->second;
+    if (owned_.size() >= kMaxDynamicRegions) {
+      throw invalid_signature("Credential should be scoped to a valid region, not '" +
+                              quoted_excerpt(region, 32) + "': this server serves at most " +
+                              std::to_string(kMaxDynamicRegions) + " regions. ");
+    }
     auto kms = factory_(region);
     auto& ref = *kms;
     services_[region] = kms.get();
     owned_[region] = std::move(kms);
     return ref;
   }
-  throw invalid_signature("Credential should be scoped to a valid region, not '" + region + "'. ");
+  throw invalid_signature("Credential should be scoped to a valid region, not '" + quoted_excerpt(region, 32) + "'. ");
 }
 
 }  // namespace coffer::server::aws

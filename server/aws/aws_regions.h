@@ -27,7 +27,13 @@ class AwsRegions {
 
   // The region's service; throws InvalidSignatureException ("Credential should be scoped
   // to a valid region") for a region that is not served.
+  // Creates the service of a new region under accept_any_region: call only once the
+  // request is authenticated, so anonymous peers cannot make services (at most
+  // kMaxDynamicRegions are made).
   core::KmsService& at(const std::string& region);
+  // The same refusal as at() without creating anything: safe before authentication.
+  void check(const std::string& region) const;
+  static constexpr std::size_t kMaxDynamicRegions = 32;
   bool serves(const std::string& region) const;
 
  private:

@@ -1,6 +1,8 @@
 // Key lifecycle and rotation operations.
 #include "server/aws/kms_json_handlers.h"
 
+#include "common/utf8.h"
+
 namespace coffer::server::aws {
 namespace {
 
@@ -94,6 +96,37 @@ Json list_key_rotations(core::KmsService& kms, const Json& in) {
   return out;
 }
 
+
+// Key policies are not evaluated yet: there is one, the default, and only it may be put.
+std::string policy_name(const Json& in) {
+  const auto name = optional_string(in, "PolicyName", {1, 128}).value_or("default");
+  if (name != "default") throw Error(ErrorCode::kNotFound, "No such policy: " + quoted_excerpt(name));
+  return name;
+}
+
+Json get_key_policy(core::KmsService& kms, const Json& in) {
+  const auto id = key_id(in);
+  const auto name = policy_name(in);
+  return {{"Policy", kms.get_key_policy(id)}, {"PolicyName", name}};
+}
+
+Json list_key_policies(core::KmsService& kms, const Json& in) {
+  const auto id = key_id(in);
+  optional_int(in, "Limit", 1, 1000);
+  optional_string(in, "Marker", kMarkerLength);
+  kms.describe_key(id);
+  return {{"PolicyNames", Json::array({"default"})}, {"Truncated", false}};
+}
+
+Json put_key_policy(core::KmsService& kms, const Json& in) {
+  const auto id = key_id(in);
+  const auto policy = required_string(in, "Policy", {1, 131072});
+  policy_name(in);
+  optional_bool(in, "BypassPolicyLockoutSafetyCheck");
+  kms.put_key_policy(id, policy);
+  return Json::object();
+}
+
 }  // namespace
 
 Json key_metadata_json(const core::KeyMetadata& m) {
@@ -129,6 +162,9 @@ Json key_metadata_json(const core::KeyMetadata& m) {
 }
 
 void add_key_operations(KmsOperationTable& t) {
+  t["GetKeyPolicy"] = get_key_policy;
+  t["ListKeyPolicies"] = list_key_policies;
+  t["PutKeyPolicy"] = put_key_policy;
   t["CreateKey"] = create_key;
   t["DescribeKey"] = describe_key;
   t["ListKeys"] = list_keys;

@@ -1,12 +1,16 @@
 // One AWS JSON request, start to finish, without any networking: SigV4 verification,
 // region selection, X-Amz-Target dispatch, JSON parsing, the KMS call, and the response
-// or the error body. Runs on a worker thread (it may call the token).
+// or the error body. Authentication and execution are separate steps so the server can
+// refuse a forged request on its network thread, before it costs a token worker anything.
 #pragma once
 
 #include <boost/beast/http.hpp>
 
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "server/aws/aws_regions.h"
 #include "server/aws/sigv4.h"
@@ -17,23 +21,49 @@ namespace http = boost::beast::http;
 using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 
+// What an in-memory cache alone says of an access key id (never the store, never the token).
+struct CachedCredentials {
+  enum class Known { kUnknown, kValid, kInvalid } known = Known::kUnknown;
+  std::optional<Credentials> credentials;  // when kValid
+};
+using CachedLookup = std::function<CachedCredentials(const std::string& access_key_id)>;
+
 class RequestHandler {
  public:
   using Now = std::function<std::chrono::system_clock::time_point()>;
 
+  // `lookup` may read the store and the token (worker threads only); `cached` never blocks
+  // (network threads). Without `cached`, every authentication needs a worker.
   RequestHandler(AwsRegions& regions, VerifierOptions options, SigV4Verifier::Lookup lookup,
-                 Now now = {});
+                 Now now = {}, CachedLookup cached = {});
 
+  // Verification and execution in one step (tests, fuzzing, the simple path).
   HttpResponse handle(const HttpRequest& request) const;
 
-  // The error answer AWS gives (also used by the server for throttling).
+  struct Authentication {
+    std::optional<Verified> verified;   // the request is authentic
+    std::optional<HttpResponse> refusal;  // the answer to give instead
+    // Neither set: only the store can tell (the cache does not know the access key id).
+  };
+  // With cached_only, never touches the store or the token. Never throws.
+  Authentication authenticate(const HttpRequest& request, bool cached_only) const;
+  // Runs an authenticated request. Never throws: every failure is an AWS error response.
+  HttpResponse execute(const HttpRequest& request, const Verified& verified) const;
+
+  // The operation a request names, when it is one this endpoint serves; "other" otherwise
+  // (metrics must not grow a series per name a peer invents).
+  static std::string operation_of(const HttpRequest& request);
+
+  // The error answer AWS gives (also used by the server for throttling and limits). Never
+  // throws: the message is made valid UTF-8 first.
   static HttpResponse error_response(unsigned version, bool keep_alive, const std::string& type,
-                                     int status, const std::string& message);
+                                     int status, std::string_view message) noexcept;
 
  private:
   AwsRegions& regions_;
   SigV4Verifier verifier_;
   Now now_;
+  CachedLookup cached_;
 };
 
 }  // namespace coffer::server::aws

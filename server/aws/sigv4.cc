@@ -11,6 +11,7 @@
 #include <map>
 
 #include "common/hex.h"
+#include "common/utf8.h"
 #include "server/aws/aws_error.h"
 
 namespace coffer::server::aws {
@@ -143,7 +144,7 @@ Authorization parse_authorization(std::string_view header) {
   const auto space = header.find(' ');
   const auto algorithm = header.substr(0, space);
   if (algorithm != kAlgorithm) {
-    throw incomplete_signature("Unsupported AWS 'algorithm': '" + std::string(algorithm) + "'");
+    throw incomplete_signature("Unsupported AWS 'algorithm': '" + quoted_excerpt(algorithm, 32) + "'");
   }
   std::map<std::string, std::string> params;
   if (space != std::string_view::npos) {
@@ -160,14 +161,14 @@ Authorization parse_authorization(std::string_view header) {
       missing += std::string("Authorization header requires '") + name + "' parameter. ";
   }
   if (!missing.empty())
-    throw incomplete_signature(missing + "Authorization=" + std::string(header.substr(0, 128)));
+    throw incomplete_signature(missing + "Authorization=" + quoted_excerpt(header, 128));
 
   Authorization a;
   auto scope = split(params["Credential"], '/');
   if (scope.size() != 5 || scope[0].empty()) {
     throw incomplete_signature(
         "Credential should be scoped to a valid region and service, 'Credential=" +
-        params["Credential"] + "'");
+        quoted_excerpt(params["Credential"], 128) + "'");
   }
   a.access_key_id = scope[0];
   a.date = scope[1];
@@ -270,6 +271,12 @@ SigV4Verifier::SigV4Verifier(VerifierOptions options, Lookup lookup, RegionCheck
 
 Verified SigV4Verifier::verify(const SignedRequest& request,
                                std::chrono::system_clock::time_point now) const {
+  return verify(request, now, lookup_);
+}
+
+Verified SigV4Verifier::verify(const SignedRequest& request,
+                               std::chrono::system_clock::time_point now,
+                               const Lookup& lookup) const {
   const auto header = request.header("Authorization");
   if (!header || trim(*header).empty()) throw missing_authentication_token();
   const Authorization a = parse_authorization(*header);
@@ -282,7 +289,7 @@ Verified SigV4Verifier::verify(const SignedRequest& request,
   const auto when = parse_amz_date(*amz_date);
   if (!when)
     throw incomplete_signature("X-Amz-Date must be in the ISO8601 Long Format: '" +
-                               std::string(*amz_date) + "'");
+                               quoted_excerpt(*amz_date, 32) + "'");
   const auto& signed_headers = a.signed_headers;
   auto is_signed = [&](std::string_view h) {
     return std::find(signed_headers.begin(), signed_headers.end(), h) != signed_headers.end();
@@ -294,11 +301,21 @@ Verified SigV4Verifier::verify(const SignedRequest& request,
   if (!is_signed("x-amz-date")) {
     throw incomplete_signature("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
   }
+  // Every header that changes what the request means must be covered by the signature:
+  // otherwise a captured request could be replayed with another X-Amz-Target (the
+  // operation) or Content-Type. All AWS SDKs sign these.
+  for (const auto& [name, value] : request.headers) {
+    const std::string h = lower(name);
+    if ((h == "content-type" || h.starts_with("x-amz-")) && !is_signed(h)) {
+      throw incomplete_signature("'" + quoted_excerpt(name, 64) +
+                                 "' must be a 'SignedHeader' in the AWS Authorization.");
+    }
+  }
   if (a.date != amz_date->substr(0, 8)) {
     throw invalid_signature(
         "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
         "'" +
-        a.date + "' != '" + std::string(amz_date->substr(0, 8)) + "', from '" +
+        quoted_excerpt(a.date, 32) + "' != '" + std::string(amz_date->substr(0, 8)) + "', from '" +
         std::string(*amz_date) + "'.");
   }
   if (*when + options_.max_skew < now) {
@@ -314,7 +331,7 @@ Verified SigV4Verifier::verify(const SignedRequest& request,
   if (a.terminator != "aws4_request") {
     throw invalid_signature(
         "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
-        a.terminator + "'.");
+        quoted_excerpt(a.terminator, 32) + "'.");
   }
   if (a.service != options_.service) {
     throw invalid_signature("Credential should be scoped to correct service: '" + options_.service +
@@ -324,7 +341,7 @@ Verified SigV4Verifier::verify(const SignedRequest& request,
   if (request.header("X-Amz-Security-Token") && !options_.accept_security_token)
     throw unrecognized_client();
 
-  auto credentials = lookup_(a.access_key_id);
+  auto credentials = lookup(a.access_key_id);
   if (!credentials) throw unrecognized_client();
 
   // The body is always signed: a declared hash that differs from the body is a forgery.

@@ -88,6 +88,9 @@ class SigV4Verifier {
   // Checks header, scope, clock skew, region, access key, then the signature (in constant
   // time). Throws AwsError naming the first failure.
   Verified verify(const SignedRequest& request, std::chrono::system_clock::time_point now) const;
+  // The same with another source of credentials (the network threads pass a cache-only one).
+  Verified verify(const SignedRequest& request, std::chrono::system_clock::time_point now,
+                  const Lookup& lookup) const;
 
  private:
   VerifierOptions options_;

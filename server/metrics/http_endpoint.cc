@@ -1,5 +1,7 @@
 #include "server/metrics/http_endpoint.h"
 
+#include "server/net/listener_policy.h"
+
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -139,7 +141,7 @@ void HttpEndpoint::Impl::start() {
   port_.store(acceptor_.local_endpoint().port(), std::memory_order_release);
   started_ = true;
   accept();
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] { server::net::run_io_guarded(io_, "metrics"); });
 }
 
 void HttpEndpoint::Impl::stop() {

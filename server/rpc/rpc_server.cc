@@ -12,6 +12,8 @@
 #include "coffer/v1/frame.pb.h"
 #include "common/secret_bytes.h"
 #include "proto/frame_codec.h"
+#include "server/net/connection_limiter.h"
+#include "server/net/listener_policy.h"
 
 namespace coffer::server {
 
@@ -28,37 +30,34 @@ class ConnectionBase {
 
 struct RpcServer::State : std::enable_shared_from_this<RpcServer::State> {
   RpcServerOptions options;
-  const Dispatcher& dispatcher;
   WorkQueue& work;
-  Authenticator authenticate;
+  RequestPipeline pipeline;
   RequestObserver observe;
+  std::shared_ptr<net::ByteBudget> budget;
+  net::ConnectionLimiter limiter;
 
   asio::io_context io;
   std::optional<asio::ssl::context> tls;
   tcp::acceptor acceptor{io};
   std::vector<std::thread> threads;
-  std::atomic<std::size_t> connections{0};
   std::atomic<bool> draining{false};
   std::mutex live_mutex;
   std::list<std::weak_ptr<ConnectionBase>> live;
 
   State(RpcServerOptions o, const Dispatcher& d, WorkQueue& w, Authenticator a, RequestObserver ob)
-      : options(std::move(o)), dispatcher(d), work(w), authenticate(std::move(a)), observe(std::move(ob)) {}
+      : options(std::move(o)),
+        work(w),
+        pipeline(d, std::move(a), options.cached_authenticate,
+                 options.allow_unauthenticated_loopback),
+        observe(std::move(ob)),
+        budget(options.budget ? options.budget : std::make_shared<net::ByteBudget>(64u << 20)),
+        limiter(options.max_connections, options.max_connections_per_source) {}
 
   void accept();
+  void admit(tcp::socket socket);
 };
 
 namespace {
-
-v1::ResponseFrame error_frame(std::uint64_t id, ErrorCode code, const std::string& message) {
-  v1::ResponseFrame frame;
-  frame.set_request_id(id);
-  auto* e = frame.mutable_error();
-  e->set_code(std::string(error_name(code)));
-  e->set_message(message);
-  e->set_http_status(error_http_status(code));
-  return frame;
-}
 
 std::string peer_common_name(SSL* ssl) {
   X509* cert = SSL_get1_peer_certificate(ssl);
@@ -72,16 +71,15 @@ std::string peer_common_name(SSL* ssl) {
 template <class Stream>
 class Connection : public ConnectionBase, public std::enable_shared_from_this<Connection<Stream>> {
  public:
-  Connection(std::shared_ptr<RpcServer::State> server, Stream stream)
+  Connection(std::shared_ptr<RpcServer::State> server, Stream stream,
+             std::unique_ptr<net::ConnectionLimiter::Slot> slot)
       : server_(std::move(server)),
         stream_(std::move(stream)),
+        slot_(std::move(slot)),
         timer_(stream_.get_executor()),
         decoder_(server_->options.max_frame) {}
 
-  ~Connection() override {
-    secure_zero(api_key_.data(), api_key_.size());
-    --server_->connections;
-  }
+  ~Connection() override { secure_zero(peer_.api_key.data(), peer_.api_key.size()); }
 
   void start() {
     if constexpr (std::is_same_v<Stream, tcp::socket>) {
@@ -90,7 +88,8 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
       arm_timer(server_->options.handshake_timeout);
       stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](auto ec) {
         if (ec) return self->close();
-        self->certificate_principal_ = peer_common_name(self->stream_.native_handle());
+        self->peer_.certificate_principal = peer_common_name(self->stream_.native_handle());
+        self->peer_.authenticated = !self->peer_.certificate_principal.empty();
         self->read();
       });
     }
@@ -108,6 +107,9 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   }
 
  private:
+  using Step = RequestPipeline::Step;
+  const RpcServerOptions& options() const { return server_->options; }
+
   tcp::socket& socket() {
     if constexpr (std::is_same_v<Stream, tcp::socket>) return stream_;
     else return stream_.next_layer();
@@ -119,18 +121,41 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
       if (ec) return;  // re-armed or cancelled
       if (auto self = weak.lock()) {
         // A connection with requests being served is not idle.
-        if (self->in_flight_ > 0 && !self->decoder_.in_partial_frame()) {
-          return self->arm_timer(self->server_->options.idle_timeout);
+        if (self->in_flight_ > 0 && !self->decoder_.in_partial_frame() && !self->backed_up()) {
+          return self->arm_timer(self->idle_timeout());
         }
         self->close();
       }
     });
   }
 
+  std::chrono::milliseconds idle_timeout() const {
+    return peer_.authenticated ? options().idle_timeout : options().unauthenticated_idle_timeout;
+  }
+
+  // The peer does not read what it asked for: stop reading its requests.
+  bool backed_up() const { return pending_.size() + sending_.size() > options().max_unsent_bytes; }
+
+  // The timer runs from a frame's first byte to its last, once; between frames it is the
+  // idle timeout. A peer sending a byte at a time cannot keep a frame open past it.
   void read() {
-    if (closed_ || draining_) return;
-    arm_timer(decoder_.in_partial_frame() ? server_->options.read_timeout : server_->options.idle_timeout);
+    if (closed_ || draining_ || reading_) return;
+    if (backed_up()) {
+      if (!paused_) arm_timer(options().read_timeout);
+      paused_ = true;
+      return;
+    }
+    paused_ = false;
+    if (!decoder_.in_partial_frame()) {
+      frame_timer_armed_ = false;
+      arm_timer(idle_timeout());
+    } else if (!frame_timer_armed_) {
+      frame_timer_armed_ = true;
+      arm_timer(options().read_timeout);
+    }
+    reading_ = true;
     stream_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](auto ec, std::size_t n) {
+      self->reading_ = false;
       if (ec) return self->close();
       self->decoder_.feed(self->buffer_.data(), n);
       std::string body;
@@ -138,6 +163,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
         auto status = self->decoder_.next(body);
         if (status == proto::FrameDecoder::Status::kNeedMore) break;
         if (status != proto::FrameDecoder::Status::kFrame) return self->close();  // oversized or empty
+        self->frame_timer_armed_ = false;
         if (!self->handle(body)) return self->close();
       }
       self->read();
@@ -149,69 +175,63 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     auto request = std::make_shared<v1::RequestFrame>();
     if (!request->ParseFromString(body)) return false;
     const auto arrived = Clock::now();
-    ++in_flight_;
-    auto task = [self = this->shared_from_this(), request, arrived] { self->execute(*request, arrived); };
-    if (!server_->work.try_submit(std::move(task))) {
-      respond(error_frame(request->request_id(), ErrorCode::kThrottling, "Rate exceeded: the server is busy"));
-      observe(request->method(), error_name(ErrorCode::kThrottling), arrived);
-    }
+    proceed(request, server_->pipeline.admit(*request, peer_), arrived);
     return true;
   }
 
-  // On a worker thread.
-  void execute(const v1::RequestFrame& request, Clock::time_point arrived) {
-    v1::ResponseFrame response;
-    response.set_request_id(request.request_id());
-    std::string_view code = "OK";
-    try {
-      if (request.has_deadline()) {
-        const auto deadline = std::chrono::system_clock::time_point(std::chrono::seconds(request.deadline().seconds()) +
-                                                                    std::chrono::nanoseconds(request.deadline().nanos()));
-        if (std::chrono::system_clock::now() > deadline) {
-          throw Error(ErrorCode::kDependencyTimeout, "the request's deadline passed before it ran");
-        }
-      }
-      const Dispatcher::Handler* handler = server_->dispatcher.find(request.method());
-      if (handler == nullptr) throw Error(ErrorCode::kUnknownOperation, "unknown method '" + request.method() + "'");
-      RequestContext context{principal_for(request), request.method()};
-      response.set_payload((*handler)(context, request.payload()));
-    } catch (const Error& e) {
-      response = error_frame(request.request_id(), e.code(), e.what());
-      code = e.name();
-    } catch (const std::exception& e) {
-      response = error_frame(request.request_id(), ErrorCode::kInternal, "internal error");
-      code = error_name(ErrorCode::kInternal);
+  // On the strand: answer, authenticate on the pool, or execute on a worker. Queued work
+  // holds a share of the byte budget until its response is queued for writing.
+  void proceed(const std::shared_ptr<v1::RequestFrame>& request, Step step, Clock::time_point arrived) {
+    if (step.kind == Step::Kind::kAnswer) return answer(*request, step.answer, arrived);
+    if (step.kind == Step::Kind::kExecute && !peer_.authenticated) {
+      // From now on the connection may idle for the long timeout.
+      peer_.authenticated = true;
+      if (!decoder_.in_partial_frame() && !paused_) arm_timer(idle_timeout());
     }
-    respond(response);
-    observe(request.method(), code, arrived);
+    auto reservation = server_->budget->reserve(request->ByteSizeLong() + 256);
+    if (!reservation) return throttled(*request, arrived);
+    auto self = this->shared_from_this();
+    bool accepted = false;
+    ++in_flight_;
+    if (step.kind == Step::Kind::kExecute) {
+      accepted = server_->work.try_submit(
+          [self, request, arrived, reservation, principal = std::move(step.principal)] {
+            self->respond(*request, self->server_->pipeline.execute(*request, principal), arrived);
+          });
+    } else {
+      auto* queue = options().authentication_queue ? options().authentication_queue : &server_->work;
+      accepted = queue->try_submit([self, request, arrived, reservation, key = std::move(step.api_key)]() mutable {
+        auto next = self->server_->pipeline.authenticate(*request, key);
+        secure_zero(key.data(), key.size());
+        asio::post(self->stream_.get_executor(), [self, request, arrived, next = std::move(next)]() mutable {
+          --self->in_flight_;
+          self->proceed(request, std::move(next), arrived);
+        });
+      });
+    }
+    if (!accepted) {
+      --in_flight_;
+      throttled(*request, arrived);
+    }
   }
 
-  std::string principal_for(const v1::RequestFrame& request) {
-    std::lock_guard lock(principal_mutex_);
-    if (!certificate_principal_.empty()) return certificate_principal_;
-    // A client may send api_key on its first request only: the connection remembers it.
-    // It is checked again on every request (the authenticator caches), so a revoked key
-    // stops working on connections that are already open.
-    if (!request.api_key().empty() && request.api_key() != api_key_) {
-      secure_zero(api_key_.data(), api_key_.size());
-      api_key_ = request.api_key();
-    }
-    if (!api_key_.empty()) {
-      auto principal = server_->authenticate ? server_->authenticate(api_key_) : std::nullopt;
-      if (!principal) throw Error(ErrorCode::kAccessDenied, "The security token included in the request is invalid.");
-      return *principal;
-    }
-    if (server_->options.allow_unauthenticated_loopback) return "anonymous";
-    throw Error(ErrorCode::kAccessDenied, "Missing credentials: use mutual TLS or an api_key");
+  void throttled(const v1::RequestFrame& request, Clock::time_point arrived) {
+    answer(request,
+           RequestPipeline::error_frame(request.request_id(), ErrorCode::kThrottling,
+                                        "Rate exceeded: the server is busy"),
+           arrived);
   }
 
-  void observe(const std::string& method, std::string_view code, Clock::time_point arrived) {
-    if (!server_->observe) return;
-    server_->observe(method, code, std::chrono::duration<double>(Clock::now() - arrived).count());
+  // On the strand: an answer that needed no worker.
+  void answer(const v1::RequestFrame& request, const v1::ResponseFrame& response, Clock::time_point arrived) {
+    observe(request, response, arrived);
+    proto::append_frame(response, pending_);
+    write();
   }
 
-  // Any thread: queue a response; writes happen on the connection's strand.
-  void respond(const v1::ResponseFrame& response) {
+  // Any thread (a worker): queue a response; writes happen on the connection's strand.
+  void respond(const v1::RequestFrame& request, const v1::ResponseFrame& response, Clock::time_point arrived) {
+    observe(request, response, arrived);
     std::string bytes;
     proto::append_frame(response, bytes);
     asio::post(stream_.get_executor(), [self = this->shared_from_this(), bytes = std::move(bytes)]() mutable {
@@ -219,6 +239,12 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
       --self->in_flight_;
       self->write();
     });
+  }
+
+  void observe(const v1::RequestFrame& request, const v1::ResponseFrame& response, Clock::time_point arrived) {
+    if (!server_->observe) return;
+    server_->observe(server_->pipeline.method_label(request), RequestPipeline::result_code(response),
+                     std::chrono::duration<double>(Clock::now() - arrived).count());
   }
 
   void write() {
@@ -231,6 +257,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
       self->sending_.clear();
       if (ec) return self->close();
       self->write();
+      if (self->paused_) self->read();  // the peer read: take its requests again
     });
   }
 
@@ -249,16 +276,15 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
 
   std::shared_ptr<RpcServer::State> server_;
   Stream stream_;
+  std::unique_ptr<net::ConnectionLimiter::Slot> slot_;
   asio::steady_timer timer_;
   proto::FrameDecoder decoder_;
   std::array<char, 16384> buffer_{};
   std::string pending_, sending_;
   std::size_t in_flight_ = 0;  // strand only
   bool writing_ = false, closed_ = false, draining_ = false;
-
-  std::mutex principal_mutex_;
-  std::string certificate_principal_;
-  std::string api_key_;  // wiped when replaced and when the connection ends
+  bool reading_ = false, paused_ = false, frame_timer_armed_ = false;
+  PeerIdentity peer_;  // strand only; the api_key is wiped when replaced and at the end
 };
 
 }  // namespace
@@ -269,30 +295,34 @@ void RpcServer::State::accept() {
       if (!self->acceptor.is_open()) return;  // shutting down
       return self->accept();
     }
-    if (self->draining || self->connections >= self->options.max_connections) {
-      boost::system::error_code ignored;
-      socket.close(ignored);  // over the cap: refused at once, never queued
-      return self->accept();
-    }
-    ++self->connections;
-    std::shared_ptr<ConnectionBase> connection;
-    if (self->tls) {
-      auto c = std::make_shared<Connection<asio::ssl::stream<tcp::socket>>>(
-          self, asio::ssl::stream<tcp::socket>(std::move(socket), *self->tls));
-      c->start();
-      connection = c;
-    } else {
-      auto c = std::make_shared<Connection<tcp::socket>>(self, std::move(socket));
-      c->start();
-      connection = c;
-    }
-    {
-      std::lock_guard lock(self->live_mutex);
-      self->live.remove_if([](const auto& w) { return w.expired(); });
-      self->live.push_back(connection);
-    }
+    self->admit(std::move(socket));
     self->accept();
   });
+}
+
+// Over a cap (in total or from this source) or while draining: refused at once, never queued.
+void RpcServer::State::admit(tcp::socket socket) {
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  auto slot = ec || draining ? nullptr : limiter.admit(peer.address());
+  if (!slot) {
+    socket.close(ec);
+    return;
+  }
+  std::shared_ptr<ConnectionBase> connection;
+  if (tls) {
+    auto c = std::make_shared<Connection<asio::ssl::stream<tcp::socket>>>(
+        shared_from_this(), asio::ssl::stream<tcp::socket>(std::move(socket), *tls), std::move(slot));
+    c->start();
+    connection = c;
+  } else {
+    auto c = std::make_shared<Connection<tcp::socket>>(shared_from_this(), std::move(socket), std::move(slot));
+    c->start();
+    connection = c;
+  }
+  std::lock_guard lock(live_mutex);
+  live.remove_if([](const auto& w) { return w.expired(); });
+  live.push_back(connection);
 }
 
 RpcServer::RpcServer(RpcServerOptions options, const Dispatcher& dispatcher, WorkQueue& work,
@@ -326,7 +356,7 @@ void RpcServer::start() {
   }
   if (o.tls) {
     auto& ctx = state_->tls.emplace(asio::ssl::context::tls_server);
-    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_3_VERSION);
+    net::set_minimum_tls_version(ctx.native_handle(), TLS1_3_VERSION);
     try {
       ctx.use_certificate_chain_file(o.cert_file);
       ctx.use_private_key_file(o.key_file, asio::ssl::context::pem);
@@ -346,13 +376,13 @@ void RpcServer::start() {
   state_->acceptor.listen(asio::socket_base::max_listen_connections);
   state_->accept();
   for (std::size_t i = 0; i < std::max<std::size_t>(1, o.network_threads); ++i) {
-    state_->threads.emplace_back([s = state_] { s->io.run(); });
+    state_->threads.emplace_back([s = state_] { net::run_io_guarded(s->io, "rpc"); });
   }
 }
 
 unsigned short RpcServer::port() const { return state_->acceptor.local_endpoint().port(); }
 
-std::size_t RpcServer::connections() const { return state_->connections; }
+std::size_t RpcServer::connections() const { return state_->limiter.total(); }
 
 void RpcServer::shutdown(std::chrono::milliseconds drain_timeout) {
   if (state_->threads.empty()) return;
@@ -367,7 +397,7 @@ void RpcServer::shutdown(std::chrono::milliseconds drain_timeout) {
       if (auto c = weak.lock()) c->begin_drain();
   }
   const auto give_up = Clock::now() + drain_timeout;
-  while (state_->connections > 0 && Clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (state_->limiter.total() > 0 && Clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   // Whatever did not finish in time is closed now; closing cancels its pending operations,
   // so the network threads run out of work and return.
   {
@@ -376,7 +406,7 @@ void RpcServer::shutdown(std::chrono::milliseconds drain_timeout) {
       if (auto c = weak.lock()) c->force_close();
   }
   const auto closed_by = Clock::now() + std::chrono::seconds(1);
-  while (state_->connections > 0 && Clock::now() < closed_by) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (state_->limiter.total() > 0 && Clock::now() < closed_by) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   state_->io.stop();
   for (auto& t : state_->threads) t.join();
   state_->threads.clear();

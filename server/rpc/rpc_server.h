@@ -1,6 +1,8 @@
 // The rpc listener (docs/PROTOCOL.md): TLS 1.3 or loopback plaintext over Boost.Asio, a
-// fixed set of network threads that parse frames and write responses, and token work
-// handed to a WorkQueue. Limits: frame size, read and idle timeouts, a connection cap.
+// fixed set of network threads that parse frames, authenticate from the cache and write
+// responses, and token work handed to a WorkQueue. Limits: frame size, a whole-frame
+// deadline, idle timeouts (short before authentication), connection caps in total and per
+// source, a shared byte budget, and backpressure on peers that do not read.
 #pragma once
 
 #include <atomic>
@@ -11,7 +13,10 @@
 #include <string>
 #include <string_view>
 
+#include "server/net/request_observer.h"
+#include "server/net/byte_budget.h"
 #include "server/rpc/dispatcher.h"
+#include "server/rpc/request_pipeline.h"
 #include "server/rpc/work_queue.h"
 
 namespace coffer::server {
@@ -28,17 +33,26 @@ struct RpcServerOptions {
   bool allow_unauthenticated_loopback = false;
   std::size_t network_threads = 1;
   std::size_t max_frame = 1 << 20;
+  // A frame must arrive whole within this from its first byte (not renewed per byte).
   std::chrono::milliseconds read_timeout{10'000};
+  // Time allowed between frames once the connection has authenticated...
   std::chrono::milliseconds idle_timeout{300'000};
+  // ...and before it has (a client certificate counts).
+  std::chrono::milliseconds unauthenticated_idle_timeout{10'000};
   std::chrono::milliseconds handshake_timeout{10'000};
   std::size_t max_connections = 1024;
+  std::size_t max_connections_per_source = 128;
+  // A connection whose peer does not read its responses stops being read once this many
+  // response bytes wait to be sent, and is closed if they still wait after read_timeout.
+  std::size_t max_unsent_bytes = 4 << 20;
+  // Bytes of requests queued or running, shared with other listeners (null: 64 MiB of
+  // this server's own). A request beyond it is answered ThrottlingException.
+  std::shared_ptr<net::ByteBudget> budget;
+  // Authentication from the cache on the network thread; a miss goes to
+  // `authentication_queue` (or the work queue when null) for the full check.
+  CachedAuthenticator cached_authenticate;
+  WorkQueue* authentication_queue = nullptr;
 };
-
-// "AKID:SECRET" -> principal, or nullopt. Called on a worker thread (it may use the token).
-using Authenticator = std::function<std::optional<std::string>(std::string_view api_key)>;
-// Called once per answered request: method, result code ("OK" or the exception name),
-// seconds from arrival to response.
-using RequestObserver = std::function<void(const std::string& method, std::string_view code, double seconds)>;
 
 class RpcServer {
  public:

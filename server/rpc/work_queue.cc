@@ -1,5 +1,7 @@
 #include "server/rpc/work_queue.h"
 
+#include "common/log.h"
+
 namespace coffer::server {
 
 WorkQueue::WorkQueue(std::size_t threads, std::size_t capacity) : capacity_(capacity) {
@@ -45,7 +47,15 @@ void WorkQueue::run() {
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }
-    task();
+    // Tasks answer their own errors; anything that still escapes is logged here, because
+    // an exception leaving a thread ends the whole process (and every client with it).
+    try {
+      task();
+    } catch (const std::exception& e) {
+      log_event(LogLevel::kError, "task_failed", {{"message", e.what()}});
+    } catch (...) {
+      log_event(LogLevel::kError, "task_failed");
+    }
   }
 }
 

@@ -105,6 +105,20 @@ class SigV4Negative : public ::testing::Test {
     sign(r, "AKIDALICE", secret, date, "us-east-1", "kms");
     return r;
   }
+  // A request whose headers include `name`, all signed (as SDKs sign every x-amz-* header).
+  SignedRequest signed_with(const std::string& name, const std::string& value) {
+    SignedRequest r;
+    r.headers = {{"Host", "127.0.0.1:4599"},
+                 {"Content-Type", "application/x-amz-json-1.1"},
+                 {"X-Amz-Target", "TrentService.ListKeys"},
+                 {name, value}};
+    r.body = body_;
+    std::string lower_name = name;
+    for (auto& c : lower_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    sign(r, "AKIDALICE", "right-secret", "20261128T120000Z", "us-east-1", "kms",
+         {"content-type", "host", "x-amz-date", "x-amz-target", lower_name});
+    return r;
+  }
   void set_header(SignedRequest& r, const std::string& name, const std::string& value) {
     for (auto& [k, v] : r.headers) {
       if (k == name) v = value;
@@ -209,14 +223,32 @@ TEST_F(SigV4Negative, WrongServiceInScope) {
 }
 
 TEST_F(SigV4Negative, ContentHashHeaderMustMatchBody) {
-  auto r = signed_request();
-  r.headers.emplace_back("X-Amz-Content-Sha256", sha256_hex("something else"));
+  auto r = signed_with("X-Amz-Content-Sha256", sha256_hex("something else"));
   EXPECT_EQ(failure_of(verifier_, r, now_), "InvalidSignatureException");
 }
 
-TEST_F(SigV4Negative, SecurityTokenOnlyWhereConfigured) {
+// Issue 12, defect 6: a header that changes what the request means must be signed.
+TEST_F(SigV4Negative, UnsignedAmzHeadersAndContentTypeAreRefused) {
   auto r = signed_request();
-  r.headers.emplace_back("X-Amz-Security-Token", "token");
+  r.headers.emplace_back("X-Amz-Content-Sha256", sha256_hex(body_));
+  EXPECT_EQ(failure_of(verifier_, r, now_), "IncompleteSignatureException");
+  SignedRequest no_target;
+  no_target.headers = {{"Host", "h"}, {"Content-Type", "application/x-amz-json-1.1"},
+                       {"X-Amz-Target", "TrentService.ScheduleKeyDeletion"}};
+  no_target.body = body_;
+  sign(no_target, "AKIDALICE", "right-secret", "20261128T120000Z", "us-east-1", "kms",
+       {"content-type", "host", "x-amz-date"});
+  EXPECT_EQ(failure_of(verifier_, no_target, now_), "IncompleteSignatureException");
+  SignedRequest no_type;
+  no_type.headers = {{"Host", "h"}, {"Content-Type", "text/plain"}, {"X-Amz-Target", "TrentService.ListKeys"}};
+  no_type.body = body_;
+  sign(no_type, "AKIDALICE", "right-secret", "20261128T120000Z", "us-east-1", "kms",
+       {"host", "x-amz-date", "x-amz-target"});
+  EXPECT_EQ(failure_of(verifier_, no_type, now_), "IncompleteSignatureException");
+}
+
+TEST_F(SigV4Negative, SecurityTokenOnlyWhereConfigured) {
+  auto r = signed_with("X-Amz-Security-Token", "token");
   EXPECT_EQ(failure_of(verifier_, r, now_), "UnrecognizedClientException");
   VerifierOptions options;
   options.accept_security_token = true;

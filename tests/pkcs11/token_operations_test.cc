@@ -143,6 +143,25 @@ TEST_F(TokenOperations, Aes256KeyEncryptsAndDecryptsWithFreshIvs) {
   }
 }
 
+// Hardening (issue 12, defect 11): with the CloudHSM quirk the token must choose the IV.
+// SoftHSM leaves the zero IV it was given, which is exactly a token that did not write one:
+// the result must be refused, never returned as a ciphertext under a fixed IV.
+TEST_F(TokenOperations, CloudHsmQuirkRefusesAnIvTheTokenDidNotWrite) {
+  const std::string id = unique_id("aes");
+  token().generate_aes256(id);
+  auto config = temp_token().config(1);
+  config.quirks = "cloudhsm";
+  Token cloudhsm(config);
+  ASSERT_TRUE(cloudhsm.quirks().token_generates_gcm_iv);
+  try {
+    cloudhsm.gcm_encrypt(id, bytes_of("aad"), bytes_of("plaintext"));
+    FAIL() << "a ciphertext under an all-zero IV was returned";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInternal);
+    EXPECT_NE(std::string(e.what()).find("did not generate a GCM IV"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(TokenOperations, AesGcmOfAnEmptyMessageRoundTrips) {
   const std::string id = unique_id("aes-empty");
   token().generate_aes256(id);

@@ -30,7 +30,7 @@ std::string only_option(const std::vector<std::string>& words, const std::string
 
 int create(const DaemonConfig& config, const std::string& principal) {
   if (config.softhsm_autoinit && config.pkcs11_module.find("softhsm") != std::string::npos) {
-    prepare_softhsm(config.state_dir, "coffer");
+    prepare_softhsm(config.state_dir, "coffer", config.pkcs11_module);
   }
   pkcs11::TokenConfig token_config;
   token_config.module_path = config.pkcs11_module;

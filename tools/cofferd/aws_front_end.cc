@@ -7,7 +7,9 @@ namespace coffer::daemon {
 AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
                          core::MetadataStore& store, const core::Clock& clock,
                          core::KmsService& default_kms, core::AccessKeys& access_keys,
-                         server::WorkQueue& work)
+                         server::WorkQueue& work, server::WorkQueue& authentication,
+                         std::shared_ptr<server::net::ByteBudget> budget,
+                         server::RequestObserver observe)
     : scheduler_interval_(config.scheduler_interval_ms) {
   auto make = [&token, &store, &clock, account = config.account_id](const std::string& region) {
     core::KmsConfig kms_config;
@@ -39,6 +41,22 @@ AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
         auto s = access_keys.secret_of(akid);
         if (!s) return std::nullopt;
         return server::aws::Credentials{s->principal, s->secret};
+      },
+      server::aws::RequestHandler::Now{},
+      [&access_keys](const std::string& akid) {
+        using Known = server::aws::CachedCredentials::Known;
+        const auto peeked = access_keys.peek(akid);
+        switch (peeked.known) {
+          case core::AccessKeys::Known::kValid:
+            return server::aws::CachedCredentials{
+                Known::kValid,
+                server::aws::Credentials{peeked.secret->principal, peeked.secret->secret}};
+          case core::AccessKeys::Known::kInvalid:
+            return server::aws::CachedCredentials{Known::kInvalid, std::nullopt};
+          case core::AccessKeys::Known::kUnknown:
+            break;
+        }
+        return server::aws::CachedCredentials{};
       });
 
   server::aws::AwsServerOptions options;
@@ -49,10 +67,18 @@ AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
   options.network_threads = config.network_threads;
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  options.unauthenticated_idle_timeout =
+      std::chrono::milliseconds(config.unauthenticated_idle_timeout_ms);
   options.max_connections = config.max_connections;
+  options.max_connections_per_source = config.max_connections_per_source;
+  options.budget = std::move(budget);
+  options.observe = std::move(observe);
   server_ = std::make_unique<server::aws::AwsHttpServer>(
       options, *handler_,
-      [&work](std::function<void()> task) { return work.try_submit(std::move(task)); });
+      [&work](std::function<void()> task) { return work.try_submit(std::move(task)); },
+      [&authentication](std::function<void()> task) {
+        return authentication.try_submit(std::move(task));
+      });
 }
 
 void AwsFrontEnd::start() {

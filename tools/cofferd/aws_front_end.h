@@ -15,10 +15,13 @@ namespace coffer::daemon {
 
 class AwsFrontEnd {
  public:
-  // `default_kms` serves config.region. Nothing listens until start().
+  // `default_kms` serves config.region. Signatures whose access key is not cached are
+  // checked on `authentication`, KMS calls run on `work`. Nothing listens until start().
   AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token, core::MetadataStore& store,
               const core::Clock& clock, core::KmsService& default_kms,
-              core::AccessKeys& access_keys, server::WorkQueue& work);
+              core::AccessKeys& access_keys, server::WorkQueue& work,
+              server::WorkQueue& authentication, std::shared_ptr<server::net::ByteBudget> budget,
+              server::RequestObserver observe);
   void start();  // also starts the schedulers of the extra regions
   void stop();
   std::uint16_t port() const;

@@ -32,12 +32,19 @@ struct DaemonConfig {
   std::size_t max_frame_bytes = 1 << 20;
   std::size_t read_timeout_ms = 10'000;
   std::size_t idle_timeout_ms = 300'000;
+  // Before a connection has authenticated, both listeners give it only this long to speak.
+  std::size_t unauthenticated_idle_timeout_ms = 10'000;
+  std::size_t max_connections_per_source = 128;
+  // Request bytes queued or running at once, across both listeners.
+  std::size_t max_queued_bytes = 64u << 20;
+  // rpc: response bytes a peer may leave unread before its requests stop being read.
+  std::size_t max_unsent_bytes = 4u << 20;
   std::size_t scheduler_interval_ms = 60'000;
   bool remove_orphans = false;  // reconciler: report token objects no metadata names, or remove them
   std::string log_level = "info";
   // AWS JSON API (server/aws): empty aws_listen disables it. TLS uses tls_cert/tls_key.
   std::string aws_listen;
-  bool aws_tls = false;
+  bool aws_tls = false;  // required unless aws_listen is a loopback address
   std::string regions;             // comma list; the first is `region` (empty: just `region`)
   bool accept_any_region = false;  // development: a new region name makes its keyspace
   bool aws_accept_security_token = false;

@@ -2,28 +2,49 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/secret_bytes.h"
+#include "pkcs11/token_init.h"
 
 namespace coffer::daemon {
 namespace {
 
-void write_private_file(const std::string& path, const std::string& content) {
-  const mode_t old_mask = ::umask(077);
-  std::ofstream out(path, std::ios::trunc);
-  ::umask(old_mask);
-  if (!out) throw std::runtime_error("cannot write " + path);
-  out << content;
-  out.close();
-  ::chmod(path.c_str(), 0600);
+// A new file only this user can read. O_EXCL|O_NOFOLLOW: never through a symlink an
+// attacker planted, never into an existing file (whose mode might be wider). `replace`
+// removes an existing entry first (the entry itself, not what a symlink points at).
+void write_private_file(const std::string& path, const std::string& content, bool replace = false) {
+  if (replace) ::unlink(path.c_str());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) throw std::runtime_error("cannot write " + path);
+}
+
+// A state directory only this user can enter.
+void make_private_directory(const std::string& path) {
+  std::filesystem::create_directories(path);
+  if (::chmod(path.c_str(), 0700) != 0) {
+    throw std::runtime_error("cannot restrict " + path + ": " + std::strerror(errno));
+  }
 }
 
 std::string random_pin() {
@@ -33,28 +54,12 @@ std::string random_pin() {
   return to_hex(bytes);
 }
 
-// Runs a program without a shell; PINs never pass through /bin/sh.
-int run(const std::vector<std::string>& args) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    int devnull = ::open("/dev/null", O_WRONLY);
-    if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 }  // namespace
 
-void prepare_softhsm(const std::string& state_dir, const std::string& label) {
+void prepare_softhsm(const std::string& state_dir, const std::string& label, const std::string& module_path) {
   namespace fs = std::filesystem;
-  fs::create_directories(state_dir + "/tokens");
+  make_private_directory(state_dir);
+  make_private_directory(state_dir + "/tokens");
   const std::string dir = fs::absolute(state_dir).lexically_normal().string();
   const std::string conf = dir + "/softhsm2.conf";
   if (std::getenv("SOFTHSM2_CONF") == nullptr) ::setenv("SOFTHSM2_CONF", conf.c_str(), 1);
@@ -72,10 +77,17 @@ void prepare_softhsm(const std::string& state_dir, const std::string& label) {
     return s;
   };
   ::setenv("SOFTHSM2_CONF", conf.c_str(), 1);
-  if (run({"softhsm2-util", "--init-token", "--free", "--label", label, "--pin", read(dir + "/user.pin"),
-           "--so-pin", read(dir + "/so.pin")}) != 0) {
-    throw std::runtime_error("softhsm2-util --init-token failed");
+  // Through PKCS#11 in this process: no PIN on any command line.
+  std::string so_pin = read(dir + "/so.pin"), user_pin = read(dir + "/user.pin");
+  try {
+    pkcs11::initialize_free_token(module_path, label, so_pin, user_pin);
+  } catch (...) {
+    secure_zero(so_pin.data(), so_pin.size());
+    secure_zero(user_pin.data(), user_pin.size());
+    throw;
   }
+  secure_zero(so_pin.data(), so_pin.size());
+  secure_zero(user_pin.data(), user_pin.size());
   log_event(LogLevel::kInfo, "token_created", {{"label", label}, {"dir", dir + "/tokens"}});
 }
 
@@ -83,7 +95,8 @@ void ensure_admin_credential(core::AccessKeys& keys, const std::string& state_di
   if (!keys.list().empty()) return;
   auto made = keys.create("admin");
   const std::string path = state_dir + "/admin.credentials";
-  write_private_file(path, made.access_key_id + ":" + made.secret + "\n");
+  // A file left by an earlier store names a key that no longer exists: replace it.
+  write_private_file(path, made.access_key_id + ":" + made.secret + "\n", /*replace=*/true);
   log_event(LogLevel::kInfo, "admin_credential_created",
             {{"access_key_id", made.access_key_id}, {"principal", "admin"}, {"file", path}});
 }

@@ -2,6 +2,7 @@
 // store, reconciles them, and serves the rpc API until SIGTERM, which drains in-flight
 // requests before exiting.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstring>
@@ -98,7 +99,7 @@ int serve(const daemon::DaemonConfig& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   if (config.softhsm_autoinit && config.pkcs11_module.find("softhsm") != std::string::npos) {
-    daemon::prepare_softhsm(config.state_dir, "coffer");
+    daemon::prepare_softhsm(config.state_dir, "coffer", config.pkcs11_module);
   }
   pkcs11::TokenConfig token_config;
   token_config.module_path = config.pkcs11_module;
@@ -127,6 +128,10 @@ int serve(const daemon::DaemonConfig& config) {
   server::Dispatcher dispatcher;
   server::register_kms_handlers(dispatcher, kms);
   server::WorkQueue work(config.workers, config.queue_capacity);
+  // Credential lookups the caches could not answer (a store read, a token decrypt): on
+  // their own small pool, so a flood of unknown access key ids cannot hold the workers.
+  server::WorkQueue authentication(1, 64);
+  auto budget = std::make_shared<server::net::ByteBudget>(config.max_queued_bytes);
   metrics::Registry registry;
   daemon::ServiceMetrics service_metrics(registry, token, work);
   // Only now do other threads use the token: the metrics hooks are in place.
@@ -152,15 +157,29 @@ int serve(const daemon::DaemonConfig& config) {
   options.max_frame = config.max_frame_bytes;
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  options.unauthenticated_idle_timeout = std::chrono::milliseconds(config.unauthenticated_idle_timeout_ms);
   options.max_connections = config.max_connections;
+  options.max_connections_per_source = config.max_connections_per_source;
+  options.max_unsent_bytes = config.max_unsent_bytes;
+  options.budget = budget;
+  options.authentication_queue = &authentication;
+  options.cached_authenticate = [&access_keys](std::string_view api_key) {
+    auto cached = access_keys.authenticate_cached(api_key);
+    using Known = server::CachedAuthentication::Known;
+    const Known known = cached.known == core::AccessKeys::Known::kValid     ? Known::kValid
+                        : cached.known == core::AccessKeys::Known::kInvalid ? Known::kInvalid
+                                                                            : Known::kUnknown;
+    return server::CachedAuthentication{known, std::move(cached.principal)};
+  };
   server::RpcServer rpc(
       options, dispatcher, work,
       [&access_keys](std::string_view api_key) { return access_keys.authenticate(api_key); },
-      service_metrics.request_observer());
+      service_metrics.request_observer("rpc"));
   rpc.start();
   std::optional<daemon::AwsFrontEnd> aws;
   if (!config.aws_listen.empty()) {
-    aws.emplace(config, token, store, clock, kms, access_keys, work);
+    aws.emplace(config, token, store, clock, kms, access_keys, work, authentication, budget,
+                service_metrics.request_observer("aws"));
     aws->start();
   }
   ready = true;
@@ -180,6 +199,7 @@ int serve(const daemon::DaemonConfig& config) {
   ready = false;
   if (aws) aws->stop();
   rpc.shutdown(std::chrono::seconds(30));
+  authentication.drain_and_stop();
   work.drain_and_stop();
   kms.stop_scheduler();
   if (metrics_endpoint) metrics_endpoint->stop();
@@ -190,6 +210,10 @@ int serve(const daemon::DaemonConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything cofferd creates (store, credentials, token files) is for its own user only.
+  umask(077);
+  // A peer that closes its socket must cost an error code, not the process.
+  signal(SIGPIPE, SIG_IGN);
   try {
     Arguments args = parse_arguments(argc, argv);
     auto config = coffer::daemon::load_config(args.config_file, args.flags);

@@ -39,12 +39,15 @@ ServiceMetrics::ServiceMetrics(metrics::Registry& registry, pkcs11::Token& token
   }));
 }
 
-server::RequestObserver ServiceMetrics::request_observer() {
-  auto* requests = &registry_.counter("coffer_requests_total", "Answered rpc requests by method and result code");
-  auto* latency = &registry_.histogram("coffer_request_seconds", "Time from a request's arrival to its response");
-  return [requests, latency](const std::string& method, std::string_view code, double seconds) {
-    requests->series({{"method", method}, {"code", std::string(code)}}).inc();
-    latency->series({{"method", method}}).observe(seconds);
+server::RequestObserver ServiceMetrics::request_observer(const std::string& front_end) {
+  auto* requests = &registry_.counter("coffer_requests_total",
+                                      "Answered requests by front end, operation and result code");
+  auto* latency = &registry_.histogram("coffer_request_seconds",
+                                       "Time from a request's first byte to its response");
+  return [requests, latency, front_end](const std::string& method, std::string_view code,
+                                        double seconds) {
+    requests->series({{"front_end", front_end}, {"method", method}, {"code", std::string(code)}}).inc();
+    latency->series({{"front_end", front_end}, {"method", method}}).observe(seconds);
   };
 }
 

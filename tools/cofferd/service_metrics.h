@@ -15,8 +15,9 @@ namespace coffer::daemon {
 class ServiceMetrics {
  public:
   ServiceMetrics(metrics::Registry& registry, pkcs11::Token& token, server::WorkQueue& work);
-  // For RpcServer: counts and times every answered request.
-  server::RequestObserver request_observer();
+  // For a listener: counts and times every answered request, labelled with `front_end`
+  // ("rpc", "aws") in the same families.
+  server::RequestObserver request_observer(const std::string& front_end);
 
  private:
   metrics::Registry& registry_;

@@ -1,0 +1,78 @@
+// What the rpc server does with one RequestFrame, without sockets: authenticate (from the
+// cache on the network thread when it can, else on the small authentication pool), check
+// the deadline, find the method, run it on a worker, and turn every failure into an error
+// frame. The server and fuzz_rpc_dispatch drive the same code.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "coffer/v1/frame.pb.h"
+#include "server/rpc/dispatcher.h"
+
+namespace coffer::server {
+
+// "AKID:SECRET" -> principal, or nullopt. Called on a worker thread (it may use the token).
+using Authenticator = std::function<std::optional<std::string>(std::string_view api_key)>;
+
+// What an in-memory cache alone says of an api_key (never the store or the token).
+struct CachedAuthentication {
+  enum class Known { kUnknown, kValid, kInvalid } known = Known::kUnknown;
+  std::string principal;  // when kValid
+};
+using CachedAuthenticator = std::function<CachedAuthentication(std::string_view api_key)>;
+
+// What a connection knows of its peer. The api_key is sent once and remembered; it is
+// checked again on every request (through the cache), so a revoked key stops working on
+// open connections.
+struct PeerIdentity {
+  std::string certificate_principal;  // mutual TLS
+  std::string api_key;                // wiped by the owner
+  bool authenticated = false;         // some request on this connection was authentic
+};
+
+class RequestPipeline {
+ public:
+  RequestPipeline(const Dispatcher& dispatcher, Authenticator authenticate,
+                  CachedAuthenticator cached, bool allow_unauthenticated);
+
+  // The next step for a request.
+  struct Step {
+    enum class Kind { kAnswer, kAuthenticate, kExecute } kind = Kind::kAnswer;
+    v1::ResponseFrame answer;  // kAnswer
+    std::string principal;     // kExecute
+    std::string api_key;       // kAuthenticate: what the pool must check
+  };
+
+  // Network thread: never blocks, never throws.
+  Step admit(const v1::RequestFrame& request, PeerIdentity& peer) const;
+  // Authentication pool: the store and the token may be used. Never throws.
+  Step authenticate(const v1::RequestFrame& request, const std::string& api_key) const;
+  // Worker: runs an admitted request. Never throws.
+  v1::ResponseFrame execute(const v1::RequestFrame& request, const std::string& principal) const;
+
+  // The method for metrics: a served one, or "other" (peers must not create series).
+  std::string method_label(const v1::RequestFrame& request) const;
+
+  static v1::ResponseFrame error_frame(std::uint64_t id, ErrorCode code, std::string_view message);
+  // The code of a response for metrics: "OK" or the exception name.
+  static std::string_view result_code(const v1::ResponseFrame& response);
+
+ private:
+  // After authentication: the checks that need no worker (deadline, method).
+  Step admitted(const v1::RequestFrame& request, std::string principal) const;
+
+  const Dispatcher& dispatcher_;
+  Authenticator authenticate_;
+  CachedAuthenticator cached_;
+  bool allow_unauthenticated_;
+};
+
+// True when the protobuf Timestamp lies before `now`. Any seconds value is safe: there is
+// no conversion to nanoseconds that could overflow.
+bool deadline_passed(std::int64_t seconds, std::int32_t nanos, std::chrono::system_clock::time_point now);
+
+}  // namespace coffer::server

@@ -1,0 +1,118 @@
+// libFuzzer target: the whole path a peer's bytes take through the AWS JSON endpoint, minus
+// the socket. The bytes are one HTTP/1.1 request, parsed with the listener's limits; it
+// goes through RequestHandler (SigV4, region, X-Amz-Target, JSON, the KMS operation on a
+// real SoftHSM token, or the error response) and the response is serialised as it would be
+// written. The first byte picks the mode: odd re-signs the request with a known credential
+// (so operations run), even leaves the peer's Authorization alone (refusal paths).
+// Findings: a crash, an escaping exception, a sanitizer report, and any response that is
+// not JSON in valid UTF-8 or lacks AWS's error headers.
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/core/ostream.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <cstdio>
+#include <sstream>
+
+#include "common/utf8.h"
+#include "server/aws/request_handler.h"
+#include "tests/fuzz/fuzz_service.h"
+
+namespace {
+
+namespace http = boost::beast::http;
+using namespace coffer::server::aws;
+
+constexpr const char* kAccessKeyId = "AKCFFUZZFUZZFUZZFUZZ";
+constexpr std::string_view kSecret = "fuzz-secret-access-key";
+
+[[noreturn]] void finding(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "finding: %s: %s\n", what, coffer::quoted_excerpt(detail, 512).c_str());
+  std::abort();
+}
+
+struct Fixture {
+  AwsRegions regions;
+  RequestHandler handler;
+  Fixture()
+      : handler(regions, VerifierOptions{}, [](const std::string& id) -> std::optional<Credentials> {
+          if (id != kAccessKeyId) return std::nullopt;
+          return Credentials{"fuzz", coffer::SecretBytes(coffer::as_bytes(kSecret))};
+        }) {
+    regions.add("us-east-1", coffer::fuzz::FuzzService::instance().kms());
+  }
+};
+
+// Operations that add token objects.
+bool creates_objects(std::string_view target) {
+  return target.find("CreateKey") != std::string_view::npos ||
+         target.find("RotateKeyOnDemand") != std::string_view::npos ||
+         target.find("ReplicateKey") != std::string_view::npos;
+}
+
+// Replaces the peer's signature with a valid one over everything it sent.
+void resign(HttpRequest& request) {
+  SignedRequest view;
+  view.method = std::string(request.method_string());
+  view.target = std::string(request.target());
+  request.erase(http::field::authorization);
+  request.erase("X-Amz-Date");
+  request.erase("X-Amz-Security-Token");
+  if (request.find(http::field::host) == request.end()) request.set(http::field::host, "kms.fuzz");
+  std::vector<std::string> signed_headers;
+  for (const auto& field : request) {
+    view.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::find(signed_headers.begin(), signed_headers.end(), name) == signed_headers.end())
+      signed_headers.push_back(name);
+  }
+  signed_headers.push_back("x-amz-date");
+  view.body = request.body();
+  sign(view, kAccessKeyId, kSecret, amz_date_of(std::chrono::system_clock::now()), "us-east-1", "kms",
+       signed_headers);
+  for (std::size_t i = view.headers.size() - 2; i < view.headers.size(); ++i) {
+    request.set(view.headers[i].first, view.headers[i].second);
+  }
+}
+
+void check_response(const HttpResponse& response) {
+  const auto& body = response.body();
+  if (!coffer::is_valid_utf8(body)) finding("response body is not UTF-8", body);
+  const Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) finding("response body is not a JSON object", body);
+  if (response.result_int() != 200) {
+    if (!parsed.contains("__type") || response["x-amzn-ErrorType"].empty())
+      finding("error response without its type", body);
+  // As written to the socket.
+  std::ostringstream wire;
+  wire << response;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static Fixture fixture;
+  if (size == 0) return 0;
+  const bool sign_it = data[0] & 1;
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(16 * 1024);
+  parser.body_limit(1 << 20);
+  parser.eager(true);
+  boost::beast::error_code ec;
+  parser.put(boost::asio::buffer(data + 1, size - 1), ec);
+  if (!ec && !parser.is_done()) parser.put_eof(ec);
+  if (ec || !parser.is_done()) return 0;
+  HttpRequest request = parser.release();
+  if (sign_it) {
+    const std::string target(request["X-Amz-Target"]);
+    if (!creates_objects(target) || coffer::fuzz::FuzzService::instance().may_create_objects()) {
+      resign(request);
+    }
+  }
+  RequestHandler::operation_of(request);
+  check_response(fixture.handler.handle(request));
+  return 0;
+}
