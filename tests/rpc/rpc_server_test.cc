@@ -213,7 +213,7 @@ TEST_F(RpcServerTest, ShutdownDrainsInFlightRequests) {
     encrypt.set_plaintext("drain");
     send(s, request(static_cast<std::uint64_t>(i), "coffer.v1.Crypto/Encrypt", encrypt));
   }
-  std::this_thread::sleep_for(20ms);  // let the server read them
+  std::this_thread::sleep_for(200ms);  // let the server read them (generous: CI machines are loaded)
   std::thread stopper([this] { server_->shutdown(10s); });
   int answered = 0;
   while (auto response = receive(s)) {

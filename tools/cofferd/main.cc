@@ -12,7 +12,10 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include "common/log.h"
+#include "common/utf8.h"
 #include "core/access_keys.h"
 #include "core/kms_service.h"
 #include "core/reconciler.h"
@@ -88,6 +91,13 @@ LogLevel level_named(const std::string& name) {
   if (name == "warn") return LogLevel::kWarn;
   if (name == "error") return LogLevel::kError;
   return LogLevel::kInfo;
+}
+
+// libprotobuf logs each frame it refuses (e.g. a string that is not UTF-8) at ERROR on
+// stderr: a peer could flood the log. The frame is refused and answered anyway, so these
+// lines go to the debug level, escaped.
+void protobuf_log(google::protobuf::LogLevel, const char*, int, const std::string& message) {
+  log_event(LogLevel::kDebug, "protobuf", {{"message", quoted_excerpt(message, 256)}});
 }
 
 int serve(const daemon::DaemonConfig& config) {
@@ -212,6 +222,7 @@ int serve(const daemon::DaemonConfig& config) {
 int main(int argc, char** argv) {
   // Everything cofferd creates (store, credentials, token files) is for its own user only.
   umask(077);
+  google::protobuf::SetLogHandler(protobuf_log);
   // A peer that closes its socket must cost an error code, not the process.
   signal(SIGPIPE, SIG_IGN);
   try {
