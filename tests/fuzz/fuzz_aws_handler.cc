@@ -16,7 +16,9 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/hex.h"
 #include "common/utf8.h"
+#include "server/aws/json_fields.h"
 #include "server/aws/request_handler.h"
 #include "tests/fuzz/fuzz_service.h"
 
@@ -86,6 +88,7 @@ void check_response(const HttpResponse& response) {
   if (response.result_int() != 200) {
     if (!parsed.contains("__type") || response["x-amzn-ErrorType"].empty())
       finding("error response without its type", body);
+  }
   // As written to the socket.
   std::ostringstream wire;
   wire << response;
