@@ -257,7 +257,11 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
       self->sending_.clear();
       if (ec) return self->close();
       self->write();
-      if (self->paused_) self->read();  // the peer read: take its requests again
+      if (!self->paused_) return;
+      // The peer read something: take its requests again, or, still backed up, give it
+      // another read_timeout to read the rest (progress, not a fixed total, is required).
+      if (self->backed_up()) return self->arm_timer(self->options().read_timeout);
+      self->read();
     });
   }
 

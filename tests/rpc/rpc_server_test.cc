@@ -131,6 +131,7 @@ TEST_F(RpcServerTest, SlowClientsAreDropped) {
   server::RpcServerOptions options;
   options.read_timeout = 300ms;
   options.idle_timeout = 600ms;
+  options.unauthenticated_idle_timeout = 600ms;  // the idle connection below never authenticates
   start_server(options);
   {  // half a frame, then nothing: dropped after the read timeout
     auto s = connect();
