@@ -30,8 +30,11 @@ run_one() {
   local t=$1 corpus="$dir/corpus/$1"
   mkdir -p "$corpus"
   [ -d "tests/fuzz/corpus/$t" ] && cp -n tests/fuzz/corpus/$t/* "$corpus/" 2>/dev/null || true
-  if ! "$dir/tests/fuzz/$t" -max_total_time="$seconds" -artifact_prefix="$dir/artifacts/$t-" -print_final_stats=1 \
-      "$corpus" >"$dir/$t.log" 2>&1; then
+  # CPU time, where /usr/bin/time exists: campaigns are measured in CPU-minutes.
+  local timer=()
+  [ -x /usr/bin/time ] && timer=(/usr/bin/time -f "%U %S" -o "$dir/$t.cpu")
+  if ! "${timer[@]}" "$dir/tests/fuzz/$t" -max_total_time="$seconds" -artifact_prefix="$dir/artifacts/$t-" \
+      -print_final_stats=1 "$corpus" >"$dir/$t.log" 2>&1; then
     echo "fuzz: $t FAILED; see $dir/$t.log and $dir/artifacts/" >&2
     tail -30 "$dir/$t.log" >&2
     return 1
@@ -39,7 +42,9 @@ run_one() {
   local execs cov
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/$t.log" | tail -1)
   cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$dir/$t.log" | tail -1)
-  echo "fuzz: $t ${seconds}s: $execs executions, $cov, corpus $(ls "$corpus" | wc -l) inputs"
+  local cpu=""
+  [ -s "$dir/$t.cpu" ] && cpu=$(awk '{printf ", %.1f CPU-minutes", ($1 + $2) / 60}' "$dir/$t.cpu")
+  echo "fuzz: $t ${seconds}s: $execs executions, $cov$cpu, corpus $(ls "$corpus" | wc -l) inputs"
   if [ "${COFFER_FUZZ_SAVE_CORPUS:-0}" = 1 ]; then
     mkdir -p "tests/fuzz/corpus/$t"
     "$dir/tests/fuzz/$t" -merge=1 "tests/fuzz/corpus/$t" "$corpus" >"$dir/$t.merge.log" 2>&1
