@@ -85,30 +85,38 @@ AccessKeys::Peek AccessKeys::peek(const std::string& access_key_id) {
 
 std::optional<AccessKeys::Secret> AccessKeys::secret_of(const std::string& access_key_id) {
   if (!plausible_id(access_key_id)) return std::nullopt;
-  std::lock_guard lock(mutex_);
-  const auto now = std::chrono::steady_clock::now();
-  auto it = cache_.find(access_key_id);
-  if (it != cache_.end() && now - it->second.checked_at < kRecheckAfter) return it->second.secret;
-  if (auto r = refused_.find(access_key_id); r != refused_.end() && now - r->second < kRecheckAfter) {
-    return std::nullopt;
+  std::optional<Secret> cached;  // reused when the store still says the key is active
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    auto it = cache_.find(access_key_id);
+    if (it != cache_.end() && now - it->second.checked_at < kRecheckAfter) return it->second.secret;
+    if (auto r = refused_.find(access_key_id); r != refused_.end() && now - r->second < kRecheckAfter) {
+      return std::nullopt;
+    }
+    if (it != cache_.end()) cached = it->second.secret;
   }
+  // The store read and the token decrypt run without the lock, so network threads asking
+  // the cache (peek) never wait behind them. A revocation racing with this read is seen at
+  // the next recheck, within kRecheckAfter.
   auto record = store_.get_access_key(access_key_id);
+  const auto now = std::chrono::steady_clock::now();
   if (!record || !record->active || record->secret_ciphertext.size() < 12 + 16) {
-    if (it != cache_.end()) cache_.erase(it);
+    std::lock_guard lock(mutex_);
+    cache_.erase(access_key_id);
     if (refused_.size() >= kMaxRefused) refused_.clear();
     refused_[access_key_id] = now;
     return std::nullopt;
   }
-  refused_.erase(access_key_id);
-  if (it != cache_.end()) {
-    it->second.checked_at = now;
-    return it->second.secret;
+  if (!cached) {
+    std::span<const std::uint8_t> blob(record->secret_ciphertext);
+    cached = Secret{record->principal, token_.gcm_decrypt(kWrappingKeyId, blob.first(12), as_bytes(access_key_id),
+                                                         blob.subspan(12))};
   }
-  std::span<const std::uint8_t> blob(record->secret_ciphertext);
-  Secret secret{record->principal,
-                token_.gcm_decrypt(kWrappingKeyId, blob.first(12), as_bytes(access_key_id), blob.subspan(12))};
-  cache_.emplace(access_key_id, Cached{secret, now});
-  return secret;
+  std::lock_guard lock(mutex_);
+  refused_.erase(access_key_id);
+  cache_.insert_or_assign(access_key_id, Cached{*cached, now});
+  return cached;
 }
 
 std::optional<std::string> AccessKeys::authenticate(std::string_view api_key) {

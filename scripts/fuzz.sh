@@ -43,7 +43,7 @@ run_one() {
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/$t.log" | tail -1)
   cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$dir/$t.log" | tail -1)
   local cpu=""
-  [ -s "$dir/$t.cpu" ] && cpu=$(awk '{printf ", %.1f CPU-minutes", ($1 + $2) / 60}' "$dir/$t.cpu")
+  [ -s "$dir/$t.cpu" ] && cpu=$(tail -1 "$dir/$t.cpu" | awk '{printf ", %.1f CPU-minutes", ($1 + $2) / 60}')
   echo "fuzz: $t ${seconds}s: $execs executions, $cov$cpu, corpus $(ls "$corpus" | wc -l) inputs"
   if [ "${COFFER_FUZZ_SAVE_CORPUS:-0}" = 1 ]; then
     mkdir -p "tests/fuzz/corpus/$t"

@@ -72,9 +72,11 @@ void check_response(const v1::RequestFrame& request, const v1::ResponseFrame& re
   if (back.has_error()) {
     if (!error_code_named(back.error().code())) finding("error code outside AWS's names", back.error().code());
     if (!is_valid_utf8(back.error().message())) finding("error message is not UTF-8", back.error().message());
-    // A peer may quote "CKR_" itself (say, in a method name the error names back).
+    // A peer may quote "CKR_" itself (say, in a method name the error names back), or
+    // "\KR_", which quoting turns into "\x5CKR_". Quoting never makes "KR_" out of other
+    // bytes, so only a "KR_" the peer did not send can be the token's.
     if (back.error().message().find("CKR_") != std::string::npos &&
-        request_bytes.find("CKR_") == std::string::npos)
+        request_bytes.find("KR_") == std::string::npos)
       finding("token detail reached the client", back.error().message());
   }
 }
