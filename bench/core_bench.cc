@@ -15,9 +15,9 @@
 #include <memory>
 
 #include "common/hex.h"
-#include "core/ciphertext_format.h"
-#include "core/kms_service.h"
-#include "core/sqlite_store.h"
+#include "core/format/ciphertext_format.h"
+#include "core/service/kms_service.h"
+#include "core/store/sqlite_store.h"
 #include "tests/support/temp_token.h"
 
 namespace {

@@ -1,50 +1,22 @@
 #include "client/methods.h"
 
-#include <array>
+#include <vector>
 
 namespace coffer::client::method {
 
 std::span<const std::string_view> all() {
-  static constexpr std::array kAll = {
-      kCreateKey,
-      kDescribeKey,
-      kListKeys,
-      kEnableKey,
-      kDisableKey,
-      kScheduleKeyDeletion,
-      kCancelKeyDeletion,
-      kUpdateKeyDescription,
-      kEnableKeyRotation,
-      kDisableKeyRotation,
-      kGetKeyRotationStatus,
-      kRotateKeyOnDemand,
-      kListKeyRotations,
-      kCreateAlias,
-      kUpdateAlias,
-      kDeleteAlias,
-      kListAliases,
-      kTagResource,
-      kUntagResource,
-      kListResourceTags,
-      kEncrypt,
-      kDecrypt,
-      kReEncrypt,
-      kGenerateDataKey,
-      kGenerateDataKeyWithoutPlaintext,
-      kGenerateRandom,
-      kSign,
-      kVerify,
-      kGetPublicKey,
-      kGenerateMac,
-      kVerifyMac,
-      kGenerateDataKeyPair,
-      kGenerateDataKeyPairWithoutPlaintext,
-  };
-  return kAll;
+  static const std::vector<std::string_view> methods = [] {
+    std::vector<std::string_view> out;
+    for (const auto& op : core::api::all_operations())
+      if (!op.rpc_method.empty()) out.push_back(op.rpc_method);
+    return out;
+  }();
+  return methods;
 }
 
 bool is_idempotent(std::string_view method) {
-  return method != kCreateKey && method != kRotateKeyOnDemand;
+  const auto* op = core::api::find_rpc(method);
+  return op && op->idempotent;
 }
 
 }  // namespace coffer::client::method

@@ -1,54 +1,58 @@
 // The rpc method names of coffer.v1 (docs/PROTOCOL.md, "Methods") and which of them a
-// client may re-send after a lost connection.
+// client may re-send after a lost connection: both from core/api's operation table.
 #pragma once
 
 #include <span>
 #include <string_view>
 
+#include "core/api/operations.h"
+
 namespace coffer::client::method {
 
-inline constexpr std::string_view kCreateKey = "coffer.v1.Keys/CreateKey";
-inline constexpr std::string_view kDescribeKey = "coffer.v1.Keys/DescribeKey";
-inline constexpr std::string_view kListKeys = "coffer.v1.Keys/ListKeys";
-inline constexpr std::string_view kEnableKey = "coffer.v1.Keys/EnableKey";
-inline constexpr std::string_view kDisableKey = "coffer.v1.Keys/DisableKey";
-inline constexpr std::string_view kScheduleKeyDeletion = "coffer.v1.Keys/ScheduleKeyDeletion";
-inline constexpr std::string_view kCancelKeyDeletion = "coffer.v1.Keys/CancelKeyDeletion";
-inline constexpr std::string_view kUpdateKeyDescription = "coffer.v1.Keys/UpdateKeyDescription";
-inline constexpr std::string_view kEnableKeyRotation = "coffer.v1.Keys/EnableKeyRotation";
-inline constexpr std::string_view kDisableKeyRotation = "coffer.v1.Keys/DisableKeyRotation";
-inline constexpr std::string_view kGetKeyRotationStatus = "coffer.v1.Keys/GetKeyRotationStatus";
-inline constexpr std::string_view kRotateKeyOnDemand = "coffer.v1.Keys/RotateKeyOnDemand";
-inline constexpr std::string_view kListKeyRotations = "coffer.v1.Keys/ListKeyRotations";
-inline constexpr std::string_view kCreateAlias = "coffer.v1.Keys/CreateAlias";
-inline constexpr std::string_view kUpdateAlias = "coffer.v1.Keys/UpdateAlias";
-inline constexpr std::string_view kDeleteAlias = "coffer.v1.Keys/DeleteAlias";
-inline constexpr std::string_view kListAliases = "coffer.v1.Keys/ListAliases";
-inline constexpr std::string_view kTagResource = "coffer.v1.Keys/TagResource";
-inline constexpr std::string_view kUntagResource = "coffer.v1.Keys/UntagResource";
-inline constexpr std::string_view kListResourceTags = "coffer.v1.Keys/ListResourceTags";
+using Op = core::api::Operation;
+using core::api::rpc_method;
 
-inline constexpr std::string_view kEncrypt = "coffer.v1.Crypto/Encrypt";
-inline constexpr std::string_view kDecrypt = "coffer.v1.Crypto/Decrypt";
-inline constexpr std::string_view kReEncrypt = "coffer.v1.Crypto/ReEncrypt";
-inline constexpr std::string_view kGenerateDataKey = "coffer.v1.Crypto/GenerateDataKey";
-inline constexpr std::string_view kGenerateDataKeyWithoutPlaintext =
-    "coffer.v1.Crypto/GenerateDataKeyWithoutPlaintext";
-inline constexpr std::string_view kGenerateRandom = "coffer.v1.Crypto/GenerateRandom";
-inline constexpr std::string_view kSign = "coffer.v1.Crypto/Sign";
-inline constexpr std::string_view kVerify = "coffer.v1.Crypto/Verify";
-inline constexpr std::string_view kGetPublicKey = "coffer.v1.Crypto/GetPublicKey";
-inline constexpr std::string_view kGenerateMac = "coffer.v1.Crypto/GenerateMac";
-inline constexpr std::string_view kVerifyMac = "coffer.v1.Crypto/VerifyMac";
-inline constexpr std::string_view kGenerateDataKeyPair = "coffer.v1.Crypto/GenerateDataKeyPair";
-inline constexpr std::string_view kGenerateDataKeyPairWithoutPlaintext =
-    "coffer.v1.Crypto/GenerateDataKeyPairWithoutPlaintext";
+inline constexpr std::string_view kCreateKey = rpc_method(Op::kCreateKey);
+inline constexpr std::string_view kDescribeKey = rpc_method(Op::kDescribeKey);
+inline constexpr std::string_view kListKeys = rpc_method(Op::kListKeys);
+inline constexpr std::string_view kEnableKey = rpc_method(Op::kEnableKey);
+inline constexpr std::string_view kDisableKey = rpc_method(Op::kDisableKey);
+inline constexpr std::string_view kScheduleKeyDeletion = rpc_method(Op::kScheduleKeyDeletion);
+inline constexpr std::string_view kCancelKeyDeletion = rpc_method(Op::kCancelKeyDeletion);
+inline constexpr std::string_view kUpdateKeyDescription = rpc_method(Op::kUpdateKeyDescription);
+inline constexpr std::string_view kEnableKeyRotation = rpc_method(Op::kEnableKeyRotation);
+inline constexpr std::string_view kDisableKeyRotation = rpc_method(Op::kDisableKeyRotation);
+inline constexpr std::string_view kGetKeyRotationStatus = rpc_method(Op::kGetKeyRotationStatus);
+inline constexpr std::string_view kRotateKeyOnDemand = rpc_method(Op::kRotateKeyOnDemand);
+inline constexpr std::string_view kListKeyRotations = rpc_method(Op::kListKeyRotations);
+inline constexpr std::string_view kCreateAlias = rpc_method(Op::kCreateAlias);
+inline constexpr std::string_view kUpdateAlias = rpc_method(Op::kUpdateAlias);
+inline constexpr std::string_view kDeleteAlias = rpc_method(Op::kDeleteAlias);
+inline constexpr std::string_view kListAliases = rpc_method(Op::kListAliases);
+inline constexpr std::string_view kTagResource = rpc_method(Op::kTagResource);
+inline constexpr std::string_view kUntagResource = rpc_method(Op::kUntagResource);
+inline constexpr std::string_view kListResourceTags = rpc_method(Op::kListResourceTags);
 
-// Every method above, in the order of PROTOCOL.md.
+inline constexpr std::string_view kEncrypt = rpc_method(Op::kEncrypt);
+inline constexpr std::string_view kDecrypt = rpc_method(Op::kDecrypt);
+inline constexpr std::string_view kReEncrypt = rpc_method(Op::kReEncrypt);
+inline constexpr std::string_view kGenerateDataKey = rpc_method(Op::kGenerateDataKey);
+inline constexpr std::string_view kGenerateDataKeyWithoutPlaintext = rpc_method(Op::kGenerateDataKeyWithoutPlaintext);
+inline constexpr std::string_view kGenerateRandom = rpc_method(Op::kGenerateRandom);
+inline constexpr std::string_view kSign = rpc_method(Op::kSign);
+inline constexpr std::string_view kVerify = rpc_method(Op::kVerify);
+inline constexpr std::string_view kGetPublicKey = rpc_method(Op::kGetPublicKey);
+inline constexpr std::string_view kGenerateMac = rpc_method(Op::kGenerateMac);
+inline constexpr std::string_view kVerifyMac = rpc_method(Op::kVerifyMac);
+inline constexpr std::string_view kGenerateDataKeyPair = rpc_method(Op::kGenerateDataKeyPair);
+inline constexpr std::string_view kGenerateDataKeyPairWithoutPlaintext = rpc_method(Op::kGenerateDataKeyPairWithoutPlaintext);
+
+// Every rpc method of the table, in its order.
 std::span<const std::string_view> all();
 
-// False for CreateKey and RotateKeyOnDemand: repeating one after a lost connection may
-// create a second key or key version, so the client never re-sends them by itself.
+// The table's idempotent column: false for CreateKey and RotateKeyOnDemand, whose repetition
+// after a lost connection may create a second key or key version, so the client never
+// re-sends them by itself. False for a method the table does not know.
 bool is_idempotent(std::string_view method);
 
 }  // namespace coffer::client::method

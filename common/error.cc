@@ -36,6 +36,7 @@ ErrorInfo info(ErrorCode code) {
     case ErrorCode::kKeyUnavailable: return {"KeyUnavailableException", 500};
     case ErrorCode::kDependencyTimeout: return {"DependencyTimeoutException", 503};
     case ErrorCode::kMalformedPolicyDocument: return {"MalformedPolicyDocumentException", 400};
+    case ErrorCode::kNotAuthorized: return {"NotAuthorizedException", 400};
     case ErrorCode::kInternal: return {"KMSInternalException", 500};
   }
   return {"KMSInternalException", 500};

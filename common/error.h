@@ -35,6 +35,7 @@ enum class ErrorCode {
   kKeyUnavailable,         // KeyUnavailableException: the token cannot serve the key now
   kDependencyTimeout,      // DependencyTimeoutException
   kMalformedPolicyDocument,  // MalformedPolicyDocumentException
+  kNotAuthorized,          // NotAuthorizedException: e.g. an alias under the reserved alias/aws/
   kInternal,               // KMSInternalException (keep last: error_code_named walks up to it)
 };
 

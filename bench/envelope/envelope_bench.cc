@@ -25,7 +25,7 @@
 #include "core/envelope/kms_data_key_service.h"
 #include "core/envelope/parallel_body.h"
 #include "core/envelope/record.h"
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 #include "tests/support/temp_token.h"
 
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/secret_bytes.h"
-#include "core/encryption_context.h"
+#include "core/model/encryption_context.h"
 
 namespace coffer::core::envelope {
 

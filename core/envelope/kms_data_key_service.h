@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/envelope/data_key_service.h"
-#include "core/kms_service.h"
+#include "core/service/kms_service.h"
 
 namespace coffer::core::envelope {
 

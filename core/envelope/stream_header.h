@@ -14,7 +14,7 @@
 #include <span>
 #include <vector>
 
-#include "core/encryption_context.h"
+#include "core/model/encryption_context.h"
 
 namespace coffer::core::envelope {
 

@@ -9,7 +9,7 @@
 #include <shared_mutex>
 #include <string>
 
-#include "core/kms_service.h"
+#include "core/service/kms_service.h"
 
 namespace coffer::server::aws {
 

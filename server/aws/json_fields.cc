@@ -1,7 +1,5 @@
 #include "server/aws/json_fields.h"
 
-#include <cctype>
-
 #include "common/error.h"
 #include "common/hex.h"
 #include "common/secret_bytes.h"
@@ -9,27 +7,11 @@
 namespace coffer::server::aws {
 namespace {
 
-// AWS names members in validation messages with a lower-case first letter.
-std::string wire_name(const char* member) {
-  std::string name(member);
-  if (!name.empty()) name[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[0])));
-  return name;
-}
-
-[[noreturn]] void invalid(const char* member, const std::string& constraint) {
-  throw Error(ErrorCode::kValidation, "1 validation error detected: Value at '" +
-                                          wire_name(member) +
-                                          "' failed to satisfy constraint: " + constraint);
-}
-
-void check_length(const char* member, std::size_t size, Length length) {
-  if (size < length.min) {
-    invalid(member,
-            "Member must have length greater than or equal to " + std::to_string(length.min));
-  }
-  if (size > length.max) {
-    invalid(member, "Member must have length less than or equal to " + std::to_string(length.max));
-  }
+// The validator has checked every member of the table; this guards members it does not
+// describe (those inside a Tag) and keeps the readers safe on their own.
+[[noreturn]] void wrong_type(const char* member) {
+  throw Error(ErrorCode::kSerialization,
+              "Unexpected value type for member '" + core::member_path(member) + "'");
 }
 
 const Json* member_of(const Json& in, const char* member) {
@@ -38,71 +20,115 @@ const Json* member_of(const Json& in, const char* member) {
   return &*it;
 }
 
-}  // namespace
-
-std::optional<std::string> optional_string(const Json& in, const char* member, Length length) {
-  const Json* v = member_of(in, member);
-  if (!v) return std::nullopt;
-  if (!v->is_string()) invalid(member, "Member must be a string");
-  auto s = v->get<std::string>();
-  check_length(member, s.size(), length);
-  return s;
+// Bytes that base64 text decodes to, without decoding it (the validator checks lengths before
+// a plaintext is copied anywhere).
+std::size_t decoded_size(const std::string& text) {
+  std::size_t padding = 0;
+  if (!text.empty() && text.back() == '=') ++padding;
+  if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
+  const std::size_t size = text.size() / 4 * 3;
+  return size >= padding ? size - padding : 0;
 }
 
-std::string required_string(const Json& in, const char* member, Length length) {
-  auto s = optional_string(in, member, length);
-  if (!s) {
-    throw Error(ErrorCode::kValidation,
-                "1 validation error detected: Value null at '" + wire_name(member) +
-                    "' failed to satisfy constraint: Member must not be null");
+}  // namespace
+
+core::api::MemberValue member_value(const Json& request, const core::api::Member& member) {
+  using Kind = core::api::MemberValue::Kind;
+  using Type = core::api::MemberType;
+  core::api::MemberValue v;
+  auto it = request.find(std::string(member.name));
+  if (it == request.end() || it->is_null()) return v;
+  const Json& value = *it;
+  v.kind = Kind::kWrongType;
+  switch (member.type) {
+    case Type::kString:
+      if (!value.is_string()) return v;
+      v.kind = Kind::kString;
+      v.text = value.get_ref<const std::string&>();
+      v.size = v.text.size();
+      return v;
+    case Type::kBlob:
+      if (!value.is_string()) return v;
+      v.kind = Kind::kBlob;
+      v.size = decoded_size(value.get_ref<const std::string&>());
+      return v;
+    case Type::kInteger:
+      if (!value.is_number_integer()) return v;
+      v.kind = Kind::kInteger;
+      v.number = value.get<std::int64_t>();
+      return v;
+    case Type::kBoolean:
+      if (value.is_boolean()) v.kind = Kind::kBoolean;
+      return v;
+    case Type::kMap:
+      if (!value.is_object()) return v;
+      v.kind = Kind::kMap;
+      v.size = value.size();
+      return v;
+    case Type::kList:
+      if (!value.is_array()) return v;
+      v.kind = Kind::kList;
+      v.size = value.size();
+      if (member.element_type == Type::kString) {
+        for (const auto& element : value) {
+          if (!element.is_string()) return core::api::MemberValue{Kind::kWrongType};
+          v.elements.push_back(element.get_ref<const std::string&>());
+        }
+      }
+      return v;
+    case Type::kStructure:
+      if (value.is_object()) v.kind = Kind::kStructure;
+      return v;
+    case Type::kTimestamp:
+      if (value.is_number()) v.kind = Kind::kStructure;
+      return v;
   }
+  return v;
+}
+
+std::optional<std::string> optional_string(const Json& in, const char* member) {
+  const Json* v = member_of(in, member);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) wrong_type(member);
+  return v->get<std::string>();
+}
+
+std::string required_string(const Json& in, const char* member) {
+  auto s = optional_string(in, member);
+  if (!s) core::throw_validation(core::null_violation(member));
   return *s;
 }
 
-std::optional<int> optional_int(const Json& in, const char* member, int min, int max) {
+std::optional<int> optional_int(const Json& in, const char* member) {
   const Json* v = member_of(in, member);
   if (!v) return std::nullopt;
-  if (!v->is_number_integer()) invalid(member, "Member must be an integer");
+  if (!v->is_number_integer()) wrong_type(member);
   const auto n = v->get<long long>();
-  if (n < min)
-    invalid(member, "Member must have value greater than or equal to " + std::to_string(min));
-  if (n > max)
-    invalid(member, "Member must have value less than or equal to " + std::to_string(max));
+  if (n < INT32_MIN || n > INT32_MAX) wrong_type(member);
   return static_cast<int>(n);
 }
 
 std::optional<bool> optional_bool(const Json& in, const char* member) {
   const Json* v = member_of(in, member);
   if (!v) return std::nullopt;
-  if (!v->is_boolean()) invalid(member, "Member must be a boolean");
+  if (!v->is_boolean()) wrong_type(member);
   return v->get<bool>();
 }
 
-std::optional<std::vector<std::uint8_t>> optional_blob(const Json& in, const char* member,
-                                                       Length length) {
+std::optional<std::vector<std::uint8_t>> optional_blob(const Json& in, const char* member) {
   const Json* v = member_of(in, member);
   if (!v) return std::nullopt;
-  if (!v->is_string()) invalid(member, "Member must be a base64-encoded binary string");
-  const auto& text = v->get_ref<const std::string&>();
-  auto bytes = from_base64(text);
+  if (!v->is_string()) wrong_type(member);
+  auto bytes = from_base64(v->get_ref<const std::string&>());
   if (!bytes)
     throw Error(ErrorCode::kSerialization,
                 "Base64 encoded value of '" + std::string(member) + "' is not valid");
-  if (bytes->size() < length.min || bytes->size() > length.max) {
-    const std::size_t size = bytes->size();
-    secure_zero(bytes->data(), bytes->size());
-    check_length(member, size, length);
-  }
   return bytes;
 }
 
-std::vector<std::uint8_t> required_blob(const Json& in, const char* member, Length length) {
-  auto b = optional_blob(in, member, length);
-  if (!b) {
-    throw Error(ErrorCode::kValidation,
-                "1 validation error detected: Value null at '" + wire_name(member) +
-                    "' failed to satisfy constraint: Member must not be null");
-  }
+std::vector<std::uint8_t> required_blob(const Json& in, const char* member) {
+  auto b = optional_blob(in, member);
+  if (!b) core::throw_validation(core::null_violation(member));
   return std::move(*b);
 }
 
@@ -110,9 +136,9 @@ core::EncryptionContext context(const Json& in, const char* member) {
   core::EncryptionContext out;
   const Json* v = member_of(in, member);
   if (!v) return out;
-  if (!v->is_object()) invalid(member, "Member must be a map of strings");
+  if (!v->is_object()) wrong_type(member);
   for (const auto& [k, value] : v->items()) {
-    if (!value.is_string()) invalid(member, "Map value must be a string");
+    if (!value.is_string()) wrong_type(member);
     out.emplace(k, value.get<std::string>());
   }
   return out;
@@ -122,26 +148,23 @@ std::vector<core::Tag> tags(const Json& in, const char* member) {
   std::vector<core::Tag> out;
   const Json* v = member_of(in, member);
   if (!v) return out;
-  if (!v->is_array()) invalid(member, "Member must be a list");
+  if (!v->is_array()) wrong_type(member);
   for (const auto& item : *v) {
-    if (!item.is_object()) invalid(member, "Member must be a list of Tag structures");
-    out.push_back(
-        {required_string(item, "TagKey", {1, 128}), required_string(item, "TagValue", {0, 256})});
+    if (!item.is_object()) wrong_type(member);
+    // Tag keys and values are checked by core's tag rules (AWS's TagException wording).
+    out.push_back({required_string(item, "TagKey"), required_string(item, "TagValue")});
   }
   return out;
 }
 
-std::vector<std::string> string_list(const Json& in, const char* member, Length items,
-                                     Length each) {
+std::vector<std::string> string_list(const Json& in, const char* member) {
   std::vector<std::string> out;
   const Json* v = member_of(in, member);
   if (!v) return out;
-  if (!v->is_array()) invalid(member, "Member must be a list");
-  check_length(member, v->size(), items);
+  if (!v->is_array()) wrong_type(member);
   for (const auto& item : *v) {
-    if (!item.is_string()) invalid(member, "Member must be a list of strings");
+    if (!item.is_string()) wrong_type(member);
     out.push_back(item.get<std::string>());
-    check_length(member, out.back().size(), each);
   }
   return out;
 }

@@ -6,14 +6,12 @@
 
 namespace coffer::server::aws {
 
-SecretBytes secret_blob(const Json& in, const char* member, Length length) {
-  auto bytes = required_blob(in, member, length);
+SecretBytes secret_blob(const Json& in, const char* member) {
+  auto bytes = required_blob(in, member);
   SecretBytes secret(bytes);
   secure_zero(bytes.data(), bytes.size());
   return secret;
 }
-
-void ignore_grant_tokens(const Json& in) { string_list(in, "GrantTokens", {0, 10}, {1, 8192}); }
 
 // DryRun asks only for a permission check; Coffer has no policies yet, so it refuses
 // rather than answer "would succeed" without having checked anything.
@@ -25,15 +23,12 @@ void refuse_dry_run(const Json& in) {
 
 namespace {
 
-constexpr Length kPlaintextLength{1, 4096};
-constexpr Length kCiphertextLength{1, 6144};
 
 Json encrypt(core::KmsService& kms, const Json& in) {
-  const auto key = required_string(in, "KeyId", kKeyIdLength);
-  const auto plaintext = secret_blob(in, "Plaintext", kPlaintextLength);
+  const auto key = required_string(in, "KeyId");
+  const auto plaintext = secret_blob(in, "Plaintext");
   auto ctx = context(in, "EncryptionContext");
   auto algorithm = optional_string(in, "EncryptionAlgorithm");
-  ignore_grant_tokens(in);
   refuse_dry_run(in);
   auto r = kms.encrypt({key, plaintext.span(), std::move(ctx), std::move(algorithm)});
   return {{"CiphertextBlob", base64(r.ciphertext_blob)},
@@ -42,11 +37,10 @@ Json encrypt(core::KmsService& kms, const Json& in) {
 }
 
 Json decrypt(core::KmsService& kms, const Json& in) {
-  const auto blob = required_blob(in, "CiphertextBlob", kCiphertextLength);
+  const auto blob = required_blob(in, "CiphertextBlob");
   core::DecryptRequest r{blob, context(in, "EncryptionContext"),
-                         optional_string(in, "KeyId", kKeyIdLength),
+                         optional_string(in, "KeyId"),
                          optional_string(in, "EncryptionAlgorithm")};
-  ignore_grant_tokens(in);
   refuse_dry_run(in);
   if (in.contains("Recipient") && !in["Recipient"].is_null()) {
     throw Error(ErrorCode::kUnsupportedOperation,
@@ -61,16 +55,15 @@ Json decrypt(core::KmsService& kms, const Json& in) {
 }
 
 Json re_encrypt(core::KmsService& kms, const Json& in) {
-  const auto blob = required_blob(in, "CiphertextBlob", kCiphertextLength);
+  const auto blob = required_blob(in, "CiphertextBlob");
   core::ReEncryptRequest r;
   r.ciphertext_blob = blob;
   r.source_encryption_context = context(in, "SourceEncryptionContext");
-  r.source_key_id = optional_string(in, "SourceKeyId", kKeyIdLength);
-  r.destination_key_id = required_string(in, "DestinationKeyId", kKeyIdLength);
+  r.source_key_id = optional_string(in, "SourceKeyId");
+  r.destination_key_id = required_string(in, "DestinationKeyId");
   r.destination_encryption_context = context(in, "DestinationEncryptionContext");
   r.source_encryption_algorithm = optional_string(in, "SourceEncryptionAlgorithm");
   r.destination_encryption_algorithm = optional_string(in, "DestinationEncryptionAlgorithm");
-  ignore_grant_tokens(in);
   refuse_dry_run(in);
   auto result = kms.re_encrypt(r);
   return {{"CiphertextBlob", base64(result.ciphertext_blob)},
@@ -82,11 +75,10 @@ Json re_encrypt(core::KmsService& kms, const Json& in) {
 
 core::GenerateDataKeyRequest data_key_request(const Json& in) {
   core::GenerateDataKeyRequest r;
-  r.key_id = required_string(in, "KeyId", kKeyIdLength);
+  r.key_id = required_string(in, "KeyId");
   r.encryption_context = context(in, "EncryptionContext");
-  r.number_of_bytes = optional_int(in, "NumberOfBytes", 1, 1024);
+  r.number_of_bytes = optional_int(in, "NumberOfBytes");
   r.key_spec = optional_string(in, "KeySpec");
-  ignore_grant_tokens(in);
   refuse_dry_run(in);
   return r;
 }
@@ -108,8 +100,8 @@ Json generate_data_key_without_plaintext(core::KmsService& kms, const Json& in) 
 }
 
 Json generate_random(core::KmsService& kms, const Json& in) {
-  const auto size = optional_int(in, "NumberOfBytes", 1, 1024);
-  if (optional_string(in, "CustomKeyStoreId", {1, 64})) {
+  const auto size = optional_int(in, "NumberOfBytes");
+  if (optional_string(in, "CustomKeyStoreId")) {
     throw Error(ErrorCode::kUnsupportedOperation, "Custom key stores are not supported.");
   }
   return {{"Plaintext", base64(kms.generate_random(size))}};
@@ -118,12 +110,12 @@ Json generate_random(core::KmsService& kms, const Json& in) {
 }  // namespace
 
 void add_crypto_operations(KmsOperationTable& t) {
-  t["Encrypt"] = encrypt;
-  t["Decrypt"] = decrypt;
-  t["ReEncrypt"] = re_encrypt;
-  t["GenerateDataKey"] = generate_data_key;
-  t["GenerateDataKeyWithoutPlaintext"] = generate_data_key_without_plaintext;
-  t["GenerateRandom"] = generate_random;
+  t[core::api::Operation::kEncrypt] = encrypt;
+  t[core::api::Operation::kDecrypt] = decrypt;
+  t[core::api::Operation::kReEncrypt] = re_encrypt;
+  t[core::api::Operation::kGenerateDataKey] = generate_data_key;
+  t[core::api::Operation::kGenerateDataKeyWithoutPlaintext] = generate_data_key_without_plaintext;
+  t[core::api::Operation::kGenerateRandom] = generate_random;
 }
 
 }  // namespace coffer::server::aws

@@ -3,24 +3,37 @@
 // writes the response members. Errors are coffer::Error; the HTTP layer translates them.
 #pragma once
 
+#include <array>
 #include <functional>
-#include <map>
-#include <string>
-#include <string_view>
 
 #include "common/error.h"
 #include "common/secret_bytes.h"
-#include "core/kms_service.h"
+#include "core/service/kms_service.h"
 #include "server/aws/json_fields.h"
 
 namespace coffer::server::aws {
 
-// Returns the response body; an empty object for operations without output members.
+// Returns the response body; an empty object for operations without output members. The
+// request has been validated against the operation's members (core/api) before it runs: a
+// handler only maps members onto core's request and core's result onto response members.
 using KmsOperation = std::function<Json(core::KmsService&, const Json& request)>;
-using KmsOperationTable = std::map<std::string, KmsOperation, std::less<>>;
 
-// Every operation core supports, by AWS operation name.
+// The AWS JSON codec of each operation in core/api's table.
+class KmsOperationTable {
+ public:
+  KmsOperation& operator[](core::api::Operation op) { return codecs_[static_cast<std::size_t>(op)]; }
+  // nullptr when the operation has no AWS JSON codec.
+  const KmsOperation* find(core::api::Operation op) const {
+    const auto& codec = codecs_[static_cast<std::size_t>(op)];
+    return codec ? &codec : nullptr;
+  }
+
+ private:
+  std::array<KmsOperation, core::api::kOperationCount> codecs_;
+};
+
 const KmsOperationTable& kms_operations();
+
 
 // One area each (kms_json_keys.cc, kms_json_aliases_tags.cc, kms_json_crypto.cc).
 void add_key_operations(KmsOperationTable& table);
@@ -29,12 +42,11 @@ void add_crypto_operations(KmsOperationTable& table);
 // Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, GenerateDataKeyPair(WithoutPlaintext).
 void add_signing_operations(KmsOperationTable& table);
 
-// Members every cryptographic operation accepts: GrantTokens (checked, then ignored: no
-// grants yet) and DryRun (refused).
-void ignore_grant_tokens(const Json& in);
+// DryRun (refused: no policies to check yet). GrantTokens are validated by the table and
+// ignored: no grants yet.
 void refuse_dry_run(const Json& in);
 // A required blob that is secret (a plaintext, a MAC's message): the decoding buffer is wiped.
-SecretBytes secret_blob(const Json& in, const char* member, Length length);
+SecretBytes secret_blob(const Json& in, const char* member);
 
 // Shared by the key operations and CreateKey.
 Json key_metadata_json(const core::KeyMetadata& m);

@@ -7,7 +7,7 @@ namespace coffer::server::aws {
 namespace {
 
 core::Page page_of(const Json& in) {
-  return {optional_int(in, "Limit", 1, 1000), optional_string(in, "Marker", kMarkerLength)};
+  return {optional_int(in, "Limit"), optional_string(in, "Marker")};
 }
 
 void add_page(Json& out, const std::optional<std::string>& next_marker, bool truncated) {
@@ -15,12 +15,12 @@ void add_page(Json& out, const std::optional<std::string>& next_marker, bool tru
   out["Truncated"] = truncated;
 }
 
-std::string key_id(const Json& in) { return required_string(in, "KeyId", kKeyIdLength); }
+std::string key_id(const Json& in) { return required_string(in, "KeyId"); }
 
 Json create_key(core::KmsService& kms, const Json& in) {
   core::CreateKeyRequest r;
-  r.policy = optional_string(in, "Policy", {1, 131072});
-  r.description = optional_string(in, "Description", {0, 8192});
+  r.policy = optional_string(in, "Policy");
+  r.description = optional_string(in, "Description");
   r.key_usage = optional_string(in, "KeyUsage");
   r.key_spec = optional_string(in, "KeySpec");
   // CustomerMasterKeySpec is the deprecated name of KeySpec; AWS rejects both at once.
@@ -32,7 +32,7 @@ Json create_key(core::KmsService& kms, const Json& in) {
     r.key_spec = legacy;
   }
   r.origin = optional_string(in, "Origin");
-  if (optional_string(in, "CustomKeyStoreId", {1, 64})) {
+  if (optional_string(in, "CustomKeyStoreId")) {
     throw Error(ErrorCode::kUnsupportedOperation, "Custom key stores are not supported.");
   }
   optional_bool(in, "BypassPolicyLockoutSafetyCheck");
@@ -42,7 +42,6 @@ Json create_key(core::KmsService& kms, const Json& in) {
 }
 
 Json describe_key(core::KmsService& kms, const Json& in) {
-  string_list(in, "GrantTokens", {0, 10}, {1, 8192});
   return {{"KeyMetadata", key_metadata_json(kms.describe_key(key_id(in)))}};
 }
 
@@ -57,7 +56,7 @@ Json list_keys(core::KmsService& kms, const Json& in) {
 
 Json schedule_key_deletion(core::KmsService& kms, const Json& in) {
   const auto id = key_id(in);
-  auto result = kms.schedule_key_deletion(id, optional_int(in, "PendingWindowInDays", 1, 365));
+  auto result = kms.schedule_key_deletion(id, optional_int(in, "PendingWindowInDays"));
   return {{"KeyId", result.key_id},
           {"DeletionDate", epoch_seconds(result.deletion_date)},
           {"KeyState", std::string(core::to_string(result.key_state))},
@@ -76,13 +75,6 @@ Json get_key_rotation_status(core::KmsService& kms, const Json& in) {
 
 Json list_key_rotations(core::KmsService& kms, const Json& in) {
   const auto id = key_id(in);
-  if (auto include = optional_string(in, "IncludeKeyMaterial");
-      include && *include != "ALL_KEY_MATERIAL" && *include != "ROTATIONS_ONLY") {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value '" + *include +
-                                            "' at 'includeKeyMaterial' failed to satisfy "
-                                            "constraint: Member must satisfy enum value set: "
-                                            "[ALL_KEY_MATERIAL, ROTATIONS_ONLY]");
-  }
   auto result = kms.list_key_rotations(id, page_of(in));
   Json rotations = Json::array();
   for (const auto& r : result.rotations) {
@@ -99,7 +91,7 @@ Json list_key_rotations(core::KmsService& kms, const Json& in) {
 
 // Key policies are not evaluated yet: there is one, the default, and only it may be put.
 std::string policy_name(const Json& in) {
-  const auto name = optional_string(in, "PolicyName", {1, 128}).value_or("default");
+  const auto name = optional_string(in, "PolicyName").value_or("default");
   if (name != "default") throw Error(ErrorCode::kNotFound, "No such policy: " + quoted_excerpt(name));
   return name;
 }
@@ -111,16 +103,12 @@ Json get_key_policy(core::KmsService& kms, const Json& in) {
 }
 
 Json list_key_policies(core::KmsService& kms, const Json& in) {
-  const auto id = key_id(in);
-  optional_int(in, "Limit", 1, 1000);
-  optional_string(in, "Marker", kMarkerLength);
-  kms.describe_key(id);
-  return {{"PolicyNames", Json::array({"default"})}, {"Truncated", false}};
+  return {{"PolicyNames", kms.list_key_policies(key_id(in))}, {"Truncated", false}};
 }
 
 Json put_key_policy(core::KmsService& kms, const Json& in) {
   const auto id = key_id(in);
-  const auto policy = required_string(in, "Policy", {1, 131072});
+  const auto policy = required_string(in, "Policy");
   policy_name(in);
   optional_bool(in, "BypassPolicyLockoutSafetyCheck");
   kms.put_key_policy(id, policy);
@@ -162,43 +150,43 @@ Json key_metadata_json(const core::KeyMetadata& m) {
 }
 
 void add_key_operations(KmsOperationTable& t) {
-  t["GetKeyPolicy"] = get_key_policy;
-  t["ListKeyPolicies"] = list_key_policies;
-  t["PutKeyPolicy"] = put_key_policy;
-  t["CreateKey"] = create_key;
-  t["DescribeKey"] = describe_key;
-  t["ListKeys"] = list_keys;
-  t["EnableKey"] = [](core::KmsService& kms, const Json& in) {
+  t[core::api::Operation::kGetKeyPolicy] = get_key_policy;
+  t[core::api::Operation::kListKeyPolicies] = list_key_policies;
+  t[core::api::Operation::kPutKeyPolicy] = put_key_policy;
+  t[core::api::Operation::kCreateKey] = create_key;
+  t[core::api::Operation::kDescribeKey] = describe_key;
+  t[core::api::Operation::kListKeys] = list_keys;
+  t[core::api::Operation::kEnableKey] = [](core::KmsService& kms, const Json& in) {
     kms.enable_key(key_id(in));
     return Json::object();
   };
-  t["DisableKey"] = [](core::KmsService& kms, const Json& in) {
+  t[core::api::Operation::kDisableKey] = [](core::KmsService& kms, const Json& in) {
     kms.disable_key(key_id(in));
     return Json::object();
   };
-  t["ScheduleKeyDeletion"] = schedule_key_deletion;
-  t["CancelKeyDeletion"] = [](core::KmsService& kms, const Json& in) {
+  t[core::api::Operation::kScheduleKeyDeletion] = schedule_key_deletion;
+  t[core::api::Operation::kCancelKeyDeletion] = [](core::KmsService& kms, const Json& in) {
     return Json{{"KeyId", kms.cancel_key_deletion(key_id(in))}};
   };
-  t["UpdateKeyDescription"] = [](core::KmsService& kms, const Json& in) {
+  t[core::api::Operation::kUpdateKeyDescription] = [](core::KmsService& kms, const Json& in) {
     const auto id = key_id(in);
-    kms.update_key_description(id, required_string(in, "Description", {0, 8192}));
+    kms.update_key_description(id, required_string(in, "Description"));
     return Json::object();
   };
-  t["EnableKeyRotation"] = [](core::KmsService& kms, const Json& in) {
+  t[core::api::Operation::kEnableKeyRotation] = [](core::KmsService& kms, const Json& in) {
     const auto id = key_id(in);
-    kms.enable_key_rotation(id, optional_int(in, "RotationPeriodInDays", 90, 2560));
+    kms.enable_key_rotation(id, optional_int(in, "RotationPeriodInDays"));
     return Json::object();
   };
-  t["DisableKeyRotation"] = [](core::KmsService& kms, const Json& in) {
+  t[core::api::Operation::kDisableKeyRotation] = [](core::KmsService& kms, const Json& in) {
     kms.disable_key_rotation(key_id(in));
     return Json::object();
   };
-  t["GetKeyRotationStatus"] = get_key_rotation_status;
-  t["RotateKeyOnDemand"] = [](core::KmsService& kms, const Json& in) {
+  t[core::api::Operation::kGetKeyRotationStatus] = get_key_rotation_status;
+  t[core::api::Operation::kRotateKeyOnDemand] = [](core::KmsService& kms, const Json& in) {
     return Json{{"KeyId", kms.rotate_key_on_demand(key_id(in))}};
   };
-  t["ListKeyRotations"] = list_key_rotations;
+  t[core::api::Operation::kListKeyRotations] = list_key_rotations;
 }
 
 }  // namespace coffer::server::aws

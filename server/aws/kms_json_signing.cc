@@ -5,14 +5,11 @@
 namespace coffer::server::aws {
 namespace {
 
-constexpr Length kMessageLength{1, 4096};
-constexpr Length kSignatureLength{1, 6144};
 
 Json sign(core::KmsService& kms, const Json& in) {
-  const auto message = required_blob(in, "Message", kMessageLength);
-  core::SignRequest r{required_string(in, "KeyId", kKeyIdLength), message, optional_string(in, "MessageType"),
+  const auto message = required_blob(in, "Message");
+  core::SignRequest r{required_string(in, "KeyId"), message, optional_string(in, "MessageType"),
                       required_string(in, "SigningAlgorithm")};
-  ignore_grant_tokens(in);
   refuse_dry_run(in);
   auto result = kms.sign(r);
   return {{"KeyId", result.key_id},
@@ -21,11 +18,10 @@ Json sign(core::KmsService& kms, const Json& in) {
 }
 
 Json verify(core::KmsService& kms, const Json& in) {
-  const auto message = required_blob(in, "Message", kMessageLength);
-  const auto signature = required_blob(in, "Signature", kSignatureLength);
-  core::VerifyRequest r{required_string(in, "KeyId", kKeyIdLength), message, optional_string(in, "MessageType"),
+  const auto message = required_blob(in, "Message");
+  const auto signature = required_blob(in, "Signature");
+  core::VerifyRequest r{required_string(in, "KeyId"), message, optional_string(in, "MessageType"),
                         signature, required_string(in, "SigningAlgorithm")};
-  ignore_grant_tokens(in);
   refuse_dry_run(in);
   auto result = kms.verify(r);
   return {{"KeyId", result.key_id},
@@ -34,8 +30,7 @@ Json verify(core::KmsService& kms, const Json& in) {
 }
 
 Json get_public_key(core::KmsService& kms, const Json& in) {
-  const auto key = required_string(in, "KeyId", kKeyIdLength);
-  ignore_grant_tokens(in);
+  const auto key = required_string(in, "KeyId");
   auto result = kms.get_public_key(key);
   const std::string spec(core::to_string(result.key_spec));
   Json out{{"KeyId", result.key_id},
@@ -49,30 +44,27 @@ Json get_public_key(core::KmsService& kms, const Json& in) {
 }
 
 Json generate_mac(core::KmsService& kms, const Json& in) {
-  const SecretBytes secret_message = secret_blob(in, "Message", kMessageLength);  // often a secret
-  core::GenerateMacRequest r{required_string(in, "KeyId", kKeyIdLength), secret_message.span(),
+  const SecretBytes secret_message = secret_blob(in, "Message");  // often a secret
+  core::GenerateMacRequest r{required_string(in, "KeyId"), secret_message.span(),
                              required_string(in, "MacAlgorithm")};
-  ignore_grant_tokens(in);
   refuse_dry_run(in);
   auto result = kms.generate_mac(r);
   return {{"KeyId", result.key_id}, {"Mac", base64(result.mac)}, {"MacAlgorithm", result.mac_algorithm}};
 }
 
 Json verify_mac(core::KmsService& kms, const Json& in) {
-  const SecretBytes secret_message = secret_blob(in, "Message", kMessageLength);
-  const auto mac = required_blob(in, "Mac", kSignatureLength);
-  core::VerifyMacRequest r{required_string(in, "KeyId", kKeyIdLength), secret_message.span(),
+  const SecretBytes secret_message = secret_blob(in, "Message");
+  const auto mac = required_blob(in, "Mac");
+  core::VerifyMacRequest r{required_string(in, "KeyId"), secret_message.span(),
                            required_string(in, "MacAlgorithm"), mac};
-  ignore_grant_tokens(in);
   refuse_dry_run(in);
   auto result = kms.verify_mac(r);
   return {{"KeyId", result.key_id}, {"MacValid", result.mac_valid}, {"MacAlgorithm", result.mac_algorithm}};
 }
 
 core::GenerateDataKeyPairRequest pair_request(const Json& in) {
-  core::GenerateDataKeyPairRequest r{required_string(in, "KeyId", kKeyIdLength), context(in, "EncryptionContext"),
+  core::GenerateDataKeyPairRequest r{required_string(in, "KeyId"), context(in, "EncryptionContext"),
                                      required_string(in, "KeyPairSpec")};
-  ignore_grant_tokens(in);
   refuse_dry_run(in);
   if (in.contains("Recipient") && !in["Recipient"].is_null()) {
     throw Error(ErrorCode::kUnsupportedOperation, "Recipient (Nitro Enclaves attestation) is not supported.");
@@ -101,13 +93,13 @@ Json generate_data_key_pair_without_plaintext(core::KmsService& kms, const Json&
 }  // namespace
 
 void add_signing_operations(KmsOperationTable& t) {
-  t["Sign"] = sign;
-  t["Verify"] = verify;
-  t["GetPublicKey"] = get_public_key;
-  t["GenerateMac"] = generate_mac;
-  t["VerifyMac"] = verify_mac;
-  t["GenerateDataKeyPair"] = generate_data_key_pair;
-  t["GenerateDataKeyPairWithoutPlaintext"] = generate_data_key_pair_without_plaintext;
+  t[core::api::Operation::kSign] = sign;
+  t[core::api::Operation::kVerify] = verify;
+  t[core::api::Operation::kGetPublicKey] = get_public_key;
+  t[core::api::Operation::kGenerateMac] = generate_mac;
+  t[core::api::Operation::kVerifyMac] = verify_mac;
+  t[core::api::Operation::kGenerateDataKeyPair] = generate_data_key_pair;
+  t[core::api::Operation::kGenerateDataKeyPairWithoutPlaintext] = generate_data_key_pair_without_plaintext;
 }
 
 }  // namespace coffer::server::aws

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/utf8.h"
 #include "server/aws/aws_error.h"
+#include "core/api/validation.h"
 #include "server/aws/kms_json_handlers.h"
 
 namespace coffer::server::aws {
@@ -75,9 +76,8 @@ HttpResponse RequestHandler::error_response(unsigned version, bool keep_alive,
 std::string RequestHandler::operation_of(const HttpRequest& request) {
   const std::string_view target = request["X-Amz-Target"];
   if (!target.starts_with(kTargetPrefix)) return "other";
-  const auto& ops = kms_operations();
-  auto op = ops.find(target.substr(kTargetPrefix.size()));
-  return op == ops.end() ? "other" : std::string(op->first);
+  const auto* op = core::api::find_aws(target.substr(kTargetPrefix.size()));
+  return op && kms_operations().find(op->operation) ? std::string(op->aws_name) : "other";
 }
 
 RequestHandler::Authentication RequestHandler::authenticate(const HttpRequest& request,
@@ -119,10 +119,10 @@ HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified&
     core::KmsService& kms = regions_.at(verified.region);
 
     const std::string_view target = request["X-Amz-Target"];
-    const auto& ops = kms_operations();
     if (!target.starts_with(kTargetPrefix)) throw Error(ErrorCode::kUnknownOperation, "");
-    auto op = ops.find(target.substr(kTargetPrefix.size()));
-    if (op == ops.end()) throw Error(ErrorCode::kUnknownOperation, "");
+    const auto* op = core::api::find_aws(target.substr(kTargetPrefix.size()));
+    const KmsOperation* codec = op ? kms_operations().find(op->operation) : nullptr;
+    if (!codec) throw Error(ErrorCode::kUnknownOperation, "");
 
     Json body = Json::parse(
         request.body().empty() ? std::string_view("{}") : std::string_view(request.body()), nullptr,
@@ -132,7 +132,9 @@ HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified&
     if (!body.is_object())
       throw Error(ErrorCode::kSerialization, "Start of structure or map expected");
 
-    Json out = op->second(kms, body);
+    core::api::validate_request(
+        *op, [&body](const core::api::Member& m) { return member_value(body, m); });
+    Json out = (*codec)(kms, body);
     HttpResponse res{http::status::ok, request.version()};
     res.set(http::field::content_type, kContentType);
     res.set("x-amzn-RequestId", request_id());

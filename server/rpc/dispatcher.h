@@ -1,5 +1,7 @@
-// Method name -> handler. Handlers parse their request message, call core, and return the
-// serialized response; errors are coffer::Error, translated to ErrorDetail by the server.
+// Method name -> handler: the rpc codec of each operation in core/api's table. A typed handler
+// receives its request message parsed and validated against the operation's members (the
+// same validator and messages as the AWS endpoint), calls core, and returns its response;
+// errors are coffer::Error, translated to ErrorDetail by the server.
 #pragma once
 
 #include <functional>
@@ -8,6 +10,9 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "core/api/operations.h"
+#include "core/api/validation.h"
+#include "server/rpc/proto_members.h"
 
 namespace coffer::server {
 
@@ -21,14 +26,19 @@ class Dispatcher {
   using Handler = std::function<std::string(const RequestContext&, const std::string& payload)>;
 
   void add(std::string method, Handler handler);
-  // Typed registration: Fn is (const RequestContext&, const Request&) -> Response.
+  // Typed registration of an operation of the table, under its rpc method: Fn is
+  // (const RequestContext&, const Request&) -> Response.
   template <class Request, class Response, class Fn>
-  void add_typed(std::string method, Fn fn) {
-    add(std::move(method), [fn = std::move(fn)](const RequestContext& context, const std::string& payload) {
+  void add_typed(core::api::Operation operation, Fn fn) {
+    const auto& spec = core::api::spec(operation);
+    add(std::string(spec.rpc_method), [&spec, fn = std::move(fn)](const RequestContext& context,
+                                                                  const std::string& payload) {
       Request request;
       if (!request.ParseFromString(payload)) {
         throw Error(ErrorCode::kSerialization, "payload does not parse as " + request.GetTypeName());
       }
+      core::api::validate_request(
+          spec, [&request](const core::api::Member& m) { return member_value(request, m); });
       Response response = fn(context, request);
       return response.SerializeAsString();
     });

@@ -9,10 +9,10 @@ namespace {
 
 namespace v1 = ::coffer::v1;
 using Ctx = RequestContext;
+using Op = core::api::Operation;
 
 void register_keys(Dispatcher& d, core::KmsService& kms) {
-  const std::string p = "coffer.v1.Keys/";
-  d.add_typed<v1::CreateKeyRequest, v1::CreateKeyResponse>(p + "CreateKey", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::CreateKeyRequest, v1::CreateKeyResponse>(Op::kCreateKey, [&kms](const Ctx&, const auto& r) {
     core::CreateKeyRequest req;
     req.description = optional_of(r.has_description(), r.description());
     req.key_usage = optional_of(r.has_key_usage(), r.key_usage());
@@ -25,12 +25,12 @@ void register_keys(Dispatcher& d, core::KmsService& kms) {
     to_proto(kms.create_key(req), out.mutable_key_metadata());
     return out;
   });
-  d.add_typed<v1::DescribeKeyRequest, v1::DescribeKeyResponse>(p + "DescribeKey", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::DescribeKeyRequest, v1::DescribeKeyResponse>(Op::kDescribeKey, [&kms](const Ctx&, const auto& r) {
     v1::DescribeKeyResponse out;
     to_proto(kms.describe_key(r.key_id()), out.mutable_key_metadata());
     return out;
   });
-  d.add_typed<v1::ListKeysRequest, v1::ListKeysResponse>(p + "ListKeys", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::ListKeysRequest, v1::ListKeysResponse>(Op::kListKeys, [&kms](const Ctx&, const auto& r) {
     auto result = kms.list_keys(page_from(r));
     v1::ListKeysResponse out;
     for (const auto& k : result.keys) {
@@ -42,16 +42,16 @@ void register_keys(Dispatcher& d, core::KmsService& kms) {
     out.set_truncated(result.truncated);
     return out;
   });
-  d.add_typed<v1::EnableKeyRequest, v1::EnableKeyResponse>(p + "EnableKey", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::EnableKeyRequest, v1::EnableKeyResponse>(Op::kEnableKey, [&kms](const Ctx&, const auto& r) {
     kms.enable_key(r.key_id());
     return v1::EnableKeyResponse();
   });
-  d.add_typed<v1::DisableKeyRequest, v1::DisableKeyResponse>(p + "DisableKey", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::DisableKeyRequest, v1::DisableKeyResponse>(Op::kDisableKey, [&kms](const Ctx&, const auto& r) {
     kms.disable_key(r.key_id());
     return v1::DisableKeyResponse();
   });
   d.add_typed<v1::ScheduleKeyDeletionRequest, v1::ScheduleKeyDeletionResponse>(
-      p + "ScheduleKeyDeletion", [&kms](const Ctx&, const auto& r) {
+      Op::kScheduleKeyDeletion, [&kms](const Ctx&, const auto& r) {
         auto result = kms.schedule_key_deletion(
             r.key_id(), optional_of(r.has_pending_window_in_days(), r.pending_window_in_days()));
         v1::ScheduleKeyDeletionResponse out;
@@ -62,28 +62,28 @@ void register_keys(Dispatcher& d, core::KmsService& kms) {
         return out;
       });
   d.add_typed<v1::CancelKeyDeletionRequest, v1::CancelKeyDeletionResponse>(
-      p + "CancelKeyDeletion", [&kms](const Ctx&, const auto& r) {
+      Op::kCancelKeyDeletion, [&kms](const Ctx&, const auto& r) {
         v1::CancelKeyDeletionResponse out;
         out.set_key_id(kms.cancel_key_deletion(r.key_id()));
         return out;
       });
   d.add_typed<v1::UpdateKeyDescriptionRequest, v1::UpdateKeyDescriptionResponse>(
-      p + "UpdateKeyDescription", [&kms](const Ctx&, const auto& r) {
+      Op::kUpdateKeyDescription, [&kms](const Ctx&, const auto& r) {
         kms.update_key_description(r.key_id(), r.description());
         return v1::UpdateKeyDescriptionResponse();
       });
   d.add_typed<v1::EnableKeyRotationRequest, v1::EnableKeyRotationResponse>(
-      p + "EnableKeyRotation", [&kms](const Ctx&, const auto& r) {
+      Op::kEnableKeyRotation, [&kms](const Ctx&, const auto& r) {
         kms.enable_key_rotation(r.key_id(), optional_of(r.has_rotation_period_in_days(), r.rotation_period_in_days()));
         return v1::EnableKeyRotationResponse();
       });
   d.add_typed<v1::DisableKeyRotationRequest, v1::DisableKeyRotationResponse>(
-      p + "DisableKeyRotation", [&kms](const Ctx&, const auto& r) {
+      Op::kDisableKeyRotation, [&kms](const Ctx&, const auto& r) {
         kms.disable_key_rotation(r.key_id());
         return v1::DisableKeyRotationResponse();
       });
   d.add_typed<v1::GetKeyRotationStatusRequest, v1::GetKeyRotationStatusResponse>(
-      p + "GetKeyRotationStatus", [&kms](const Ctx&, const auto& r) {
+      Op::kGetKeyRotationStatus, [&kms](const Ctx&, const auto& r) {
         auto s = kms.get_key_rotation_status(r.key_id());
         v1::GetKeyRotationStatusResponse out;
         out.set_key_rotation_enabled(s.key_rotation_enabled);
@@ -95,13 +95,13 @@ void register_keys(Dispatcher& d, core::KmsService& kms) {
         return out;
       });
   d.add_typed<v1::RotateKeyOnDemandRequest, v1::RotateKeyOnDemandResponse>(
-      p + "RotateKeyOnDemand", [&kms](const Ctx&, const auto& r) {
+      Op::kRotateKeyOnDemand, [&kms](const Ctx&, const auto& r) {
         v1::RotateKeyOnDemandResponse out;
         out.set_key_id(kms.rotate_key_on_demand(r.key_id()));
         return out;
       });
   d.add_typed<v1::ListKeyRotationsRequest, v1::ListKeyRotationsResponse>(
-      p + "ListKeyRotations", [&kms](const Ctx&, const auto& r) {
+      Op::kListKeyRotations, [&kms](const Ctx&, const auto& r) {
         auto result = kms.list_key_rotations(r.key_id(), page_from(r));
         v1::ListKeyRotationsResponse out;
         for (const auto& rot : result.rotations) {
@@ -115,19 +115,19 @@ void register_keys(Dispatcher& d, core::KmsService& kms) {
         out.set_truncated(result.truncated);
         return out;
       });
-  d.add_typed<v1::CreateAliasRequest, v1::CreateAliasResponse>(p + "CreateAlias", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::CreateAliasRequest, v1::CreateAliasResponse>(Op::kCreateAlias, [&kms](const Ctx&, const auto& r) {
     kms.create_alias(r.alias_name(), r.target_key_id());
     return v1::CreateAliasResponse();
   });
-  d.add_typed<v1::UpdateAliasRequest, v1::UpdateAliasResponse>(p + "UpdateAlias", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::UpdateAliasRequest, v1::UpdateAliasResponse>(Op::kUpdateAlias, [&kms](const Ctx&, const auto& r) {
     kms.update_alias(r.alias_name(), r.target_key_id());
     return v1::UpdateAliasResponse();
   });
-  d.add_typed<v1::DeleteAliasRequest, v1::DeleteAliasResponse>(p + "DeleteAlias", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::DeleteAliasRequest, v1::DeleteAliasResponse>(Op::kDeleteAlias, [&kms](const Ctx&, const auto& r) {
     kms.delete_alias(r.alias_name());
     return v1::DeleteAliasResponse();
   });
-  d.add_typed<v1::ListAliasesRequest, v1::ListAliasesResponse>(p + "ListAliases", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::ListAliasesRequest, v1::ListAliasesResponse>(Op::kListAliases, [&kms](const Ctx&, const auto& r) {
     auto result = kms.list_aliases(optional_of(r.has_key_id(), r.key_id()), page_from(r));
     v1::ListAliasesResponse out;
     for (const auto& a : result.aliases) {
@@ -142,17 +142,17 @@ void register_keys(Dispatcher& d, core::KmsService& kms) {
     out.set_truncated(result.truncated);
     return out;
   });
-  d.add_typed<v1::TagResourceRequest, v1::TagResourceResponse>(p + "TagResource", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::TagResourceRequest, v1::TagResourceResponse>(Op::kTagResource, [&kms](const Ctx&, const auto& r) {
     kms.tag_resource(r.key_id(), from_proto(r.tags()));
     return v1::TagResourceResponse();
   });
   d.add_typed<v1::UntagResourceRequest, v1::UntagResourceResponse>(
-      p + "UntagResource", [&kms](const Ctx&, const auto& r) {
+      Op::kUntagResource, [&kms](const Ctx&, const auto& r) {
         kms.untag_resource(r.key_id(), std::vector<std::string>(r.tag_keys().begin(), r.tag_keys().end()));
         return v1::UntagResourceResponse();
       });
   d.add_typed<v1::ListResourceTagsRequest, v1::ListResourceTagsResponse>(
-      p + "ListResourceTags", [&kms](const Ctx&, const auto& r) {
+      Op::kListResourceTags, [&kms](const Ctx&, const auto& r) {
         auto result = kms.list_resource_tags(r.key_id(), page_from(r));
         v1::ListResourceTagsResponse out;
         for (const auto& t : result.tags) {
@@ -167,8 +167,7 @@ void register_keys(Dispatcher& d, core::KmsService& kms) {
 }
 
 void register_crypto(Dispatcher& d, core::KmsService& kms) {
-  const std::string p = "coffer.v1.Crypto/";
-  d.add_typed<v1::EncryptRequest, v1::EncryptResponse>(p + "Encrypt", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::EncryptRequest, v1::EncryptResponse>(Op::kEncrypt, [&kms](const Ctx&, const auto& r) {
     auto result = kms.encrypt({r.key_id(), span_of(r.plaintext()), from_proto(r.encryption_context()),
                                optional_of(r.has_encryption_algorithm(), r.encryption_algorithm())});
     v1::EncryptResponse out;
@@ -177,7 +176,7 @@ void register_crypto(Dispatcher& d, core::KmsService& kms) {
     out.set_encryption_algorithm(result.encryption_algorithm);
     return out;
   });
-  d.add_typed<v1::DecryptRequest, v1::DecryptResponse>(p + "Decrypt", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::DecryptRequest, v1::DecryptResponse>(Op::kDecrypt, [&kms](const Ctx&, const auto& r) {
     auto result = kms.decrypt({span_of(r.ciphertext_blob()), from_proto(r.encryption_context()),
                                optional_of(r.has_key_id(), r.key_id()),
                                optional_of(r.has_encryption_algorithm(), r.encryption_algorithm())});
@@ -188,7 +187,7 @@ void register_crypto(Dispatcher& d, core::KmsService& kms) {
     out.set_key_material_id(result.key_material_id);
     return out;
   });
-  d.add_typed<v1::ReEncryptRequest, v1::ReEncryptResponse>(p + "ReEncrypt", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::ReEncryptRequest, v1::ReEncryptResponse>(Op::kReEncrypt, [&kms](const Ctx&, const auto& r) {
     core::ReEncryptRequest req;
     req.ciphertext_blob = span_of(r.ciphertext_blob());
     req.source_encryption_context = from_proto(r.source_encryption_context());
@@ -208,7 +207,7 @@ void register_crypto(Dispatcher& d, core::KmsService& kms) {
     return out;
   });
   d.add_typed<v1::GenerateDataKeyRequest, v1::GenerateDataKeyResponse>(
-      p + "GenerateDataKey", [&kms](const Ctx&, const auto& r) {
+      Op::kGenerateDataKey, [&kms](const Ctx&, const auto& r) {
         auto result = kms.generate_data_key({r.key_id(), from_proto(r.encryption_context()),
                                              optional_of(r.has_number_of_bytes(), r.number_of_bytes()),
                                              optional_of(r.has_key_spec(), r.key_spec())});
@@ -220,7 +219,7 @@ void register_crypto(Dispatcher& d, core::KmsService& kms) {
         return out;
       });
   d.add_typed<v1::GenerateDataKeyWithoutPlaintextRequest, v1::GenerateDataKeyWithoutPlaintextResponse>(
-      p + "GenerateDataKeyWithoutPlaintext", [&kms](const Ctx&, const auto& r) {
+      Op::kGenerateDataKeyWithoutPlaintext, [&kms](const Ctx&, const auto& r) {
         auto result = kms.generate_data_key_without_plaintext(
             {r.key_id(), from_proto(r.encryption_context()), optional_of(r.has_number_of_bytes(), r.number_of_bytes()),
              optional_of(r.has_key_spec(), r.key_spec())});
@@ -231,7 +230,7 @@ void register_crypto(Dispatcher& d, core::KmsService& kms) {
         return out;
       });
   d.add_typed<v1::GenerateRandomRequest, v1::GenerateRandomResponse>(
-      p + "GenerateRandom", [&kms](const Ctx&, const auto& r) {
+      Op::kGenerateRandom, [&kms](const Ctx&, const auto& r) {
         v1::GenerateRandomResponse out;
         out.set_plaintext(bytes_of(kms.generate_random(optional_of(r.has_number_of_bytes(), r.number_of_bytes()))));
         return out;

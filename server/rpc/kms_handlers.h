@@ -2,7 +2,7 @@
 // core::KmsService.
 #pragma once
 
-#include "core/kms_service.h"
+#include "core/service/kms_service.h"
 #include "server/rpc/dispatcher.h"
 
 namespace coffer::server {

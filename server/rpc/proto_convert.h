@@ -5,7 +5,7 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include "coffer/v1/keys.pb.h"
-#include "core/kms_types.h"
+#include "core/model/kms_types.h"
 
 namespace coffer::server {
 

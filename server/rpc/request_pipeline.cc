@@ -1,5 +1,7 @@
 #include "server/rpc/request_pipeline.h"
 
+#include "core/api/operations.h"
+
 #include "common/log.h"
 #include "common/secret_bytes.h"
 #include "common/utf8.h"
@@ -45,7 +47,9 @@ std::string_view RequestPipeline::result_code(const v1::ResponseFrame& response)
 }
 
 std::string RequestPipeline::method_label(const v1::RequestFrame& request) const {
-  return dispatcher_.find(request.method()) ? request.method() : "other";
+  // Labels come from the operation table: a peer cannot grow a series per name it invents.
+  const auto* op = core::api::find_rpc(request.method());
+  return op && dispatcher_.find(request.method()) ? std::string(op->rpc_method) : "other";
 }
 
 RequestPipeline::Step RequestPipeline::admit(const v1::RequestFrame& request,

@@ -8,6 +8,7 @@ namespace {
 
 namespace v1 = ::coffer::v1;
 using Ctx = RequestContext;
+using Op = core::api::Operation;
 
 template <class Response>
 void fill_pair(const core::GenerateDataKeyPairResult& result, Response& out) {
@@ -20,8 +21,7 @@ void fill_pair(const core::GenerateDataKeyPairResult& result, Response& out) {
 }  // namespace
 
 void register_signing_handlers(Dispatcher& d, core::KmsService& kms) {
-  const std::string p = "coffer.v1.Crypto/";
-  d.add_typed<v1::SignRequest, v1::SignResponse>(p + "Sign", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::SignRequest, v1::SignResponse>(Op::kSign, [&kms](const Ctx&, const auto& r) {
     auto result = kms.sign({r.key_id(), span_of(r.message()), optional_of(r.has_message_type(), r.message_type()),
                             r.signing_algorithm()});
     v1::SignResponse out;
@@ -30,7 +30,7 @@ void register_signing_handlers(Dispatcher& d, core::KmsService& kms) {
     out.set_signing_algorithm(result.signing_algorithm);
     return out;
   });
-  d.add_typed<v1::VerifyRequest, v1::VerifyResponse>(p + "Verify", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::VerifyRequest, v1::VerifyResponse>(Op::kVerify, [&kms](const Ctx&, const auto& r) {
     auto result = kms.verify({r.key_id(), span_of(r.message()), optional_of(r.has_message_type(), r.message_type()),
                               span_of(r.signature()), r.signing_algorithm()});
     v1::VerifyResponse out;
@@ -40,7 +40,7 @@ void register_signing_handlers(Dispatcher& d, core::KmsService& kms) {
     return out;
   });
   d.add_typed<v1::GetPublicKeyRequest, v1::GetPublicKeyResponse>(
-      p + "GetPublicKey", [&kms](const Ctx&, const auto& r) {
+      Op::kGetPublicKey, [&kms](const Ctx&, const auto& r) {
         auto result = kms.get_public_key(r.key_id());
         v1::GetPublicKeyResponse out;
         out.set_key_id(result.key_id);
@@ -51,7 +51,7 @@ void register_signing_handlers(Dispatcher& d, core::KmsService& kms) {
         for (const auto& a : result.signing_algorithms) out.add_signing_algorithms(a);
         return out;
       });
-  d.add_typed<v1::GenerateMacRequest, v1::GenerateMacResponse>(p + "GenerateMac", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::GenerateMacRequest, v1::GenerateMacResponse>(Op::kGenerateMac, [&kms](const Ctx&, const auto& r) {
     auto result = kms.generate_mac({r.key_id(), span_of(r.message()), r.mac_algorithm()});
     v1::GenerateMacResponse out;
     out.set_key_id(result.key_id);
@@ -59,7 +59,7 @@ void register_signing_handlers(Dispatcher& d, core::KmsService& kms) {
     out.set_mac_algorithm(result.mac_algorithm);
     return out;
   });
-  d.add_typed<v1::VerifyMacRequest, v1::VerifyMacResponse>(p + "VerifyMac", [&kms](const Ctx&, const auto& r) {
+  d.add_typed<v1::VerifyMacRequest, v1::VerifyMacResponse>(Op::kVerifyMac, [&kms](const Ctx&, const auto& r) {
     auto result = kms.verify_mac({r.key_id(), span_of(r.message()), r.mac_algorithm(), span_of(r.mac())});
     v1::VerifyMacResponse out;
     out.set_key_id(result.key_id);
@@ -68,7 +68,7 @@ void register_signing_handlers(Dispatcher& d, core::KmsService& kms) {
     return out;
   });
   d.add_typed<v1::GenerateDataKeyPairRequest, v1::GenerateDataKeyPairResponse>(
-      p + "GenerateDataKeyPair", [&kms](const Ctx&, const auto& r) {
+      Op::kGenerateDataKeyPair, [&kms](const Ctx&, const auto& r) {
         auto result = kms.generate_data_key_pair({r.key_id(), from_proto(r.encryption_context()), r.key_pair_spec()});
         v1::GenerateDataKeyPairResponse out;
         fill_pair(result, out);
@@ -76,7 +76,7 @@ void register_signing_handlers(Dispatcher& d, core::KmsService& kms) {
         return out;
       });
   d.add_typed<v1::GenerateDataKeyPairWithoutPlaintextRequest, v1::GenerateDataKeyPairWithoutPlaintextResponse>(
-      p + "GenerateDataKeyPairWithoutPlaintext", [&kms](const Ctx&, const auto& r) {
+      Op::kGenerateDataKeyPairWithoutPlaintext, [&kms](const Ctx&, const auto& r) {
         auto result = kms.generate_data_key_pair_without_plaintext(
             {r.key_id(), from_proto(r.encryption_context()), r.key_pair_spec()});
         v1::GenerateDataKeyPairWithoutPlaintextResponse out;

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "common/hex.h"
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 #include "server/aws/aws_error.h"
 #include "server/aws/json_fields.h"
 #include "server/aws/request_handler.h"

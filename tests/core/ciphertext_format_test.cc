@@ -1,4 +1,4 @@
-#include "core/ciphertext_format.h"
+#include "core/format/ciphertext_format.h"
 
 #include <gtest/gtest.h>
 

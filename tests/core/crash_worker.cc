@@ -15,9 +15,9 @@
 
 #include "common/error.h"
 #include "common/hex.h"
-#include "core/kms_service.h"
-#include "core/reconciler.h"
-#include "core/sqlite_store.h"
+#include "core/service/kms_service.h"
+#include "core/service/reconciler.h"
+#include "core/store/sqlite_store.h"
 
 namespace {
 

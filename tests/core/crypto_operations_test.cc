@@ -1,6 +1,6 @@
 #include <random>
 
-#include "core/ciphertext_format.h"
+#include "core/format/ciphertext_format.h"
 #include "tests/core/service_fixture.h"
 
 namespace coffer::testing {

@@ -1,4 +1,4 @@
-#include "core/encryption_context.h"
+#include "core/model/encryption_context.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "core/key_reference.h"
+#include "core/model/key_reference.h"
 
 #include <gtest/gtest.h>
 

@@ -8,9 +8,9 @@
 
 #include "common/error.h"
 #include "common/hex.h"
-#include "core/key_reference.h"
-#include "core/kms_service.h"
-#include "core/sqlite_store.h"
+#include "core/model/key_reference.h"
+#include "core/service/kms_service.h"
+#include "core/store/sqlite_store.h"
 #include "tests/support/temp_token.h"
 
 namespace coffer::testing {

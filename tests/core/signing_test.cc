@@ -8,7 +8,7 @@
 #include <iostream>
 #include <set>
 
-#include "core/reconciler.h"
+#include "core/service/reconciler.h"
 #include "tests/core/asymmetric_fixture.h"
 
 namespace coffer::testing {

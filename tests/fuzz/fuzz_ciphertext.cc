@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "common/error.h"
-#include "core/ciphertext_format.h"
+#include "core/format/ciphertext_format.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "core/clock.h"
+#include "core/model/clock.h"
 #include "pkcs11/token_init.h"
 
 namespace coffer::fuzz {

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "core/kms_service.h"
-#include "core/sqlite_store.h"
+#include "core/service/kms_service.h"
+#include "core/store/sqlite_store.h"
 #include "pkcs11/token.h"
 
 namespace coffer::fuzz {

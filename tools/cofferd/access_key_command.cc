@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "core/access_keys.h"
-#include "core/sqlite_store.h"
+#include "core/auth/access_keys.h"
+#include "core/store/sqlite_store.h"
 #include "tools/cofferd/first_run.h"
 
 namespace coffer::daemon {

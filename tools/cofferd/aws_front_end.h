@@ -5,8 +5,8 @@
 
 #include <memory>
 
-#include "core/access_keys.h"
-#include "core/kms_service.h"
+#include "core/auth/access_keys.h"
+#include "core/service/kms_service.h"
 #include "server/aws/aws_http_server.h"
 #include "server/rpc/work_queue.h"
 #include "tools/cofferd/config.h"

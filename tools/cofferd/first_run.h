@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "core/access_keys.h"
+#include "core/auth/access_keys.h"
 
 namespace coffer::daemon {
 

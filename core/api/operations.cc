@@ -1,0 +1,42 @@
+#include "core/api/operations.h"
+
+namespace coffer::core::api {
+namespace {
+
+#include "core/api/kms_schema.inc"
+
+constexpr std::array<OperationSpec, kOperationCount> kOperations{{
+#define COFFER_OPERATION_SPEC(name, rpc, idempotent, mutates) \
+  {Operation::k##name, #name, rpc, idempotent, mutates, kMembers##name},
+    COFFER_KMS_OPERATIONS(COFFER_OPERATION_SPEC)
+#undef COFFER_OPERATION_SPEC
+}};
+
+}  // namespace
+
+const Member* OperationSpec::member(std::string_view name) const {
+  for (const auto& m : members)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+std::span<const OperationSpec> all_operations() { return kOperations; }
+
+const OperationSpec& spec(Operation operation) {
+  return kOperations[static_cast<std::size_t>(operation)];
+}
+
+const OperationSpec* find_aws(std::string_view aws_name) {
+  for (const auto& op : kOperations)
+    if (op.aws_name == aws_name) return &op;
+  return nullptr;
+}
+
+const OperationSpec* find_rpc(std::string_view rpc_method) {
+  if (rpc_method.empty()) return nullptr;
+  for (const auto& op : kOperations)
+    if (op.rpc_method == rpc_method) return &op;
+  return nullptr;
+}
+
+}  // namespace coffer::core::api

@@ -1,0 +1,193 @@
+// coffer::core::KmsService: the KMS of one region. Every front end (rpc, AWS JSON, CLI,
+// OpenSSL provider) calls this API; no business rule lives anywhere else.
+//
+// Thread-safe. Cryptographic calls read from an in-memory cache of keys and aliases and
+// go to the token; mutations are serialised, written to the metadata store in one
+// transaction each, then published to the cache.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "core/api/operations.h"
+#include "core/model/clock.h"
+#include "core/store/encryption_counter.h"
+#include "core/model/kms_types.h"
+#include "core/store/metadata_store.h"
+#include "pkcs11/token.h"
+
+namespace coffer::core {
+
+struct KmsConfig {
+  std::string region = "us-east-1";
+  std::string account_id = "111122223333";
+  // NIST SP 800-38D allows 2^32 encryptions with random 96-bit IVs per key; a version
+  // rotates itself long before (2^30 by default).
+  std::uint64_t max_encryptions_per_version = std::uint64_t{1} << 30;
+  // Encryptions reserved durably per store write (a crash forgets at most this many).
+  std::uint64_t encryption_reservation_block = 65536;
+  int on_demand_rotation_limit = 25;
+  int max_tags_per_key = 50;
+  int max_aliases_per_key = 50;
+};
+
+class KmsService {
+ public:
+  KmsService(pkcs11::Token& token, MetadataStore& store, const Clock& clock, KmsConfig config);
+  ~KmsService();
+  KmsService(const KmsService&) = delete;
+  KmsService& operator=(const KmsService&) = delete;
+
+  const KmsConfig& config() const { return config_; }
+
+  // --- keys ---
+  KeyMetadata create_key(const CreateKeyRequest& request);
+  KeyMetadata describe_key(const std::string& key_id);
+  ListKeysResult list_keys(const Page& page);
+  void enable_key(const std::string& key_id);
+  void disable_key(const std::string& key_id);
+  ScheduleKeyDeletionResult schedule_key_deletion(const std::string& key_id, std::optional<int> pending_window_in_days);
+  std::string cancel_key_deletion(const std::string& key_id);  // returns the key ARN
+  void update_key_description(const std::string& key_id, const std::string& description);
+
+  // --- key policies (not evaluated yet: see core/key_policy.h) ---
+  std::string get_key_policy(const std::string& key_id);  // the default policy
+  std::vector<std::string> list_key_policies(const std::string& key_id);  // {"default"}
+  void put_key_policy(const std::string& key_id, const std::string& policy);
+
+  // --- rotation ---
+  void enable_key_rotation(const std::string& key_id, std::optional<int> rotation_period_in_days);
+  void disable_key_rotation(const std::string& key_id);
+  KeyRotationStatus get_key_rotation_status(const std::string& key_id);
+  std::string rotate_key_on_demand(const std::string& key_id);  // returns the key id
+  ListKeyRotationsResult list_key_rotations(const std::string& key_id, const Page& page);
+
+  // --- aliases ---
+  void create_alias(const std::string& alias_name, const std::string& target_key_id);
+  void update_alias(const std::string& alias_name, const std::string& target_key_id);
+  void delete_alias(const std::string& alias_name);
+  ListAliasesResult list_aliases(const std::optional<std::string>& key_id, const Page& page);
+
+  // --- tags ---
+  void tag_resource(const std::string& key_id, const std::vector<Tag>& tags);
+  void untag_resource(const std::string& key_id, const std::vector<std::string>& tag_keys);
+  ListTagsResult list_resource_tags(const std::string& key_id, const Page& page);
+
+  // --- cryptography ---
+  EncryptResult encrypt(const EncryptRequest& request);
+  DecryptResult decrypt(const DecryptRequest& request);
+  ReEncryptResult re_encrypt(const ReEncryptRequest& request);
+  GenerateDataKeyResult generate_data_key(const GenerateDataKeyRequest& request);
+  GenerateDataKeyResult generate_data_key_without_plaintext(const GenerateDataKeyRequest& request);
+  SecretBytes generate_random(std::optional<int> number_of_bytes);
+
+  // --- asymmetric and HMAC keys ---
+  SignResult sign(const SignRequest& request);
+  VerifyResult verify(const VerifyRequest& request);
+  GetPublicKeyResult get_public_key(const std::string& key_id);
+  GenerateMacResult generate_mac(const GenerateMacRequest& request);
+  VerifyMacResult verify_mac(const VerifyMacRequest& request);
+  GenerateDataKeyPairResult generate_data_key_pair(const GenerateDataKeyPairRequest& request);
+  GenerateDataKeyPairResult generate_data_key_pair_without_plaintext(const GenerateDataKeyPairRequest& request);
+  KeyMetadata import_key(const ImportKeyRequest& request);
+
+  // --- background work ---
+  // Rotates keys whose period has passed or whose version is worn out, and deletes keys
+  // whose waiting period is over. Returns how many keys it changed. The scheduler thread
+  // calls it; tests call it directly after moving a ManualClock.
+  int run_due_work();
+  // Starts/stops a thread that calls run_due_work() every `interval` and when woken.
+  void start_scheduler(std::chrono::milliseconds interval);
+  void stop_scheduler();
+
+  // Durable counters are flushed through reservations; this exposes the in-memory count.
+  std::uint64_t encryptions_of(const std::string& key_id, std::uint32_t version) const;
+
+ private:
+  struct CachedKey;
+  using CachedKeyPtr = std::shared_ptr<const CachedKey>;
+
+  // Resolution and the cache.
+  // The key id `reference` names, for `operation`: an alias where the operation accepts only a
+  // key id or key ARN (core/api's table) is NotFoundException, as in AWS.
+  std::string resolve_key_id(const std::string& reference, api::Operation operation,
+                             const char* field = "KeyId");
+  // The key `reference` names, loaded (fresh: from the store, for mutations), with the
+  // operation's key-state rule applied: NotFoundException, DisabledException,
+  // KMSInvalidStateException...
+  CachedKeyPtr key_for(api::Operation operation, const std::string& reference,
+                       const char* field = "KeyId", bool fresh = false);
+  CachedKeyPtr cached_key(const std::string& key_id);
+  CachedKeyPtr load_key(const std::string& key_id);
+  void publish(const KeyRecord& record);
+  void forget(const std::string& key_id);
+  KeyMetadata metadata_of(const KeyRecord& record) const;
+  std::string arn_of(const std::string& key_id) const;
+  std::string token_object_id(const std::string& key_id, std::uint32_t version) const;
+
+  // A new key's record from the request's spec, usage and description (validated), with
+  // id, region, state and timestamps filled; version 1 is current.
+  KeyRecord new_key_record(const std::optional<std::string>& key_spec, const std::optional<std::string>& key_usage,
+                           const std::optional<std::string>& description, bool multi_region) const;
+  // Makes version 1's token object(s) with `make_material(object_id)`, then commits key and
+  // version in one transaction; if the commit fails the objects are destroyed (or left to
+  // the reconciler). Takes mutation_mutex_.
+  KeyMetadata commit_new_key(const KeyRecord& key, const std::vector<Tag>& tags,
+                             const std::function<void(const std::string& object_id)>& make_material);
+
+  // Rules shared by operations.
+  // AWS's key-state table (core/api/key_state_rules.h) for `operation` on `key`.
+  void require_state(api::Operation operation, const KeyRecord& key) const;
+  static void require_symmetric_encrypt(const KeyRecord& key);
+
+  // Seals plaintext under the key's current version (the Encrypt path).
+  Bytes seal(const CachedKey& key, std::span<const std::uint8_t> plaintext, const EncryptionContext& context);
+  // Opens a blob; checks the expected key (if any) and the key's state.
+  struct Opened {
+    CachedKeyPtr key;
+    SecretBytes plaintext;
+    std::uint32_t version;
+  };
+  Opened open(std::span<const std::uint8_t> blob, const EncryptionContext& context,
+              const std::optional<std::string>& expected_key, api::Operation operation);
+  GenerateDataKeyResult make_data_key(const GenerateDataKeyRequest& request, bool with_plaintext);
+  GenerateDataKeyPairResult make_data_key_pair(const GenerateDataKeyPairRequest& request, bool with_plaintext);
+  // The key a Sign/Verify/GenerateMac/VerifyMac/GetPublicKey names, enabled and of `usage`.
+  CachedKeyPtr usable_key(const std::string& reference, KeyUsage usage, api::Operation operation);
+  // RSA-OAEP Encrypt and Decrypt (EncryptionAlgorithm RSAES_OAEP_SHA_1 / _256).
+  EncryptResult rsa_encrypt(const CachedKey& key, const EncryptRequest& request);
+  DecryptResult rsa_decrypt(const CachedKey& key, const DecryptRequest& request);
+
+  // Rotation: makes the token object, then commits the version. Caller holds mutation_mutex_.
+  void rotate_locked(const std::string& key_id, RotationType type);
+  void delete_now_locked(const KeyRecord& key);
+  // Rotates the key if `version` is still current: called when a version reaches its
+  // encryption bound.
+  void rotate_if_worn(const std::string& key_id, std::uint32_t version);
+
+  pkcs11::Token& token_;
+  MetadataStore& store_;
+  const Clock& clock_;
+  const KmsConfig config_;
+  EncryptionCounter counter_;
+
+  std::mutex mutation_mutex_;  // one mutation at a time
+
+  mutable std::shared_mutex cache_mutex_;
+  std::unordered_map<std::string, CachedKeyPtr> keys_;
+  std::unordered_map<std::string, std::string> aliases_;  // alias name -> key id
+
+  std::mutex scheduler_mutex_;
+  std::condition_variable scheduler_wake_;
+  bool scheduler_stop_ = false;
+  std::thread scheduler_;
+};
+
+}  // namespace coffer::core

@@ -1,0 +1,63 @@
+// The one interface to durable metadata. Every mutating call is one transaction: it
+// happens completely or not at all, and it is durable when the call returns.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model/records.h"
+
+namespace coffer::core {
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // --- keys and versions ---
+  virtual void create_key(const KeyRecord& key, const KeyVersionRecord& first_version,
+                          const std::vector<Tag>& tags) = 0;
+  virtual std::optional<KeyRecord> get_key(const std::string& key_id) = 0;
+  // Replaces the row; NotFound if it is gone.
+  virtual void update_key(const KeyRecord& key) = 0;
+  // Keys of one region ordered by key id, starting after `after_key_id`.
+  virtual std::vector<KeyRecord> list_keys(const std::string& region, const std::string& after_key_id,
+                                           std::size_t limit) = 0;
+  // Keys in every region whose rotation or deletion deadline is at or before `now`.
+  virtual std::vector<KeyRecord> keys_due(Timestamp now) = 0;
+  // Adds a version and updates the key (current version, rotation dates) together.
+  virtual void add_version(const KeyRecord& key, const KeyVersionRecord& version) = 0;
+  virtual std::optional<KeyVersionRecord> get_version(const std::string& key_id, std::uint32_t version) = 0;
+  virtual std::vector<KeyVersionRecord> list_versions(const std::string& key_id) = 0;
+  // Raises a version's reservation to `reserved` (never lowers it).
+  virtual void reserve_encryptions(const std::string& key_id, std::uint32_t version, std::uint64_t reserved) = 0;
+  // Removes the key with its versions, tags and aliases.
+  virtual void delete_key(const std::string& key_id) = 0;
+  // Every token object id that any version names (for the reconciler).
+  virtual std::vector<std::string> all_token_object_ids() = 0;
+
+  // --- aliases ---
+  virtual void create_alias(const AliasRecord& alias) = 0;  // AlreadyExists if taken
+  virtual void update_alias(const AliasRecord& alias) = 0;  // NotFound if absent
+  virtual void delete_alias(const std::string& region, const std::string& alias_name) = 0;
+  virtual std::optional<AliasRecord> get_alias(const std::string& region, const std::string& alias_name) = 0;
+  // Ordered by alias name, after `after_name`; only those naming `key_id` when given.
+  virtual std::vector<AliasRecord> list_aliases(const std::string& region, const std::optional<std::string>& key_id,
+                                                const std::string& after_name, std::size_t limit) = 0;
+  virtual std::size_t count_aliases(const std::string& key_id) = 0;
+
+  // --- tags ---
+  virtual void put_tags(const std::string& key_id, const std::vector<Tag>& tags) = 0;  // upsert by key
+  virtual void remove_tags(const std::string& key_id, const std::vector<std::string>& tag_keys) = 0;
+  virtual std::vector<Tag> list_tags(const std::string& key_id) = 0;  // ordered by tag key
+
+  // --- access keys ---
+  virtual void put_access_key(const AccessKeyRecord& key) = 0;  // insert or replace
+  virtual std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) = 0;
+  virtual std::vector<AccessKeyRecord> list_access_keys() = 0;
+
+  // Empty when the store is consistent; otherwise what is wrong.
+  virtual std::vector<std::string> integrity_problems() = 0;
+};
+
+}  // namespace coffer::core

@@ -1,0 +1,69 @@
+// MetadataStore on SQLite: WAL journal, synchronous=FULL, one transaction per change,
+// a schema version with forward migrations.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/store/metadata_store.h"
+
+struct sqlite3;
+
+namespace coffer::core {
+
+class SqliteStatement;
+
+class SqliteStore final : public MetadataStore {
+ public:
+  // Opens (creating if needed) and migrates the database at `path`.
+  explicit SqliteStore(const std::string& path);
+  ~SqliteStore() override;
+
+  static constexpr int kSchemaVersion = 2;
+  int schema_version();
+
+  void create_key(const KeyRecord& key, const KeyVersionRecord& first_version, const std::vector<Tag>& tags) override;
+  std::optional<KeyRecord> get_key(const std::string& key_id) override;
+  void update_key(const KeyRecord& key) override;
+  std::vector<KeyRecord> list_keys(const std::string& region, const std::string& after_key_id,
+                                   std::size_t limit) override;
+  std::vector<KeyRecord> keys_due(Timestamp now) override;
+  void add_version(const KeyRecord& key, const KeyVersionRecord& version) override;
+  std::optional<KeyVersionRecord> get_version(const std::string& key_id, std::uint32_t version) override;
+  std::vector<KeyVersionRecord> list_versions(const std::string& key_id) override;
+  void reserve_encryptions(const std::string& key_id, std::uint32_t version, std::uint64_t reserved) override;
+  void delete_key(const std::string& key_id) override;
+  std::vector<std::string> all_token_object_ids() override;
+
+  void create_alias(const AliasRecord& alias) override;
+  void update_alias(const AliasRecord& alias) override;
+  void delete_alias(const std::string& region, const std::string& alias_name) override;
+  std::optional<AliasRecord> get_alias(const std::string& region, const std::string& alias_name) override;
+  std::vector<AliasRecord> list_aliases(const std::string& region, const std::optional<std::string>& key_id,
+                                        const std::string& after_name, std::size_t limit) override;
+  std::size_t count_aliases(const std::string& key_id) override;
+
+  void put_tags(const std::string& key_id, const std::vector<Tag>& tags) override;
+  void remove_tags(const std::string& key_id, const std::vector<std::string>& tag_keys) override;
+  std::vector<Tag> list_tags(const std::string& key_id) override;
+
+  void put_access_key(const AccessKeyRecord& key) override;
+  std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) override;
+  std::vector<AccessKeyRecord> list_access_keys() override;
+
+  std::vector<std::string> integrity_problems() override;
+
+ private:
+  void exec(const char* sql);
+  void migrate();
+  // Runs f inside BEGIN IMMEDIATE … COMMIT, rolling back if it throws.
+  template <class F>
+  void transaction(F&& f);
+  void write_key(SqliteStatement& statement, const KeyRecord& key);
+
+  std::mutex mutex_;  // one connection, one writer at a time
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace coffer::core

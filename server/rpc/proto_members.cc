@@ -1,0 +1,75 @@
+#include "server/rpc/proto_members.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include <cctype>
+
+namespace coffer::server {
+
+std::string proto_field_name(std::string_view member) {
+  std::string name;
+  for (std::size_t i = 0; i < member.size(); ++i) {
+    const auto c = static_cast<unsigned char>(member[i]);
+    if (std::isupper(c)) {
+      if (i > 0) name += '_';
+      name += static_cast<char>(std::tolower(c));
+    } else {
+      name += static_cast<char>(c);
+    }
+  }
+  return name;
+}
+
+core::api::MemberValue member_value(const google::protobuf::Message& request,
+                                    const core::api::Member& member) {
+  using google::protobuf::FieldDescriptor;
+  using Kind = core::api::MemberValue::Kind;
+  core::api::MemberValue v;
+  const auto* field = request.GetDescriptor()->FindFieldByName(proto_field_name(member.name));
+  if (!field) return v;
+  const auto* reflection = request.GetReflection();
+  if (field->is_repeated()) {
+    v.kind = field->is_map() ? Kind::kMap : Kind::kList;
+    v.size = static_cast<std::size_t>(reflection->FieldSize(request, field));
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      for (int i = 0; i < reflection->FieldSize(request, field); ++i) {
+        // A view into the message: GetRepeatedStringReference's scratch copy is not kept.
+        v.elements.push_back(reflection->GetRepeatedStringReference(request, field, i, nullptr));
+      }
+    }
+    return v;
+  }
+  if (field->has_presence() && !reflection->HasField(request, field)) return v;
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING: {
+      const std::string& text = reflection->GetStringReference(request, field, nullptr);
+      v.kind = field->type() == FieldDescriptor::TYPE_BYTES ? Kind::kBlob : Kind::kString;
+      v.text = text;
+      v.size = text.size();
+      return v;
+    }
+    case FieldDescriptor::CPPTYPE_INT32:
+      v.kind = Kind::kInteger;
+      v.number = reflection->GetInt32(request, field);
+      return v;
+    case FieldDescriptor::CPPTYPE_INT64:
+      v.kind = Kind::kInteger;
+      v.number = reflection->GetInt64(request, field);
+      return v;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      v.kind = Kind::kInteger;
+      v.number = reflection->GetUInt32(request, field);
+      return v;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      v.kind = Kind::kBoolean;
+      return v;
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      v.kind = Kind::kStructure;
+      return v;
+    default:
+      v.kind = Kind::kWrongType;
+      return v;
+  }
+}
+
+}  // namespace coffer::server

@@ -1,0 +1,81 @@
+// The rpc codec reads its requests through the operation table: every coffer.v1 request
+// message is the table's member list in snake_case, with types the validator accepts, so that
+// an rpc request is bounded by the same schema as the AWS one.
+#include <gtest/gtest.h>
+
+#include <google/protobuf/descriptor.h>
+
+#include "coffer/v1/crypto.pb.h"
+#include "coffer/v1/keys.pb.h"
+#include "core/api/operations.h"
+#include "server/rpc/proto_members.h"
+
+namespace coffer::server {
+namespace {
+
+using core::api::MemberType;
+using google::protobuf::FieldDescriptor;
+
+bool compatible(MemberType type, const FieldDescriptor& field) {
+  switch (type) {
+    case MemberType::kString: return field.type() == FieldDescriptor::TYPE_STRING && !field.is_repeated();
+    case MemberType::kBlob: return field.type() == FieldDescriptor::TYPE_BYTES && !field.is_repeated();
+    case MemberType::kInteger:
+      return (field.cpp_type() == FieldDescriptor::CPPTYPE_INT32 || field.cpp_type() == FieldDescriptor::CPPTYPE_INT64) &&
+             !field.is_repeated();
+    case MemberType::kBoolean: return field.cpp_type() == FieldDescriptor::CPPTYPE_BOOL;
+    case MemberType::kMap: return field.is_map();
+    case MemberType::kList: return field.is_repeated() && !field.is_map();
+    case MemberType::kStructure:
+    case MemberType::kTimestamp: return field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+  }
+  return false;
+}
+
+TEST(ProtoMembers, FieldNamesAreSnakeCase) {
+  EXPECT_EQ(proto_field_name("KeyId"), "key_id");
+  EXPECT_EQ(proto_field_name("GrantTokens"), "grant_tokens");
+  EXPECT_EQ(proto_field_name("Plaintext"), "plaintext");
+}
+
+TEST(ProtoMembers, EveryRpcRequestFieldIsATableMemberOfTheRightType) {
+  // Linking the generated code registers the messages with the pool.
+  coffer::v1::EncryptRequest crypto_linked;
+  coffer::v1::CreateKeyRequest keys_linked;
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  int checked = 0;
+  for (const auto& op : core::api::all_operations()) {
+    if (op.rpc_method.empty()) continue;
+    const auto* message = pool->FindMessageTypeByName("coffer.v1." + std::string(op.aws_name) + "Request");
+    ASSERT_NE(message, nullptr) << op.aws_name;
+    for (int i = 0; i < message->field_count(); ++i) {
+      const FieldDescriptor& field = *message->field(i);
+      const core::api::Member* member = nullptr;
+      for (const auto& m : op.members)
+        if (proto_field_name(m.name) == field.name()) member = &m;
+      ASSERT_NE(member, nullptr) << op.aws_name << "." << field.name() << " is not in the table";
+      EXPECT_TRUE(compatible(member->type, field)) << op.aws_name << "." << field.name();
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 60);
+}
+
+TEST(ProtoMembers, ValidationOverRpcGivesTheAwsMessage) {
+  coffer::v1::EncryptRequest request;
+  request.set_key_id("k");
+  request.set_plaintext(std::string(4097, 'x'));
+  try {
+    core::api::validate_request(core::api::spec(core::api::Operation::kEncrypt),
+                                [&](const core::api::Member& m) { return member_value(request, m); });
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kValidation);
+    EXPECT_STREQ(e.what(),
+                 "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must "
+                 "have length less than or equal to 4096");
+  }
+}
+
+}  // namespace
+}  // namespace coffer::server
