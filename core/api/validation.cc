@@ -42,6 +42,11 @@ std::optional<CharacterClass> parse_class(std::string_view p) {
   p = p.substr(1, p.size() - 2);
   std::size_t i = 0;
   while (i < p.size()) {
+    if (p.substr(i, 2) == "\\w") {  // word characters
+      c.ranges.insert(c.ranges.end(), {{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}});
+      i += 2;
+      continue;
+    }
     auto low = class_char(p, i);
     if (!low) return std::nullopt;
     char32_t high = *low;

@@ -20,14 +20,16 @@ const Json* member_of(const Json& in, const char* member) {
   return &*it;
 }
 
-// Bytes that base64 text decodes to, without decoding it (the validator checks lengths before
-// a plaintext is copied anywhere).
-std::size_t decoded_size(const std::string& text) {
-  std::size_t padding = 0;
-  if (!text.empty() && text.back() == '=') ++padding;
-  if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
-  const std::size_t size = text.size() / 4 * 3;
-  return size >= padding ? size - padding : 0;
+// The size a blob decodes to. Text that is not base64 fails deserialization before any
+// member is validated, as in AWS. The decoded bytes may be a plaintext: they are wiped.
+std::size_t decoded_size(const char* member, const std::string& text) {
+  auto bytes = from_base64(text);
+  if (!bytes)
+    throw Error(ErrorCode::kSerialization,
+                "Base64 encoded value of '" + std::string(member) + "' is not valid");
+  const std::size_t size = bytes->size();
+  secure_zero(bytes->data(), bytes->size());
+  return size;
 }
 
 }  // namespace
@@ -50,7 +52,7 @@ core::api::MemberValue member_value(const Json& request, const core::api::Member
     case Type::kBlob:
       if (!value.is_string()) return v;
       v.kind = Kind::kBlob;
-      v.size = decoded_size(value.get_ref<const std::string&>());
+      v.size = decoded_size(std::string(member.name).c_str(), value.get_ref<const std::string&>());
       return v;
     case Type::kInteger:
       if (!value.is_number_integer()) return v;

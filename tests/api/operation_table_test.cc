@@ -64,9 +64,13 @@ TEST(OperationTable, PlaintextsAreSensitiveAndBoundedAsBotocoreSays) {
 }
 
 TEST(OperationTable, EveryPatternIsOneTheValidatorReads) {
-  for (const auto& op : all_operations())
-    for (const auto& m : op.members)
-      if (!m.pattern.empty()) EXPECT_TRUE(understood_pattern(m.pattern)) << op.aws_name << "." << m.name;
+  for (const auto& op : all_operations()) {
+    for (const auto& m : op.members) {
+      if (!m.pattern.empty()) {
+        EXPECT_TRUE(understood_pattern(m.pattern)) << op.aws_name << "." << m.name;
+      }
+    }
+  }
 }
 
 TEST(Validation, AwsMessages) {

@@ -7,6 +7,7 @@
 
 #include "coffer/v1/crypto.pb.h"
 #include "coffer/v1/keys.pb.h"
+#include "common/error.h"
 #include "core/api/operations.h"
 #include "server/rpc/proto_members.h"
 
@@ -69,8 +70,8 @@ TEST(ProtoMembers, ValidationOverRpcGivesTheAwsMessage) {
     core::api::validate_request(core::api::spec(core::api::Operation::kEncrypt),
                                 [&](const core::api::Member& m) { return member_value(request, m); });
     FAIL() << "accepted";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kValidation);
+  } catch (const coffer::Error& e) {
+    EXPECT_EQ(e.code(), coffer::ErrorCode::kValidation);
     EXPECT_STREQ(e.what(),
                  "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must "
                  "have length less than or equal to 4096");
