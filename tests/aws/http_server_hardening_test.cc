@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "server/aws/aws_http_server.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::server::aws {
 namespace {
@@ -20,6 +21,7 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
+using coffer::testing::ThrowsError;
 
 constexpr char kUnsigned[] =
     "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.1\r\n"
@@ -93,13 +95,7 @@ TEST_F(AwsListenerTest, PlaintextAwayFromLoopbackIsRefused) {
   AwsServerOptions options;
   options.listen = "0.0.0.0:0";
   AwsHttpServer server(options, handler_, [](std::function<void()>) { return false; });
-  try {
-    server.start();
-    FAIL() << "plaintext on 0.0.0.0 was accepted";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kValidation);
-    EXPECT_NE(std::string(e.what()).find("loopback"), std::string::npos) << e.what();
-  }
+  EXPECT_THAT([&] { server.start(); }, ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("loopback")));
 }
 
 // Defect 4: after one request an anonymous connection got the full 300 s idle timeout.

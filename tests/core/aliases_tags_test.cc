@@ -23,11 +23,11 @@ TEST_F(ServiceTest, AliasNamesAreUniqueAndValidated) {
   auto a = create_symmetric_key();
   auto b = create_symmetric_key();
   service_->create_alias("alias/shared", a);
-  EXPECT_EQ(error_of([&] { service_->create_alias("alias/shared", b); }), ErrorCode::kAlreadyExists);
-  EXPECT_EQ(error_of([&] { service_->create_alias("alias/aws/reserved", b); }), ErrorCode::kInvalidAliasName);
-  EXPECT_EQ(error_of([&] { service_->create_alias("noprefix", b); }), ErrorCode::kInvalidAliasName);
-  EXPECT_EQ(error_of([&] { service_->create_alias("alias/x", "00000000-0000-4000-8000-000000000000"); }),
-            ErrorCode::kNotFound);
+  EXPECT_THAT([&] { service_->create_alias("alias/shared", b); }, ThrowsError(ErrorCode::kAlreadyExists));
+  EXPECT_THAT([&] { service_->create_alias("alias/aws/reserved", b); }, ThrowsError(ErrorCode::kInvalidAliasName));
+  EXPECT_THAT([&] { service_->create_alias("noprefix", b); }, ThrowsError(ErrorCode::kInvalidAliasName));
+  EXPECT_THAT([&] { service_->create_alias("alias/x", "00000000-0000-4000-8000-000000000000"); },
+              ThrowsError(ErrorCode::kNotFound));
   EXPECT_EQ(service_->describe_key("alias/shared").key_id, a);
 }
 
@@ -40,11 +40,11 @@ TEST_F(ServiceTest, UpdateAndDeleteAlias) {
   EXPECT_EQ(service_->describe_key("alias/moving").key_id, b);
   // A ciphertext names its key, not the alias: it still decrypts.
   EXPECT_EQ(decrypt(old_blob), "under a");
-  EXPECT_EQ(error_of([&] { decrypt(old_blob, {}, "alias/moving"); }), ErrorCode::kIncorrectKey);
-  EXPECT_EQ(error_of([&] { service_->update_alias("alias/none", a); }), ErrorCode::kNotFound);
+  EXPECT_THAT([&] { decrypt(old_blob, {}, "alias/moving"); }, ThrowsError(ErrorCode::kIncorrectKey));
+  EXPECT_THAT([&] { service_->update_alias("alias/none", a); }, ThrowsError(ErrorCode::kNotFound));
   service_->delete_alias("alias/moving");
-  EXPECT_EQ(error_of([&] { service_->describe_key("alias/moving"); }), ErrorCode::kNotFound);
-  EXPECT_EQ(error_of([&] { service_->delete_alias("alias/moving"); }), ErrorCode::kNotFound);
+  EXPECT_THAT([&] { service_->describe_key("alias/moving"); }, ThrowsError(ErrorCode::kNotFound));
+  EXPECT_THAT([&] { service_->delete_alias("alias/moving"); }, ThrowsError(ErrorCode::kNotFound));
 }
 
 TEST_F(ServiceTest, ListAliasesFiltersAndPages) {
@@ -68,11 +68,11 @@ TEST_F(ServiceTest, DeletingAKeyRemovesItsAliases) {
   auto id = create_symmetric_key();
   service_->create_alias("alias/gone", id);
   service_->schedule_key_deletion(id, 7);
-  EXPECT_EQ(error_of([&] { service_->create_alias("alias/late", id); }), ErrorCode::kInvalidState);
+  EXPECT_THAT([&] { service_->create_alias("alias/late", id); }, ThrowsError(ErrorCode::kInvalidState));
   clock_.advance(core::days(7));
   service_->run_due_work();
   EXPECT_TRUE(service_->list_aliases(std::nullopt, {}).aliases.empty());
-  EXPECT_EQ(error_of([&] { service_->describe_key("alias/gone"); }), ErrorCode::kNotFound);
+  EXPECT_THAT([&] { service_->describe_key("alias/gone"); }, ThrowsError(ErrorCode::kNotFound));
 }
 
 TEST_F(ServiceTest, TagsFollowAwsRules) {
@@ -83,14 +83,14 @@ TEST_F(ServiceTest, TagsFollowAwsRules) {
   service_->untag_resource(id, {"b", "absent"});
   EXPECT_EQ(service_->list_resource_tags(id, {}).tags, (std::vector<core::Tag>{{"a", "changed"}}));
 
-  EXPECT_EQ(error_of([&] { service_->tag_resource(id, {{"aws:x", "1"}}); }), ErrorCode::kTag);
-  EXPECT_EQ(error_of([&] { service_->tag_resource(id, {{"", "1"}}); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->tag_resource(id, {{std::string(129, 'k'), "1"}}); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->tag_resource(id, {{"k", std::string(257, 'v')}}); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->tag_resource(id, {{"d", "1"}, {"d", "2"}}); }), ErrorCode::kTag);
+  EXPECT_THAT([&] { service_->tag_resource(id, {{"aws:x", "1"}}); }, ThrowsError(ErrorCode::kTag));
+  EXPECT_THAT([&] { service_->tag_resource(id, {{"", "1"}}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->tag_resource(id, {{std::string(129, 'k'), "1"}}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->tag_resource(id, {{"k", std::string(257, 'v')}}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->tag_resource(id, {{"d", "1"}, {"d", "2"}}); }, ThrowsError(ErrorCode::kTag));
   std::vector<core::Tag> many;
   for (int i = 0; i < 50; ++i) many.push_back({"t" + std::to_string(i), "v"});
-  EXPECT_EQ(error_of([&] { service_->tag_resource(id, many); }), ErrorCode::kLimitExceeded);  // 50 + "a"
+  EXPECT_THAT([&] { service_->tag_resource(id, many); }, ThrowsError(ErrorCode::kLimitExceeded));  // 50 + "a"
   EXPECT_EQ(service_->list_resource_tags(id, {}).tags.size(), 1u);  // nothing changed
 
   many.pop_back();

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::core {
 namespace {
+
+using coffer::testing::ThrowsError;
 
 const std::string kKeyId = "2f6b3c1e-8a4d-4e7b-9c0a-5d1e2f3a4b5c";
 
@@ -42,12 +45,7 @@ TEST(CiphertextFormat, RejectsEveryTruncation) {
   // Anything shorter than header + IV + tag cannot be a ciphertext.
   for (std::size_t n = 0; n < 45 + 12 + 16; ++n) {
     std::span<const std::uint8_t> prefix(blob.data(), n);
-    try {
-      parse_blob(prefix);
-      ADD_FAILURE() << "parsed a " << n << "-byte prefix";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.code(), ErrorCode::kInvalidCiphertext);
-    }
+    EXPECT_THAT([&] { parse_blob(prefix); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << n << "-byte prefix";
   }
 }
 
@@ -55,19 +53,19 @@ TEST(CiphertextFormat, RejectsBadMagicVersionAndKeyId) {
   for (std::size_t index : {0u, 1u, 2u, 3u}) {
     Bytes blob = sample_blob();
     blob[index] ^= 0x40;
-    EXPECT_THROW(parse_blob(blob), Error) << index;
+    EXPECT_THAT([&] { parse_blob(blob); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << index;
   }
   Bytes zero_length = sample_blob();
   zero_length[4] = 0;
-  EXPECT_THROW(parse_blob(zero_length), Error);
+  EXPECT_THAT([&] { parse_blob(zero_length); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   Bytes long_length = sample_blob();
   long_length[4] = 255;  // runs past the end: must not read out of bounds
-  EXPECT_THROW(parse_blob(long_length), Error);
+  EXPECT_THAT([&] { parse_blob(long_length); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   Bytes bad_char = sample_blob();
   bad_char[6] = '/';
-  EXPECT_THROW(parse_blob(bad_char), Error);
+  EXPECT_THAT([&] { parse_blob(bad_char); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   Bytes oversize(kMaxCiphertextBlob + 1, 0);
-  EXPECT_THROW(parse_blob(oversize), Error);
+  EXPECT_THAT([&] { parse_blob(oversize); }, ThrowsError(ErrorCode::kInvalidCiphertext));
 }
 
 }  // namespace

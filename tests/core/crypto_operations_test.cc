@@ -48,9 +48,9 @@ TEST_F(ServiceTest, ContextMustMatchButOrderDoesNot) {
   reordered.emplace("b", "2");
   reordered.emplace("a", "1");
   EXPECT_EQ(decrypt(blob, reordered), "bound");
-  EXPECT_EQ(error_of([&] { decrypt(blob, {{"a", "1"}}); }), ErrorCode::kInvalidCiphertext);
-  EXPECT_EQ(error_of([&] { decrypt(blob, {{"a", "1"}, {"b", "3"}}); }), ErrorCode::kInvalidCiphertext);
-  EXPECT_EQ(error_of([&] { decrypt(blob, {}); }), ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT([&] { decrypt(blob, {{"a", "1"}}); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { decrypt(blob, {{"a", "1"}, {"b", "3"}}); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { decrypt(blob, {}); }, ThrowsError(ErrorCode::kInvalidCiphertext));
 }
 
 TEST_F(ServiceTest, DecryptWithAnotherKeyIdIsIncorrectKey) {
@@ -58,23 +58,24 @@ TEST_F(ServiceTest, DecryptWithAnotherKeyIdIsIncorrectKey) {
   auto b = create_symmetric_key();
   auto blob = encrypt(a, "for a");
   EXPECT_EQ(decrypt(blob, {}, a), "for a");
-  EXPECT_EQ(error_of([&] { decrypt(blob, {}, b); }), ErrorCode::kIncorrectKey);
+  EXPECT_THAT([&] { decrypt(blob, {}, b); }, ThrowsError(ErrorCode::kIncorrectKey));
 }
 
 TEST_F(ServiceTest, PlaintextAndCiphertextLimits) {
   auto id = create_symmetric_key();
-  EXPECT_EQ(error_of([&] { encrypt(id, ""); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { encrypt(id, std::string(4097, 'x')); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { encrypt(id, ""); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { encrypt(id, std::string(4097, 'x')); }, ThrowsError(ErrorCode::kValidation));
   EXPECT_NO_THROW(encrypt(id, std::string(4096, 'x')));
-  EXPECT_EQ(error_of([&] { decrypt(core::Bytes{}); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { decrypt(core::Bytes(6145, 1)); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { decrypt(core::Bytes(100, 1)); }), ErrorCode::kInvalidCiphertext);
-  EXPECT_EQ(error_of([&] {
-              service_->encrypt({id, as_bytes("x"), {}, std::string("RSAES_OAEP_SHA_256")});
-            }),
-            ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { service_->encrypt({id, as_bytes("x"), {}, std::string("ROT13")}); }),
-            ErrorCode::kValidation);
+  EXPECT_THAT([&] { decrypt(core::Bytes{}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { decrypt(core::Bytes(6145, 1)); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { decrypt(core::Bytes(100, 1)); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT(
+      [&] {
+        service_->encrypt({id, as_bytes("x"), {}, std::string("RSAES_OAEP_SHA_256")});
+      },
+      ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { service_->encrypt({id, as_bytes("x"), {}, std::string("ROT13")}); },
+              ThrowsError(ErrorCode::kValidation));
 }
 
 TEST_F(ServiceTest, GenerateDataKeyGivesADecryptableKey) {
@@ -92,14 +93,14 @@ TEST_F(ServiceTest, GenerateDataKeyGivesADecryptableKey) {
   EXPECT_TRUE(without.plaintext.empty());
   EXPECT_EQ(service_->decrypt({without.ciphertext_blob, {}, std::nullopt, std::nullopt}).plaintext.size(), 64u);
 
-  EXPECT_EQ(error_of([&] { service_->generate_data_key({id, {}, 32, std::string("AES_256")}); }),
-            ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->generate_data_key({id, {}, std::nullopt, std::nullopt}); }),
-            ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->generate_data_key({id, {}, 0, std::nullopt}); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->generate_data_key({id, {}, 1025, std::nullopt}); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->generate_data_key({id, {}, std::nullopt, std::string("AES_512")}); }),
-            ErrorCode::kValidation);
+  EXPECT_THAT([&] { service_->generate_data_key({id, {}, 32, std::string("AES_256")}); },
+              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->generate_data_key({id, {}, std::nullopt, std::nullopt}); },
+              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->generate_data_key({id, {}, 0, std::nullopt}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->generate_data_key({id, {}, 1025, std::nullopt}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->generate_data_key({id, {}, std::nullopt, std::string("AES_512")}); },
+              ThrowsError(ErrorCode::kValidation));
 }
 
 TEST_F(ServiceTest, ReEncryptMovesToAnotherKeyAndContext) {
@@ -116,10 +117,10 @@ TEST_F(ServiceTest, ReEncryptMovesToAnotherKeyAndContext) {
   EXPECT_EQ(moved.key_id, "arn:aws:kms:us-east-1:111122223333:key/" + b);
   EXPECT_EQ(decrypt(moved.ciphertext_blob, {{"to", "b"}}, b), "moving");
   request.source_encryption_context = {{"from", "x"}};
-  EXPECT_EQ(error_of([&] { service_->re_encrypt(request); }), ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT([&] { service_->re_encrypt(request); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   request.source_encryption_context = {{"from", "a"}};
   request.source_key_id = b;
-  EXPECT_EQ(error_of([&] { service_->re_encrypt(request); }), ErrorCode::kIncorrectKey);
+  EXPECT_THAT([&] { service_->re_encrypt(request); }, ThrowsError(ErrorCode::kIncorrectKey));
 }
 
 TEST_F(ServiceTest, GenerateRandom) {
@@ -128,9 +129,9 @@ TEST_F(ServiceTest, GenerateRandom) {
   EXPECT_EQ(a.size(), 32u);
   EXPECT_FALSE(a == b);
   EXPECT_EQ(service_->generate_random(1024).size(), 1024u);
-  EXPECT_EQ(error_of([&] { service_->generate_random(0); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->generate_random(1025); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->generate_random(std::nullopt); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { service_->generate_random(0); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->generate_random(1025); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->generate_random(std::nullopt); }, ThrowsError(ErrorCode::kValidation));
 }
 
 }  // namespace

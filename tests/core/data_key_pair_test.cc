@@ -56,7 +56,7 @@ TEST_F(DataKeyPairTest, EverySpecDecryptsToThePkcs8PrivateKeyOfPublicKey) {
     EXPECT_TRUE(opened.plaintext == result.private_key_plaintext);
     expect_matching_pair(spec, opened.plaintext.span(), result.public_key);
     // The sealed private key is bound to the context, like any Encrypt output.
-    EXPECT_EQ(error_of([&] { decrypt(result.private_key_ciphertext_blob); }), ErrorCode::kInvalidCiphertext);
+    EXPECT_THAT([&] { decrypt(result.private_key_ciphertext_blob); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   }
 }
 
@@ -94,8 +94,8 @@ TEST_F(DataKeyPairTest, SealedKeysSurviveRotationAndReEncrypt) {
 TEST_F(DataKeyPairTest, KeyPairSpecMustBeAnAsymmetricSpec) {
   auto key = create_symmetric_key();
   for (const std::string spec : {"SYMMETRIC_DEFAULT", "HMAC_256", "RSA_1024", "AES_256", "rsa_2048", ""}) {
-    EXPECT_EQ(error_of([&] { pair(key, spec); }), ErrorCode::kValidation) << spec;
-    EXPECT_EQ(error_of([&] { pair(key, spec, {}, false); }), ErrorCode::kValidation) << spec;
+    EXPECT_THAT([&] { pair(key, spec); }, ThrowsError(ErrorCode::kValidation)) << spec;
+    EXPECT_THAT([&] { pair(key, spec, {}, false); }, ThrowsError(ErrorCode::kValidation)) << spec;
   }
 }
 
@@ -105,12 +105,12 @@ TEST_F(DataKeyPairTest, TheKeyMustBeAnEnabledSymmetricEncryptionKey) {
   auto hmac = mac_key("HMAC_256");
   auto rsa = encryption_key("RSA_2048");
   for (const auto& key : {signing, hmac, rsa}) {
-    EXPECT_EQ(error_of([&] { pair(key, "ECC_NIST_P256"); }), ErrorCode::kInvalidKeyUsage);
-    EXPECT_EQ(error_of([&] { pair(key, "ECC_NIST_P256", {}, false); }), ErrorCode::kInvalidKeyUsage);
+    EXPECT_THAT([&] { pair(key, "ECC_NIST_P256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+    EXPECT_THAT([&] { pair(key, "ECC_NIST_P256", {}, false); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
   }
   service_->disable_key(symmetric);
-  EXPECT_EQ(error_of([&] { pair(symmetric, "ECC_NIST_P256"); }), ErrorCode::kDisabled);
-  EXPECT_EQ(error_of([&] { pair("alias/none", "ECC_NIST_P256"); }), ErrorCode::kNotFound);
+  EXPECT_THAT([&] { pair(symmetric, "ECC_NIST_P256"); }, ThrowsError(ErrorCode::kDisabled));
+  EXPECT_THAT([&] { pair("alias/none", "ECC_NIST_P256"); }, ThrowsError(ErrorCode::kNotFound));
   service_->enable_key(symmetric);
 }
 

@@ -5,9 +5,13 @@
 #include <random>
 
 #include "common/error.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::core {
 namespace {
+
+using ::testing::HasSubstr;
+using coffer::testing::ThrowsError;
 
 pkcs11::Bytes canonical(const EncryptionContext& c) {
   pkcs11::Bytes out;
@@ -35,8 +39,10 @@ TEST(EncryptionContext, EncodingIsInjective) {
 }
 
 TEST(EncryptionContext, LimitsAreEnforced) {
-  EXPECT_THROW(validate_context({{"", "x"}}, "encryptionContext"), Error);
-  EXPECT_THROW(validate_context({{"k", std::string(8192, 'v')}}, "encryptionContext"), Error);
+  EXPECT_THAT([] { validate_context({{"", "x"}}, "encryptionContext"); },
+              ThrowsError(ErrorCode::kValidation, HasSubstr("keys must not be empty")));
+  EXPECT_THAT([] { validate_context({{"k", std::string(8192, 'v')}}, "encryptionContext"); },
+              ThrowsError(ErrorCode::kValidation, HasSubstr("larger than 8192 bytes")));
   EXPECT_NO_THROW(validate_context({{"k", std::string(8191, 'v')}}, "encryptionContext"));
 }
 

@@ -41,32 +41,33 @@ TEST_F(ServiceTest, MultiRegionKeysGetMrkIds) {
 TEST_F(ServiceTest, CreateKeyValidatesInput) {
   core::CreateKeyRequest bad_spec;
   bad_spec.key_spec = "AES_999";
-  EXPECT_EQ(error_of([&] { service_->create_key(bad_spec); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { service_->create_key(bad_spec); }, ThrowsError(ErrorCode::kValidation));
   core::CreateKeyRequest bad_usage;
   bad_usage.key_usage = "SIGN_VERIFY";  // not for SYMMETRIC_DEFAULT
-  EXPECT_EQ(error_of([&] { service_->create_key(bad_usage); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { service_->create_key(bad_usage); }, ThrowsError(ErrorCode::kValidation));
   core::CreateKeyRequest long_description;
   long_description.description = std::string(8193, 'd');
-  EXPECT_EQ(error_of([&] { service_->create_key(long_description); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { service_->create_key(long_description); }, ThrowsError(ErrorCode::kValidation));
   core::CreateKeyRequest reserved_tag;
   reserved_tag.tags = {{"aws:owner", "x"}};
-  EXPECT_EQ(error_of([&] { service_->create_key(reserved_tag); }), ErrorCode::kTag);
+  EXPECT_THAT([&] { service_->create_key(reserved_tag); }, ThrowsError(ErrorCode::kTag));
   // Nothing was created by the failed calls.
   EXPECT_TRUE(service_->list_keys({}).keys.empty());
   EXPECT_TRUE(store_->all_token_object_ids().empty());
 }
 
 TEST_F(ServiceTest, UnknownKeysAreNotFound) {
-  EXPECT_EQ(error_of([&] { service_->describe_key("00000000-0000-4000-8000-000000000000"); }), ErrorCode::kNotFound);
-  EXPECT_EQ(error_of([&] { service_->describe_key("alias/nothing"); }), ErrorCode::kNotFound);
+  EXPECT_THAT([&] { service_->describe_key("00000000-0000-4000-8000-000000000000"); },
+              ThrowsError(ErrorCode::kNotFound));
+  EXPECT_THAT([&] { service_->describe_key("alias/nothing"); }, ThrowsError(ErrorCode::kNotFound));
   auto id = create_symmetric_key();
   // The right id in another region or account is not ours.
-  EXPECT_EQ(error_of([&] { service_->describe_key("arn:aws:kms:eu-west-1:111122223333:key/" + id); }),
-            ErrorCode::kNotFound);
-  EXPECT_EQ(error_of([&] { service_->describe_key("arn:aws:kms:us-east-1:999999999999:key/" + id); }),
-            ErrorCode::kNotFound);
-  EXPECT_EQ(error_of([&] { service_->describe_key("arn:aws:kms:us-east-1:111122223333:nonsense/" + id); }),
-            ErrorCode::kInvalidArn);
+  EXPECT_THAT([&] { service_->describe_key("arn:aws:kms:eu-west-1:111122223333:key/" + id); },
+              ThrowsError(ErrorCode::kNotFound));
+  EXPECT_THAT([&] { service_->describe_key("arn:aws:kms:us-east-1:999999999999:key/" + id); },
+              ThrowsError(ErrorCode::kNotFound));
+  EXPECT_THAT([&] { service_->describe_key("arn:aws:kms:us-east-1:111122223333:nonsense/" + id); },
+              ThrowsError(ErrorCode::kInvalidArn));
 }
 
 TEST_F(ServiceTest, ListKeysPages) {
@@ -90,9 +91,9 @@ TEST_F(ServiceTest, ListKeysPages) {
   }
   EXPECT_EQ(listed, created);
   EXPECT_EQ(pages, 3);
-  EXPECT_EQ(error_of([&] { service_->list_keys({0, std::nullopt}); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->list_keys({1001, std::nullopt}); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->list_keys({std::nullopt, "%%%"}); }), ErrorCode::kInvalidMarker);
+  EXPECT_THAT([&] { service_->list_keys({0, std::nullopt}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->list_keys({1001, std::nullopt}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->list_keys({std::nullopt, "%%%"}); }, ThrowsError(ErrorCode::kInvalidMarker));
 }
 
 TEST_F(ServiceTest, DisabledKeysRefuseCryptography) {
@@ -101,9 +102,9 @@ TEST_F(ServiceTest, DisabledKeysRefuseCryptography) {
   service_->disable_key(id);
   EXPECT_FALSE(service_->describe_key(id).enabled);
   EXPECT_EQ(service_->describe_key(id).key_state, KeyState::kDisabled);
-  EXPECT_EQ(error_of([&] { encrypt(id, "x"); }), ErrorCode::kDisabled);
-  EXPECT_EQ(error_of([&] { decrypt(blob); }), ErrorCode::kDisabled);
-  EXPECT_EQ(error_of([&] { service_->generate_data_key({id, {}, 32, std::nullopt}); }), ErrorCode::kDisabled);
+  EXPECT_THAT([&] { encrypt(id, "x"); }, ThrowsError(ErrorCode::kDisabled));
+  EXPECT_THAT([&] { decrypt(blob); }, ThrowsError(ErrorCode::kDisabled));
+  EXPECT_THAT([&] { service_->generate_data_key({id, {}, 32, std::nullopt}); }, ThrowsError(ErrorCode::kDisabled));
   service_->enable_key(id);
   EXPECT_EQ(decrypt(blob), "before");
 }
@@ -111,8 +112,8 @@ TEST_F(ServiceTest, DisabledKeysRefuseCryptography) {
 TEST_F(ServiceTest, ScheduledDeletionWaitsThenDestroys) {
   auto id = create_symmetric_key();
   auto blob = encrypt(id, "doomed");
-  EXPECT_EQ(error_of([&] { service_->schedule_key_deletion(id, 6); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->schedule_key_deletion(id, 31); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { service_->schedule_key_deletion(id, 6); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->schedule_key_deletion(id, 31); }, ThrowsError(ErrorCode::kValidation));
   auto scheduled = service_->schedule_key_deletion(id, std::nullopt);
   EXPECT_EQ(scheduled.pending_window_in_days, 30);
   EXPECT_EQ(scheduled.deletion_date, test_epoch() + core::days(30));
@@ -120,24 +121,24 @@ TEST_F(ServiceTest, ScheduledDeletionWaitsThenDestroys) {
   auto m = service_->describe_key(id);
   EXPECT_EQ(m.key_state, KeyState::kPendingDeletion);
   EXPECT_EQ(m.pending_deletion_window_in_days, 30);
-  EXPECT_EQ(error_of([&] { encrypt(id, "x"); }), ErrorCode::kInvalidState);
-  EXPECT_EQ(error_of([&] { decrypt(blob); }), ErrorCode::kInvalidState);
-  EXPECT_EQ(error_of([&] { service_->enable_key(id); }), ErrorCode::kInvalidState);
-  EXPECT_EQ(error_of([&] { service_->schedule_key_deletion(id, 7); }), ErrorCode::kInvalidState);
+  EXPECT_THAT([&] { encrypt(id, "x"); }, ThrowsError(ErrorCode::kInvalidState));
+  EXPECT_THAT([&] { decrypt(blob); }, ThrowsError(ErrorCode::kInvalidState));
+  EXPECT_THAT([&] { service_->enable_key(id); }, ThrowsError(ErrorCode::kInvalidState));
+  EXPECT_THAT([&] { service_->schedule_key_deletion(id, 7); }, ThrowsError(ErrorCode::kInvalidState));
 
   clock_.advance(core::days(29));
   EXPECT_EQ(service_->run_due_work(), 0);
   EXPECT_TRUE(token_->exists("coffer/us-east-1/" + id + "/v1"));
   clock_.advance(core::days(1));
   EXPECT_EQ(service_->run_due_work(), 1);
-  EXPECT_EQ(error_of([&] { service_->describe_key(id); }), ErrorCode::kNotFound);
+  EXPECT_THAT([&] { service_->describe_key(id); }, ThrowsError(ErrorCode::kNotFound));
   EXPECT_FALSE(token_->exists("coffer/us-east-1/" + id + "/v1"));
   EXPECT_TRUE(store_->integrity_problems().empty());
 }
 
 TEST_F(ServiceTest, CancelledDeletionLeavesKeyDisabled) {
   auto id = create_symmetric_key();
-  EXPECT_EQ(error_of([&] { service_->cancel_key_deletion(id); }), ErrorCode::kInvalidState);
+  EXPECT_THAT([&] { service_->cancel_key_deletion(id); }, ThrowsError(ErrorCode::kInvalidState));
   service_->schedule_key_deletion(id, 7);
   EXPECT_EQ(service_->cancel_key_deletion(id), "arn:aws:kms:us-east-1:111122223333:key/" + id);
   auto m = service_->describe_key(id);
@@ -153,7 +154,8 @@ TEST_F(ServiceTest, UpdateKeyDescription) {
   auto id = create_symmetric_key("old");
   service_->update_key_description(id, "new");
   EXPECT_EQ(service_->describe_key(id).description, "new");
-  EXPECT_EQ(error_of([&] { service_->update_key_description(id, std::string(8193, 'x')); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { service_->update_key_description(id, std::string(8193, 'x')); },
+              ThrowsError(ErrorCode::kValidation));
   EXPECT_EQ(service_->describe_key(id).description, "new");
 }
 

@@ -88,10 +88,10 @@ TEST_F(MacTest, ImportedKeyMacsAreOpenSslsMacs) {
         EXPECT_EQ(verify_mac_error(m.key_id, as_bytes(text), expected, s.algorithm), std::nullopt);
       }
     }
-    EXPECT_EQ(error_of([&] { import(s.spec, core::Bytes(s.min_import - 1, 1)); }), ErrorCode::kValidation);
-    EXPECT_EQ(error_of([&] { import(s.spec, core::Bytes(s.max_import + 1, 1)); }), ErrorCode::kValidation);
-    EXPECT_EQ(error_of([&] { import(s.spec, core::Bytes(s.min_import, 1), "SIGN_VERIFY"); }),
-              ErrorCode::kValidation);
+    EXPECT_THAT([&] { import(s.spec, core::Bytes(s.min_import - 1, 1)); }, ThrowsError(ErrorCode::kValidation));
+    EXPECT_THAT([&] { import(s.spec, core::Bytes(s.max_import + 1, 1)); }, ThrowsError(ErrorCode::kValidation));
+    EXPECT_THAT([&] { import(s.spec, core::Bytes(s.min_import, 1), "SIGN_VERIFY"); },
+                ThrowsError(ErrorCode::kValidation));
   }
 }
 
@@ -115,22 +115,22 @@ TEST_F(MacTest, AlgorithmAndUsageMismatches) {
   auto good = mac(h256, message, "HMAC_SHA_256");
 
   for (const std::string other : {"HMAC_SHA_224", "HMAC_SHA_384", "HMAC_SHA_512"}) {
-    EXPECT_EQ(error_of([&] { mac(h256, message, other); }), ErrorCode::kInvalidKeyUsage) << other;
+    EXPECT_THAT([&] { mac(h256, message, other); }, ThrowsError(ErrorCode::kInvalidKeyUsage)) << other;
     EXPECT_EQ(verify_mac_error(h256, message, good, other), ErrorCode::kInvalidKeyUsage) << other;
   }
   for (const std::string unknown : {"HMAC_SHA_1", "HMAC_SHA256", "hmac_sha_256", ""}) {
-    EXPECT_EQ(error_of([&] { mac(h256, message, unknown); }), ErrorCode::kValidation) << unknown;
+    EXPECT_THAT([&] { mac(h256, message, unknown); }, ThrowsError(ErrorCode::kValidation)) << unknown;
     EXPECT_EQ(verify_mac_error(h256, message, good, unknown), ErrorCode::kValidation) << unknown;
   }
   for (const auto& key : {p256, symmetric}) {
-    EXPECT_EQ(error_of([&] { mac(key, message, "HMAC_SHA_256"); }), ErrorCode::kInvalidKeyUsage);
+    EXPECT_THAT([&] { mac(key, message, "HMAC_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
     EXPECT_EQ(verify_mac_error(key, message, good, "HMAC_SHA_256"), ErrorCode::kInvalidKeyUsage);
   }
   // An HMAC key neither signs nor encrypts.
-  EXPECT_EQ(error_of([&] { sign(h256, message, "ECDSA_SHA_256"); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { service_->encrypt({h256, message, {}, std::nullopt}); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { service_->generate_data_key({h256, {}, 32, std::nullopt}); }),
-            ErrorCode::kInvalidKeyUsage);
+  EXPECT_THAT([&] { sign(h256, message, "ECDSA_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { service_->encrypt({h256, message, {}, std::nullopt}); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { service_->generate_data_key({h256, {}, 32, std::nullopt}); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
 }
 
 TEST_F(MacTest, MessageAndMacBounds) {
@@ -138,8 +138,8 @@ TEST_F(MacTest, MessageAndMacBounds) {
   const core::Bytes largest(4096, 0x61);
   auto tag = mac(key, largest, "HMAC_SHA_384");
   EXPECT_EQ(verify_mac_error(key, largest, tag, "HMAC_SHA_384"), std::nullopt);
-  EXPECT_EQ(error_of([&] { mac(key, core::Bytes(4097, 0x61), "HMAC_SHA_384"); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { mac(key, core::Bytes{}, "HMAC_SHA_384"); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { mac(key, core::Bytes(4097, 0x61), "HMAC_SHA_384"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { mac(key, core::Bytes{}, "HMAC_SHA_384"); }, ThrowsError(ErrorCode::kValidation));
   EXPECT_EQ(verify_mac_error(key, core::Bytes{}, tag, "HMAC_SHA_384"), ErrorCode::kValidation);
   EXPECT_EQ(verify_mac_error(key, largest, core::Bytes{}, "HMAC_SHA_384"), ErrorCode::kValidation);
   EXPECT_EQ(verify_mac_error(key, largest, core::Bytes(6145, 1), "HMAC_SHA_384"), ErrorCode::kValidation);
@@ -151,12 +151,12 @@ TEST_F(MacTest, DisabledAndPendingDeletionKeys) {
   const auto message = as_bytes(kMessage);
   auto tag = mac(key, message, "HMAC_SHA_512");
   service_->disable_key(key);
-  EXPECT_EQ(error_of([&] { mac(key, message, "HMAC_SHA_512"); }), ErrorCode::kDisabled);
+  EXPECT_THAT([&] { mac(key, message, "HMAC_SHA_512"); }, ThrowsError(ErrorCode::kDisabled));
   EXPECT_EQ(verify_mac_error(key, message, tag, "HMAC_SHA_512"), ErrorCode::kDisabled);
   service_->enable_key(key);
   EXPECT_EQ(mac(key, message, "HMAC_SHA_512"), tag);
   service_->schedule_key_deletion(key, 30);
-  EXPECT_EQ(error_of([&] { mac(key, message, "HMAC_SHA_512"); }), ErrorCode::kInvalidState);
+  EXPECT_THAT([&] { mac(key, message, "HMAC_SHA_512"); }, ThrowsError(ErrorCode::kInvalidState));
   EXPECT_EQ(verify_mac_error(key, message, tag, "HMAC_SHA_512"), ErrorCode::kInvalidState);
   service_->cancel_key_deletion(key);
   service_->enable_key(key);

@@ -10,8 +10,8 @@ TEST_F(ServiceTest, RotationPeriodRulesAndStatus) {
   auto status = service_->get_key_rotation_status(id);
   EXPECT_FALSE(status.key_rotation_enabled);
   EXPECT_FALSE(status.rotation_period_in_days.has_value());
-  EXPECT_EQ(error_of([&] { service_->enable_key_rotation(id, 89); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { service_->enable_key_rotation(id, 2561); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { service_->enable_key_rotation(id, 89); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->enable_key_rotation(id, 2561); }, ThrowsError(ErrorCode::kValidation));
   service_->enable_key_rotation(id, std::nullopt);
   status = service_->get_key_rotation_status(id);
   EXPECT_TRUE(status.key_rotation_enabled);
@@ -22,8 +22,8 @@ TEST_F(ServiceTest, RotationPeriodRulesAndStatus) {
   service_->disable_key_rotation(id);
   EXPECT_FALSE(service_->get_key_rotation_status(id).key_rotation_enabled);
   service_->disable_key(id);
-  EXPECT_EQ(error_of([&] { service_->enable_key_rotation(id, 90); }), ErrorCode::kDisabled);
-  EXPECT_EQ(error_of([&] { service_->rotate_key_on_demand(id); }), ErrorCode::kDisabled);
+  EXPECT_THAT([&] { service_->enable_key_rotation(id, 90); }, ThrowsError(ErrorCode::kDisabled));
+  EXPECT_THAT([&] { service_->rotate_key_on_demand(id); }, ThrowsError(ErrorCode::kDisabled));
 }
 
 TEST_F(ServiceTest, RotationOverSimulatedYearsKeepsEveryCiphertext) {
@@ -59,7 +59,7 @@ TEST_F(ServiceTest, OnDemandRotationHasAwsLimit) {
   auto id = create_symmetric_key();
   auto first = encrypt(id, "v1");
   for (int i = 0; i < 3; ++i) EXPECT_EQ(service_->rotate_key_on_demand(id), id);
-  EXPECT_EQ(error_of([&] { service_->rotate_key_on_demand(id); }), ErrorCode::kLimitExceeded);
+  EXPECT_THAT([&] { service_->rotate_key_on_demand(id); }, ThrowsError(ErrorCode::kLimitExceeded));
   auto rotations = service_->list_key_rotations(id, {2, std::nullopt});
   EXPECT_EQ(rotations.rotations.size(), 2u);
   EXPECT_TRUE(rotations.truncated);

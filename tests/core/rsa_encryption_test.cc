@@ -65,8 +65,8 @@ TEST_F(RsaEncryptionTest, PlaintextLimitsAreAwss) {
     const std::string largest(l.max, 'p');
     auto blob = rsa_encrypt(key, as_bytes(largest), l.algorithm).ciphertext_blob;
     EXPECT_EQ(rsa_decrypt(key, blob, l.algorithm), largest);
-    EXPECT_EQ(error_of([&] { rsa_encrypt(key, as_bytes(largest + "p"), l.algorithm); }), ErrorCode::kValidation);
-    EXPECT_EQ(error_of([&] { rsa_encrypt(key, core::Bytes{}, l.algorithm); }), ErrorCode::kValidation);
+    EXPECT_THAT([&] { rsa_encrypt(key, as_bytes(largest + "p"), l.algorithm); }, ThrowsError(ErrorCode::kValidation));
+    EXPECT_THAT([&] { rsa_encrypt(key, core::Bytes{}, l.algorithm); }, ThrowsError(ErrorCode::kValidation));
   }
 }
 
@@ -74,20 +74,20 @@ TEST_F(RsaEncryptionTest, WrongAlgorithmKeyOrBytesIsInvalidCiphertext) {
   auto key = encryption_key("RSA_2048");
   auto other = encryption_key("RSA_2048");
   auto blob = rsa_encrypt(key, as_bytes("for key"), "RSAES_OAEP_SHA_256").ciphertext_blob;
-  EXPECT_EQ(error_of([&] { rsa_decrypt(key, blob, "RSAES_OAEP_SHA_1"); }), ErrorCode::kInvalidCiphertext);
-  EXPECT_EQ(error_of([&] { rsa_decrypt(other, blob, "RSAES_OAEP_SHA_256"); }), ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT([&] { rsa_decrypt(key, blob, "RSAES_OAEP_SHA_1"); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { rsa_decrypt(other, blob, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   for (std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{128}, std::size_t{255}}) {
     auto altered = blob;
     altered[i] ^= 0x01;
-    EXPECT_EQ(error_of([&] { rsa_decrypt(key, altered, "RSAES_OAEP_SHA_256"); }), ErrorCode::kInvalidCiphertext)
+    EXPECT_THAT([&] { rsa_decrypt(key, altered, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidCiphertext))
         << "byte " << i;
   }
   auto shorter = blob;
   shorter.pop_back();
-  EXPECT_EQ(error_of([&] { rsa_decrypt(key, shorter, "RSAES_OAEP_SHA_256"); }), ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT([&] { rsa_decrypt(key, shorter, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   auto longer = blob;
   longer.push_back(0);
-  EXPECT_EQ(error_of([&] { rsa_decrypt(key, longer, "RSAES_OAEP_SHA_256"); }), ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT([&] { rsa_decrypt(key, longer, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   // An RSA ciphertext names no key: without KeyId it cannot be an RSA decryption.
   EXPECT_NE(error_of([&] { service_->decrypt({blob, {}, std::nullopt, std::string("RSAES_OAEP_SHA_256")}); }),
             ErrorCode::kInternal);
@@ -97,8 +97,9 @@ TEST_F(RsaEncryptionTest, WrongAlgorithmKeyOrBytesIsInvalidCiphertext) {
 
 TEST_F(RsaEncryptionTest, CiphertextBlobBoundsAreValidation) {
   auto key = encryption_key("RSA_2048");
-  EXPECT_EQ(error_of([&] { rsa_decrypt(key, core::Bytes{}, "RSAES_OAEP_SHA_256"); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { rsa_decrypt(key, core::Bytes(6145, 1), "RSAES_OAEP_SHA_256"); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { rsa_decrypt(key, core::Bytes{}, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { rsa_decrypt(key, core::Bytes(6145, 1), "RSAES_OAEP_SHA_256"); },
+              ThrowsError(ErrorCode::kValidation));
 }
 
 TEST_F(RsaEncryptionTest, AlgorithmAndUsageMismatches) {
@@ -109,36 +110,36 @@ TEST_F(RsaEncryptionTest, AlgorithmAndUsageMismatches) {
   auto blob = rsa_encrypt(key, text, "RSAES_OAEP_SHA_1").ciphertext_blob;
 
   // SYMMETRIC_DEFAULT (also when no algorithm is named) is not for an RSA key.
-  EXPECT_EQ(error_of([&] { rsa_encrypt(key, text, std::nullopt); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { rsa_encrypt(key, text, "SYMMETRIC_DEFAULT"); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { rsa_decrypt(key, blob, std::nullopt); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { rsa_decrypt(key, blob, "SYMMETRIC_DEFAULT"); }), ErrorCode::kInvalidKeyUsage);
+  EXPECT_THAT([&] { rsa_encrypt(key, text, std::nullopt); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_encrypt(key, text, "SYMMETRIC_DEFAULT"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_decrypt(key, blob, std::nullopt); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_decrypt(key, blob, "SYMMETRIC_DEFAULT"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
   // Names AWS does not know.
   for (const std::string unknown : {"RSAES_OAEP_SHA_512", "RSAES_PKCS1_V1_5", "rsaes_oaep_sha_1"}) {
-    EXPECT_EQ(error_of([&] { rsa_encrypt(key, text, unknown); }), ErrorCode::kValidation) << unknown;
-    EXPECT_EQ(error_of([&] { rsa_decrypt(key, blob, unknown); }), ErrorCode::kValidation) << unknown;
+    EXPECT_THAT([&] { rsa_encrypt(key, text, unknown); }, ThrowsError(ErrorCode::kValidation)) << unknown;
+    EXPECT_THAT([&] { rsa_decrypt(key, blob, unknown); }, ThrowsError(ErrorCode::kValidation)) << unknown;
   }
   // OAEP with keys that are not RSA ENCRYPT_DECRYPT.
-  EXPECT_EQ(error_of([&] { rsa_encrypt(signing, text, "RSAES_OAEP_SHA_256"); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { rsa_decrypt(signing, blob, "RSAES_OAEP_SHA_1"); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { rsa_encrypt(symmetric, text, "RSAES_OAEP_SHA_256"); }), ErrorCode::kInvalidKeyUsage);
+  EXPECT_THAT([&] { rsa_encrypt(signing, text, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_decrypt(signing, blob, "RSAES_OAEP_SHA_1"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_encrypt(symmetric, text, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
   // An encryption key does not sign.
-  EXPECT_EQ(error_of([&] { sign(key, text, "RSASSA_PSS_SHA_256"); }), ErrorCode::kInvalidKeyUsage);
+  EXPECT_THAT([&] { sign(key, text, "RSASSA_PSS_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
   // Nor does it make data keys (GenerateDataKey takes a symmetric key).
-  EXPECT_EQ(error_of([&] { service_->generate_data_key({key, {}, 32, std::nullopt}); }),
-            ErrorCode::kInvalidKeyUsage);
+  EXPECT_THAT([&] { service_->generate_data_key({key, {}, 32, std::nullopt}); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
   // Asymmetric encryption takes no encryption context.
-  EXPECT_EQ(error_of([&] { service_->encrypt({key, text, {{"a", "b"}}, std::string("RSAES_OAEP_SHA_1")}); }),
-            ErrorCode::kValidation);
+  EXPECT_THAT([&] { service_->encrypt({key, text, {{"a", "b"}}, std::string("RSAES_OAEP_SHA_1")}); },
+              ThrowsError(ErrorCode::kValidation));
 }
 
 TEST_F(RsaEncryptionTest, DisabledKeysAreDisabledException) {
   auto key = encryption_key("RSA_2048");
   auto blob = rsa_encrypt(key, as_bytes("x"), "RSAES_OAEP_SHA_256").ciphertext_blob;
   service_->disable_key(key);
-  EXPECT_EQ(error_of([&] { rsa_encrypt(key, as_bytes("x"), "RSAES_OAEP_SHA_256"); }), ErrorCode::kDisabled);
-  EXPECT_EQ(error_of([&] { rsa_decrypt(key, blob, "RSAES_OAEP_SHA_256"); }), ErrorCode::kDisabled);
-  EXPECT_EQ(error_of([&] { service_->get_public_key(key); }), ErrorCode::kDisabled);
+  EXPECT_THAT([&] { rsa_encrypt(key, as_bytes("x"), "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kDisabled));
+  EXPECT_THAT([&] { rsa_decrypt(key, blob, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kDisabled));
+  EXPECT_THAT([&] { service_->get_public_key(key); }, ThrowsError(ErrorCode::kDisabled));
   service_->enable_key(key);
   EXPECT_EQ(rsa_decrypt(key, blob, "RSAES_OAEP_SHA_256"), "x");
 }
@@ -168,17 +169,19 @@ TEST_F(RsaEncryptionTest, ReEncryptBetweenRsaAndSymmetricKeys) {
 
   // Into a signing key: InvalidKeyUsageException, checked before anything is decrypted.
   auto signing = signing_key("ECC_NIST_P256");
-  EXPECT_EQ(error_of([&] {
-              service_->re_encrypt({.ciphertext_blob = to_symmetric.ciphertext_blob,
-                                    .source_encryption_context = {{"k", "v"}},
-                                    .destination_key_id = signing});
-            }),
-            ErrorCode::kInvalidKeyUsage);
+  EXPECT_THAT(
+      [&] {
+        service_->re_encrypt({.ciphertext_blob = to_symmetric.ciphertext_blob,
+                              .source_encryption_context = {{"k", "v"}},
+                              .destination_key_id = signing});
+      },
+      ThrowsError(ErrorCode::kInvalidKeyUsage));
   // Without the source algorithm an RSA ciphertext is not RSA's to open.
-  EXPECT_EQ(error_of([&] {
-              service_->re_encrypt({.ciphertext_blob = rsa_blob, .source_key_id = rsa, .destination_key_id = symmetric});
-            }),
-            ErrorCode::kInvalidKeyUsage);
+  EXPECT_THAT(
+      [&] {
+        service_->re_encrypt({.ciphertext_blob = rsa_blob, .source_key_id = rsa, .destination_key_id = symmetric});
+      },
+      ThrowsError(ErrorCode::kInvalidKeyUsage));
 }
 
 TEST_F(RsaEncryptionTest, ImportedPublicKeyEncryptsButCannotDecrypt) {
@@ -190,7 +193,7 @@ TEST_F(RsaEncryptionTest, ImportedPublicKeyEncryptsButCannotDecrypt) {
     auto blob = rsa_encrypt(key.key_id, as_bytes("to the holder of the private key"), algorithm).ciphertext_blob;
     auto opened = host::oaep_decrypt(private_key.get(), algorithm, blob);
     EXPECT_EQ(std::string(opened.begin(), opened.end()), "to the holder of the private key");
-    EXPECT_EQ(error_of([&] { rsa_decrypt(key.key_id, blob, algorithm); }), ErrorCode::kUnsupportedOperation);
+    EXPECT_THAT([&] { rsa_decrypt(key.key_id, blob, algorithm); }, ThrowsError(ErrorCode::kUnsupportedOperation));
   }
 }
 

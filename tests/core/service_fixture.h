@@ -12,6 +12,7 @@
 #include "core/service/kms_service.h"
 #include "core/store/sqlite_store.h"
 #include "tests/support/temp_token.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
 

@@ -90,13 +90,13 @@ TEST_F(SigningTest, KeyMetadataOfEachSpecAndUsage) {
 }
 
 TEST_F(SigningTest, SpecAndUsageMustGoTogether) {
-  EXPECT_EQ(error_of([&] { create("ECC_NIST_P256", "ENCRYPT_DECRYPT"); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { create("ECC_NIST_P256", "GENERATE_VERIFY_MAC"); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { create("RSA_2048", "GENERATE_VERIFY_MAC"); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { create("HMAC_256", "SIGN_VERIFY"); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { create("SYMMETRIC_DEFAULT", "SIGN_VERIFY"); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { create("RSA_1024", "SIGN_VERIFY"); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { create("ECC_NIST_P256", "SIGN_AND_VERIFY"); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { create("ECC_NIST_P256", "ENCRYPT_DECRYPT"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("ECC_NIST_P256", "GENERATE_VERIFY_MAC"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("RSA_2048", "GENERATE_VERIFY_MAC"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("HMAC_256", "SIGN_VERIFY"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("SYMMETRIC_DEFAULT", "SIGN_VERIFY"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("RSA_1024", "SIGN_VERIFY"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("ECC_NIST_P256", "SIGN_AND_VERIFY"); }, ThrowsError(ErrorCode::kValidation));
 }
 
 TEST_F(SigningTest, PrivateHalfIsMadeInTheTokenAndNeverLeavesIt) {
@@ -178,9 +178,9 @@ TEST_F(SigningTest, GetPublicKeyIsTheKeysSpki) {
 TEST_F(SigningTest, GetPublicKeyIsRefusedForSymmetricAndHmacKeys) {
   auto symmetric = create_symmetric_key();
   auto hmac = mac_key("HMAC_256");
-  EXPECT_EQ(error_of([&] { service_->get_public_key(symmetric); }), ErrorCode::kUnsupportedOperation);
-  EXPECT_EQ(error_of([&] { service_->get_public_key(hmac); }), ErrorCode::kUnsupportedOperation);
-  EXPECT_EQ(error_of([&] { service_->get_public_key("alias/none"); }), ErrorCode::kNotFound);
+  EXPECT_THAT([&] { service_->get_public_key(symmetric); }, ThrowsError(ErrorCode::kUnsupportedOperation));
+  EXPECT_THAT([&] { service_->get_public_key(hmac); }, ThrowsError(ErrorCode::kUnsupportedOperation));
+  EXPECT_THAT([&] { service_->get_public_key("alias/none"); }, ThrowsError(ErrorCode::kNotFound));
 }
 
 TEST_F(SigningTest, AnythingChangedIsAnInvalidSignature) {
@@ -236,27 +236,27 @@ TEST_F(SigningTest, UsageAndAlgorithmMismatchesAreInvalidKeyUsage) {
   auto good = sign(p256, message, "ECDSA_SHA_256");
 
   // An algorithm the key's spec does not allow.
-  EXPECT_EQ(error_of([&] { sign(p256, message, "ECDSA_SHA_384"); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { sign(p256, message, "RSASSA_PSS_SHA_256"); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { sign(rsa_sign, message, "ECDSA_SHA_256"); }), ErrorCode::kInvalidKeyUsage);
+  EXPECT_THAT([&] { sign(p256, message, "ECDSA_SHA_384"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { sign(p256, message, "RSASSA_PSS_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { sign(rsa_sign, message, "ECDSA_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
   EXPECT_EQ(verify_error(p256, message, good, "ECDSA_SHA_512"), ErrorCode::kInvalidKeyUsage);
   // A key of another usage.
   for (const auto& key : {rsa_crypt, hmac, symmetric}) {
-    EXPECT_EQ(error_of([&] { sign(key, message, "RSASSA_PSS_SHA_256"); }), ErrorCode::kInvalidKeyUsage);
+    EXPECT_THAT([&] { sign(key, message, "RSASSA_PSS_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
     EXPECT_EQ(verify_error(key, message, good, "RSASSA_PSS_SHA_256"), ErrorCode::kInvalidKeyUsage);
   }
-  EXPECT_EQ(error_of([&] { mac(p256, message, "HMAC_SHA_256"); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { service_->encrypt({rsa_sign, message, {}, std::string("RSAES_OAEP_SHA_256")}); }),
-            ErrorCode::kInvalidKeyUsage);
+  EXPECT_THAT([&] { mac(p256, message, "HMAC_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { service_->encrypt({rsa_sign, message, {}, std::string("RSAES_OAEP_SHA_256")}); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
   // Names AWS knows for specs Coffer does not make (SM2, ML-DSA, Ed25519): valid enum
   // values, just not for this key.
   for (const std::string other : {"SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512"}) {
-    EXPECT_EQ(error_of([&] { sign(p256, message, other); }), ErrorCode::kInvalidKeyUsage) << other;
+    EXPECT_THAT([&] { sign(p256, message, other); }, ThrowsError(ErrorCode::kInvalidKeyUsage)) << other;
     EXPECT_EQ(verify_error(rsa_sign, message, good, other), ErrorCode::kInvalidKeyUsage) << other;
   }
-  EXPECT_EQ(error_of([&] { service_->encrypt({p256, message, {}, std::nullopt}); }), ErrorCode::kInvalidKeyUsage);
-  EXPECT_EQ(error_of([&] { service_->generate_data_key({p256, {}, 32, std::nullopt}); }),
-            ErrorCode::kInvalidKeyUsage);
+  EXPECT_THAT([&] { service_->encrypt({p256, message, {}, std::nullopt}); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { service_->generate_data_key({p256, {}, 32, std::nullopt}); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
 }
 
 TEST_F(SigningTest, UnknownEnumValuesAreValidation) {
@@ -264,14 +264,14 @@ TEST_F(SigningTest, UnknownEnumValuesAreValidation) {
   const auto message = as_bytes(kMessage);
   auto good = sign(p256, message, "ECDSA_SHA_256");
   for (const std::string algorithm : {"ECDSA_SHA_1", "RSASSA_PSS_SHA_1", "ecdsa_sha_256", "", "HMAC_SHA_256"}) {
-    EXPECT_EQ(error_of([&] { sign(p256, message, algorithm); }), ErrorCode::kValidation) << algorithm;
+    EXPECT_THAT([&] { sign(p256, message, algorithm); }, ThrowsError(ErrorCode::kValidation)) << algorithm;
     EXPECT_EQ(verify_error(p256, message, good, algorithm), ErrorCode::kValidation) << algorithm;
   }
   for (const std::string type : {"HASH", "raw", ""}) {
-    EXPECT_EQ(error_of([&] { sign(p256, message, "ECDSA_SHA_256", type); }), ErrorCode::kValidation) << type;
+    EXPECT_THAT([&] { sign(p256, message, "ECDSA_SHA_256", type); }, ThrowsError(ErrorCode::kValidation)) << type;
     EXPECT_EQ(verify_error(p256, message, good, "ECDSA_SHA_256", type), ErrorCode::kValidation) << type;
   }
-  EXPECT_EQ(error_of([&] { create("ECC_NIST_P999", "SIGN_VERIFY"); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { create("ECC_NIST_P999", "SIGN_VERIFY"); }, ThrowsError(ErrorCode::kValidation));
 }
 
 // AWS validates enum values before it looks at the key.
@@ -284,10 +284,10 @@ TEST_F(SigningTest, UnknownEnumValuesAreValidationWhateverTheKey) {
   service_->disable_key(hmac);
   for (const std::string& target : {key, hmac, std::string("alias/missing")}) {
     SCOPED_TRACE(target);
-    EXPECT_EQ(error_of([&] { sign(target, message, "ECDSA_SHA_1"); }), ErrorCode::kValidation);
+    EXPECT_THAT([&] { sign(target, message, "ECDSA_SHA_1"); }, ThrowsError(ErrorCode::kValidation));
     EXPECT_EQ(verify_error(target, message, signature, "ECDSA_SHA_1"), ErrorCode::kValidation);
-    EXPECT_EQ(error_of([&] { sign(target, message, "ECDSA_SHA_256", "HASH"); }), ErrorCode::kValidation);
-    EXPECT_EQ(error_of([&] { mac(target, message, "HMAC_SHA_1"); }), ErrorCode::kValidation);
+    EXPECT_THAT([&] { sign(target, message, "ECDSA_SHA_256", "HASH"); }, ThrowsError(ErrorCode::kValidation));
+    EXPECT_THAT([&] { mac(target, message, "HMAC_SHA_1"); }, ThrowsError(ErrorCode::kValidation));
     EXPECT_EQ(verify_mac_error(target, message, signature, "HMAC_SHA_1"), ErrorCode::kValidation);
   }
 }
@@ -299,16 +299,16 @@ TEST_F(SigningTest, DigestOfTheWrongLengthIsValidation) {
   const core::Bytes signature = sign(p256, as_bytes(kMessage), "ECDSA_SHA_256");
   for (std::size_t size : {1, 20, 31, 33, 48, 64}) {
     const core::Bytes digest(size, 0x5a);
-    EXPECT_EQ(error_of([&] { sign(p256, digest, "ECDSA_SHA_256", "DIGEST"); }), ErrorCode::kValidation) << size;
+    EXPECT_THAT([&] { sign(p256, digest, "ECDSA_SHA_256", "DIGEST"); }, ThrowsError(ErrorCode::kValidation)) << size;
     EXPECT_EQ(verify_error(p256, digest, signature, "ECDSA_SHA_256", "DIGEST"), ErrorCode::kValidation) << size;
   }
-  EXPECT_EQ(error_of([&] { sign(p521, core::Bytes(66, 1), "ECDSA_SHA_512", "DIGEST"); }), ErrorCode::kValidation)
+  EXPECT_THAT([&] { sign(p521, core::Bytes(66, 1), "ECDSA_SHA_512", "DIGEST"); }, ThrowsError(ErrorCode::kValidation))
       << "a P-521 digest is SHA-512's 64 bytes, not the field's 66";
   EXPECT_NO_THROW(sign(p521, core::Bytes(64, 1), "ECDSA_SHA_512", "DIGEST"));
-  EXPECT_EQ(error_of([&] { sign(rsa, core::Bytes(32, 1), "RSASSA_PKCS1_V1_5_SHA_384", "DIGEST"); }),
-            ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { sign(rsa, core::Bytes(64, 1), "RSASSA_PSS_SHA_256", "DIGEST"); }),
-            ErrorCode::kValidation);
+  EXPECT_THAT([&] { sign(rsa, core::Bytes(32, 1), "RSASSA_PKCS1_V1_5_SHA_384", "DIGEST"); },
+              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { sign(rsa, core::Bytes(64, 1), "RSASSA_PSS_SHA_256", "DIGEST"); },
+              ThrowsError(ErrorCode::kValidation));
   EXPECT_NO_THROW(sign(rsa, core::Bytes(48, 1), "RSASSA_PSS_SHA_384", "DIGEST"));
 }
 
@@ -317,8 +317,8 @@ TEST_F(SigningTest, MessageAndSignatureBounds) {
   const core::Bytes largest(4096, 0x61);
   auto signature = sign(p256, largest, "ECDSA_SHA_256");
   EXPECT_EQ(verify_error(p256, largest, signature, "ECDSA_SHA_256"), std::nullopt);
-  EXPECT_EQ(error_of([&] { sign(p256, core::Bytes(4097, 0x61), "ECDSA_SHA_256"); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { sign(p256, core::Bytes{}, "ECDSA_SHA_256"); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { sign(p256, core::Bytes(4097, 0x61), "ECDSA_SHA_256"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { sign(p256, core::Bytes{}, "ECDSA_SHA_256"); }, ThrowsError(ErrorCode::kValidation));
   EXPECT_EQ(verify_error(p256, core::Bytes{}, signature, "ECDSA_SHA_256"), ErrorCode::kValidation);
   EXPECT_EQ(verify_error(p256, largest, core::Bytes{}, "ECDSA_SHA_256"), ErrorCode::kValidation);
   EXPECT_EQ(verify_error(p256, largest, core::Bytes(6145, 0x30), "ECDSA_SHA_256"), ErrorCode::kValidation);
@@ -330,17 +330,17 @@ TEST_F(SigningTest, DisabledKeysAreDisabledExceptionAndPendingDeletionIsInvalidS
   const auto message = as_bytes(kMessage);
   auto signature = sign(key, message, "ECDSA_SHA_384");
   service_->disable_key(key);
-  EXPECT_EQ(error_of([&] { sign(key, message, "ECDSA_SHA_384"); }), ErrorCode::kDisabled);
+  EXPECT_THAT([&] { sign(key, message, "ECDSA_SHA_384"); }, ThrowsError(ErrorCode::kDisabled));
   EXPECT_EQ(verify_error(key, message, signature, "ECDSA_SHA_384"), ErrorCode::kDisabled);
-  EXPECT_EQ(error_of([&] { service_->get_public_key(key); }), ErrorCode::kDisabled);
+  EXPECT_THAT([&] { service_->get_public_key(key); }, ThrowsError(ErrorCode::kDisabled));
   EXPECT_FALSE(service_->describe_key(key).enabled);
   service_->enable_key(key);
   EXPECT_EQ(verify_error(key, message, signature, "ECDSA_SHA_384"), std::nullopt);
 
   service_->schedule_key_deletion(key, 7);
-  EXPECT_EQ(error_of([&] { sign(key, message, "ECDSA_SHA_384"); }), ErrorCode::kInvalidState);
+  EXPECT_THAT([&] { sign(key, message, "ECDSA_SHA_384"); }, ThrowsError(ErrorCode::kInvalidState));
   EXPECT_EQ(verify_error(key, message, signature, "ECDSA_SHA_384"), ErrorCode::kInvalidState);
-  EXPECT_EQ(error_of([&] { service_->get_public_key(key); }), ErrorCode::kInvalidState);
+  EXPECT_THAT([&] { service_->get_public_key(key); }, ThrowsError(ErrorCode::kInvalidState));
 }
 
 TEST_F(SigningTest, RotationIsUnsupportedForAsymmetricAndHmacKeys) {
@@ -353,10 +353,11 @@ TEST_F(SigningTest, RotationIsUnsupportedForAsymmetricAndHmacKeys) {
                                          import("HMAC_256", hmac_material).key_id};
   for (const auto& key : keys) {
     SCOPED_TRACE(key);
-    EXPECT_EQ(error_of([&] { service_->enable_key_rotation(key, std::nullopt); }), ErrorCode::kUnsupportedOperation);
-    EXPECT_EQ(error_of([&] { service_->enable_key_rotation(key, 90); }), ErrorCode::kUnsupportedOperation);
-    EXPECT_EQ(error_of([&] { service_->rotate_key_on_demand(key); }), ErrorCode::kUnsupportedOperation);
-    EXPECT_EQ(error_of([&] { service_->disable_key_rotation(key); }), ErrorCode::kUnsupportedOperation);
+    EXPECT_THAT([&] { service_->enable_key_rotation(key, std::nullopt); },
+                ThrowsError(ErrorCode::kUnsupportedOperation));
+    EXPECT_THAT([&] { service_->enable_key_rotation(key, 90); }, ThrowsError(ErrorCode::kUnsupportedOperation));
+    EXPECT_THAT([&] { service_->rotate_key_on_demand(key); }, ThrowsError(ErrorCode::kUnsupportedOperation));
+    EXPECT_THAT([&] { service_->disable_key_rotation(key); }, ThrowsError(ErrorCode::kUnsupportedOperation));
   }
   // Time passing rotates nothing either.
   clock_.advance(core::days(4000));
@@ -379,7 +380,7 @@ TEST_F(SigningTest, ReconcilerAndDeletionKnowKeyPairs) {
   clock_.advance(core::days(8));
   EXPECT_EQ(service_->run_due_work(), static_cast<int>(keys.size()));
   for (const auto& key : keys) {
-    EXPECT_EQ(error_of([&] { service_->describe_key(key); }), ErrorCode::kNotFound);
+    EXPECT_THAT([&] { service_->describe_key(key); }, ThrowsError(ErrorCode::kNotFound));
     EXPECT_FALSE(token_->exists(object_of(key)));
   }
   EXPECT_TRUE(token_->list_key_ids().empty()) << "both halves of each pair are gone";
@@ -415,36 +416,33 @@ TEST_F(SigningTest, ImportedPublicKeyVerifiesWhatOpenSslSigned) {
       EXPECT_EQ(verify_error(m.key_id, message, signature, algorithm), ErrorCode::kInvalidSignature);
     }
     // Only the public half is here: Sign cannot work.
-    EXPECT_EQ(error_of([&] { sign(m.key_id, message, aws_signing_algorithms(spec).front()); }),
-              ErrorCode::kUnsupportedOperation);
+    EXPECT_THAT([&] { sign(m.key_id, message, aws_signing_algorithms(spec).front()); },
+                ThrowsError(ErrorCode::kUnsupportedOperation));
   }
 }
 
 TEST_F(SigningTest, ImportRefusesMaterialThatIsNotTheSpec) {
   auto p384 = host::generate("ECC_NIST_P384");
   const auto p384_spki = host::spki_of(p384.get());
-  EXPECT_EQ(error_of([&] { import("ECC_NIST_P256", p384_spki); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { import("RSA_2048", p384_spki); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { import("ECC_NIST_P384", p384_spki, "ENCRYPT_DECRYPT"); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { import("ECC_NIST_P256", p384_spki); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { import("RSA_2048", p384_spki); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { import("ECC_NIST_P384", p384_spki, "ENCRYPT_DECRYPT"); }, ThrowsError(ErrorCode::kValidation));
   auto trailing = p384_spki;
   trailing.push_back(0);
-  EXPECT_EQ(error_of([&] { import("ECC_NIST_P384", trailing); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { import("ECC_NIST_P384", trailing); }, ThrowsError(ErrorCode::kValidation));
   auto cut = p384_spki;
   cut.resize(cut.size() - 1);
-  EXPECT_EQ(error_of([&] { import("ECC_NIST_P384", cut); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { import("ECC_NIST_P384", core::Bytes{}); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { import("ECC_NIST_P384", as_bytes("not DER at all")); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { import("ECC_NIST_P384", cut); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { import("ECC_NIST_P384", core::Bytes{}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { import("ECC_NIST_P384", as_bytes("not DER at all")); }, ThrowsError(ErrorCode::kValidation));
   auto rsa1024 = host::generate("RSA_1024");
-  EXPECT_EQ(error_of([&] { import("RSA_2048", host::spki_of(rsa1024.get())); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { import("RSA_2048", host::spki_of(rsa1024.get())); }, ThrowsError(ErrorCode::kValidation));
   auto brainpool = host::generate("ECC_BRAINPOOL_P256R1");
-  EXPECT_EQ(error_of([&] { import("ECC_NIST_P256", host::spki_of(brainpool.get())); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] { import("SYMMETRIC_DEFAULT", core::Bytes(32, 1)); }), ErrorCode::kUnsupportedOperation);
-  EXPECT_EQ(error_of([&] { import("RSA_9999", p384_spki); }), ErrorCode::kValidation);
-  EXPECT_EQ(error_of([&] {
-              core::ImportKeyRequest request{"ECC_NIST_P384", "SIGN_VERIFY", std::string(8193, 'd'), p384_spki};
-              service_->import_key(request);
-            }),
-            ErrorCode::kValidation)
+  EXPECT_THAT([&] { import("ECC_NIST_P256", host::spki_of(brainpool.get())); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { import("SYMMETRIC_DEFAULT", core::Bytes(32, 1)); }, ThrowsError(ErrorCode::kUnsupportedOperation));
+  EXPECT_THAT([&] { import("RSA_9999", p384_spki); }, ThrowsError(ErrorCode::kValidation));
+  const core::ImportKeyRequest long_description{"ECC_NIST_P384", "SIGN_VERIFY", std::string(8193, 'd'), p384_spki};
+  EXPECT_THAT([&] { service_->import_key(long_description); }, ThrowsError(ErrorCode::kValidation))
       << "Description is at most 8192 characters, as for CreateKey";
   // Nothing half-made is left behind.
   EXPECT_EQ(service_->list_keys({}).keys.size(), 0u);
@@ -487,7 +485,7 @@ TEST_F(SigningTest, ImportedKeysSurviveARestart) {
   open_service();
   EXPECT_EQ(service_->describe_key(key).origin, core::Origin::kExternal);
   EXPECT_EQ(verify_error(key, as_bytes(kMessage), signature, "ECDSA_SHA_256"), std::nullopt);
-  EXPECT_EQ(error_of([&] { sign(key, as_bytes(kMessage), "ECDSA_SHA_256"); }), ErrorCode::kUnsupportedOperation);
+  EXPECT_THAT([&] { sign(key, as_bytes(kMessage), "ECDSA_SHA_256"); }, ThrowsError(ErrorCode::kUnsupportedOperation));
   EXPECT_EQ(verify_error(made_here, as_bytes(kMessage), our_signature, "ECDSA_SHA_256"), std::nullopt);
   EXPECT_EQ(service_->describe_key(made_here).origin, core::Origin::kAwsKms);
 }

@@ -7,9 +7,13 @@
 
 #include "common/error.h"
 #include "tests/core/service_fixture.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::core {
 namespace {
+
+using ::testing::HasSubstr;
+using coffer::testing::ThrowsError;
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -54,7 +58,8 @@ TEST_F(SqliteStoreTest, RefusesANewerSchema) {
   sqlite3_open(path_.c_str(), &db);
   sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
   sqlite3_close(db);
-  EXPECT_THROW(SqliteStore store(path_), Error);
+  EXPECT_THAT([&] { SqliteStore store(path_); },
+              ThrowsError(ErrorCode::kInternal, HasSubstr("newer than this Coffer")));
 }
 
 TEST_F(SqliteStoreTest, KeysVersionsAndTagsPersist) {
@@ -88,7 +93,8 @@ TEST_F(SqliteStoreTest, AFailedTransactionChangesNothing) {
   // A second key reusing k1's token object id violates UNIQUE: the whole create is undone.
   auto clash = version("k2", 1);
   clash.token_object_id = version("k1", 1).token_object_id;
-  EXPECT_THROW(store.create_key(key("k2"), clash, {{"t", "v"}}), Error);
+  EXPECT_THAT([&] { store.create_key(key("k2"), clash, {{"t", "v"}}); },
+              ThrowsError(ErrorCode::kInternal, HasSubstr("UNIQUE constraint failed")));
   EXPECT_FALSE(store.get_key("k2").has_value());
   EXPECT_TRUE(store.list_tags("k2").empty());
   EXPECT_TRUE(store.integrity_problems().empty());

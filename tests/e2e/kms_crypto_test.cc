@@ -1,6 +1,7 @@
 // Every coffer.v1.Crypto method through KmsClient and a real cofferd, and the ways a
 // request is authenticated.
 #include "tests/e2e/kms_fixture.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
 namespace {
@@ -23,16 +24,16 @@ TEST_F(KmsE2eTest, EncryptDecryptWithContext) {
   EXPECT_NE(opened.key_id().find(key), std::string::npos);
 
   (*decrypt.mutable_encryption_context())["purpose"] = "other";
-  EXPECT_COFFER_ERROR(kms_->decrypt(decrypt), ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT([&] { kms_->decrypt(decrypt); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   decrypt.mutable_encryption_context()->clear();
-  EXPECT_COFFER_ERROR(kms_->decrypt(decrypt), ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT([&] { kms_->decrypt(decrypt); }, ThrowsError(ErrorCode::kInvalidCiphertext));
 
   (*decrypt.mutable_encryption_context())["purpose"] = "e2e";
   decrypt.set_key_id(create_key());
-  EXPECT_COFFER_ERROR(kms_->decrypt(decrypt), ErrorCode::kIncorrectKey);
+  EXPECT_THAT([&] { kms_->decrypt(decrypt); }, ThrowsError(ErrorCode::kIncorrectKey));
 
   encrypt.set_plaintext(std::string(4097, 'x'));  // over the AWS limit of 4096
-  EXPECT_COFFER_ERROR(kms_->encrypt(encrypt), ErrorCode::kValidation);
+  EXPECT_THAT([&] { kms_->encrypt(encrypt); }, ThrowsError(ErrorCode::kValidation));
 }
 
 TEST_F(KmsE2eTest, ReEncrypt) {
@@ -76,7 +77,7 @@ TEST_F(KmsE2eTest, DataKeysAndRandom) {
   with.set_number_of_bytes(17);
   EXPECT_EQ(kms_->generate_data_key(with).plaintext().size(), 17u);
   with.set_key_spec("AES_128");  // both: not allowed
-  EXPECT_COFFER_ERROR(kms_->generate_data_key(with), ErrorCode::kValidation);
+  EXPECT_THAT([&] { kms_->generate_data_key(with); }, ThrowsError(ErrorCode::kValidation));
 
   v1::GenerateDataKeyWithoutPlaintextRequest without;
   without.set_key_id(key);
@@ -94,7 +95,7 @@ TEST_F(KmsE2eTest, DataKeysAndRandom) {
   EXPECT_EQ(a.size(), 1024u);
   EXPECT_NE(a, b);
   random.set_number_of_bytes(1025);
-  EXPECT_COFFER_ERROR(kms_->generate_random(random), ErrorCode::kValidation);
+  EXPECT_THAT([&] { kms_->generate_random(random); }, ThrowsError(ErrorCode::kValidation));
 }
 
 // A daemon that insists on credentials.
@@ -116,12 +117,12 @@ TEST_F(AuthenticatedE2eTest, ApiKeyOnEveryRequest) {
   EXPECT_FALSE(kms_->encrypt(encrypt).ciphertext_blob().empty());
 
   auto anonymous = daemon_->client_config();
-  EXPECT_COFFER_ERROR(client::KmsClient(anonymous).encrypt(encrypt), ErrorCode::kAccessDenied);
+  EXPECT_THAT([&] { client::KmsClient(anonymous).encrypt(encrypt); }, ThrowsError(ErrorCode::kAccessDenied));
 
   auto wrong = daemon_->client_config();
   const std::string good = daemon_->admin_api_key();
   wrong.api_key = good.substr(0, good.find(':')) + ":not-the-secret";
-  EXPECT_COFFER_ERROR(client::KmsClient(wrong).encrypt(encrypt), ErrorCode::kAccessDenied);
+  EXPECT_THAT([&] { client::KmsClient(wrong).encrypt(encrypt); }, ThrowsError(ErrorCode::kAccessDenied));
 }
 
 }  // namespace

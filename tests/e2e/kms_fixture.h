@@ -9,19 +9,9 @@
 #include "client/kms_client.h"
 #include "common/error.h"
 #include "tests/e2e/cofferd_process.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
-
-// Expects `statement` to throw coffer::Error with `code`.
-#define EXPECT_COFFER_ERROR(statement, expected_code)                       \
-  do {                                                                      \
-    try {                                                                   \
-      statement;                                                            \
-      ADD_FAILURE() << #statement " did not throw";                         \
-    } catch (const ::coffer::Error& e) {                                    \
-      EXPECT_EQ(e.name(), ::coffer::error_name(expected_code)) << e.what(); \
-    }                                                                       \
-  } while (false)
 
 class KmsE2eTest : public ::testing::Test {
  protected:

@@ -2,6 +2,7 @@
 #include <thread>
 
 #include "tests/e2e/kms_fixture.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
 namespace {
@@ -31,7 +32,7 @@ TEST_F(KmsE2eTest, ReconnectsAfterServerRestartAndKeysSurvive) {
   // Down: a call fails fast and typed, it does not hang.
   v1::DescribeKeyRequest describe;
   describe.set_key_id(key);
-  EXPECT_COFFER_ERROR(kms_->describe_key(describe), ErrorCode::kDependencyTimeout);
+  EXPECT_THAT([&] { kms_->describe_key(describe); }, ThrowsError(ErrorCode::kDependencyTimeout));
 
   daemon_ = restart_on(dir_.path() + "/state", port);
   EXPECT_EQ(kms_->describe_key(describe).key_metadata().description(), "survivor");

@@ -12,11 +12,13 @@
 #include "client/kms_client.h"
 #include "client/methods.h"
 #include "tests/e2e/fake_server.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
 namespace {
 
 using client::KmsClient;
+using ::testing::HasSubstr;
 
 client::ClientConfig config_for(const FakeServer& server) {
   client::ClientConfig config;
@@ -51,15 +53,13 @@ TEST(RpcClientBehaviour, DeadlinePassesWithDependencyTimeout) {
   });
   KmsClient kms(config_for(server));
   const auto start = std::chrono::steady_clock::now();
-  try {
-    kms.rpc()
-        .call(client::method::kGenerateRandom, v1::GenerateRandomRequest(),
-              std::chrono::milliseconds(300))
-        .value();
-    ADD_FAILURE() << "no timeout";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kDependencyTimeout) << e.what();
-  }
+  EXPECT_THAT(
+      [&] {
+        kms.rpc()
+            .call(client::method::kGenerateRandom, v1::GenerateRandomRequest(), std::chrono::milliseconds(300))
+            .value();
+      },
+      ThrowsError(ErrorCode::kDependencyTimeout));
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_GE(took, std::chrono::milliseconds(300));
   EXPECT_LT(took, std::chrono::seconds(5));
@@ -103,13 +103,8 @@ TEST(RpcClientBehaviour, CreateKeyIsNotResentAfterALostConnection) {
     serve_empty(socket, &seen, &m);
   });
   KmsClient kms(config_for(server));
-  try {
-    kms.create_key(v1::CreateKeyRequest());
-    ADD_FAILURE() << "CreateKey succeeded";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kDependencyTimeout);
-    EXPECT_NE(std::string(e.what()).find("may or may not have run"), std::string::npos) << e.what();
-  }
+  EXPECT_THAT([&] { kms.create_key(v1::CreateKeyRequest()); },
+              ThrowsError(ErrorCode::kDependencyTimeout, HasSubstr("may or may not have run")));
   {
     std::lock_guard lock(m);
     EXPECT_EQ(seen.size(), 1u);
@@ -179,20 +174,10 @@ TEST(RpcClientBehaviour, ErrorDetailsBecomeTypedErrors) {
     }
   });
   KmsClient kms(config_for(server));
-  try {
-    kms.describe_key(v1::DescribeKeyRequest());
-    ADD_FAILURE();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kNotFound);
-    EXPECT_STREQ(e.what(), "as scripted");
-  }
-  try {
-    kms.list_keys(v1::ListKeysRequest());
-    ADD_FAILURE();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kValidation);  // unknown 4xx: a client error
-    EXPECT_NE(std::string(e.what()).find("BrandNewException"), std::string::npos);
-  }
+  EXPECT_THAT([&] { kms.describe_key(v1::DescribeKeyRequest()); }, ThrowsError(ErrorCode::kNotFound, "as scripted"));
+  // An unknown 4xx is a client error.
+  EXPECT_THAT([&] { kms.list_keys(v1::ListKeysRequest()); },
+              ThrowsError(ErrorCode::kValidation, HasSubstr("BrandNewException")));
 }
 
 // Answers ThrottlingException to the first `throttled` requests, then empty payloads.
@@ -233,12 +218,7 @@ TEST(RpcClientBehaviour, ThrottlingSurfacesWhenRetriesRunOut) {
   config.max_throttle_retries = 2;
   config.throttle_backoff = std::chrono::milliseconds(1);
   KmsClient kms(config);
-  try {
-    kms.generate_random(v1::GenerateRandomRequest());
-    ADD_FAILURE();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kThrottling);
-  }
+  EXPECT_THAT([&] { kms.generate_random(v1::GenerateRandomRequest()); }, ThrowsError(ErrorCode::kThrottling));
   EXPECT_EQ(requests.load(), 3);
 }
 
@@ -274,13 +254,8 @@ TEST(RpcClientBehaviour, UnreachableServerFailsFast) {
   config.endpoint = "127.0.0.1:" + std::to_string(port);
   config.tls = false;
   KmsClient kms(config);
-  try {
-    kms.generate_random(v1::GenerateRandomRequest());
-    ADD_FAILURE();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kDependencyTimeout);
-    EXPECT_NE(std::string(e.what()).find("cannot connect"), std::string::npos) << e.what();
-  }
+  EXPECT_THAT([&] { kms.generate_random(v1::GenerateRandomRequest()); },
+              ThrowsError(ErrorCode::kDependencyTimeout, HasSubstr("cannot connect")));
 }
 
 TEST(ClientConfig, EndpointsAndEnvironment) {
@@ -289,8 +264,8 @@ TEST(ClientConfig, EndpointsAndEnvironment) {
   EXPECT_EQ(hp.port, "7443");
   hp = client::split_endpoint("kms.example.com:443");
   EXPECT_EQ(hp.host, "kms.example.com");
-  EXPECT_THROW(client::split_endpoint("nohost"), Error);
-  EXPECT_THROW(client::split_endpoint("host:port"), Error);
+  EXPECT_THAT([] { client::split_endpoint("nohost"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([] { client::split_endpoint("host:port"); }, ThrowsError(ErrorCode::kValidation));
 
   ::setenv("COFFER_ENDPOINT", "10.0.0.1:9000", 1);
   ::setenv("COFFER_TLS", "0", 1);
@@ -300,7 +275,8 @@ TEST(ClientConfig, EndpointsAndEnvironment) {
   EXPECT_FALSE(config.tls);
   EXPECT_EQ(config.api_key, "AK:SK");
   ::setenv("COFFER_TLS", "maybe", 1);
-  EXPECT_THROW(client::ClientConfig::from_environment(), Error);
+  EXPECT_THAT([] { client::ClientConfig::from_environment(); },
+              ThrowsError(ErrorCode::kValidation, HasSubstr("COFFER_TLS")));
   ::unsetenv("COFFER_ENDPOINT");
   ::unsetenv("COFFER_TLS");
   ::unsetenv("COFFER_API_KEY");

@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "core/envelope/record.h"
 #include "core/envelope/stream_header.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
 namespace {
@@ -18,13 +19,9 @@ core::Bytes sample_header(core::EncryptionContext context = {{"app", "x"}, {"z",
   return out;
 }
 
-ErrorCode parse_error(std::span<const std::uint8_t> bytes) {
-  try {
-    (void)parse_header(bytes);
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::kInternal;
+// parse_header(bytes) as a callable for ThrowsError.
+auto parse(std::span<const std::uint8_t> bytes) {
+  return [bytes] { return parse_header(bytes); };
 }
 
 TEST(HeaderTest, RoundTrips) {
@@ -50,26 +47,27 @@ TEST(HeaderTest, EveryShortPrefixAsksForMore) {
 }
 
 TEST(HeaderTest, RejectsMalformedFields) {
+  const auto invalid = ThrowsError(ErrorCode::kInvalidCiphertext);
   auto bytes = sample_header();
   auto with = [&](std::size_t at, std::uint8_t value) {
     auto copy = bytes;
     copy[at] = value;
     return copy;
   };
-  EXPECT_EQ(parse_error(with(0, 'X')), ErrorCode::kInvalidCiphertext);  // magic
-  EXPECT_EQ(parse_error(with(3, 0x02)), ErrorCode::kInvalidCiphertext);  // version
-  EXPECT_EQ(parse_error(with(4, 0x03)), ErrorCode::kInvalidCiphertext);  // kind
-  EXPECT_EQ(parse_error(with(5, 13)), ErrorCode::kInvalidCiphertext);    // segment 2^13
-  EXPECT_EQ(parse_error(with(5, 25)), ErrorCode::kInvalidCiphertext);    // segment 2^25
-  EXPECT_EQ(parse_error(with(6, 0)), ErrorCode::kInvalidCiphertext);     // no keys
-  EXPECT_EQ(parse_error(with(6, 17)), ErrorCode::kInvalidCiphertext);    // too many keys
-  EXPECT_EQ(parse_error(with(7, 0x18)), ErrorCode::kInvalidCiphertext);  // key length 6144 + ...
+  EXPECT_THAT(parse(with(0, 'X')), invalid);   // magic
+  EXPECT_THAT(parse(with(3, 0x02)), invalid);  // version
+  EXPECT_THAT(parse(with(4, 0x03)), invalid);  // kind
+  EXPECT_THAT(parse(with(5, 13)), invalid);    // segment 2^13
+  EXPECT_THAT(parse(with(5, 25)), invalid);    // segment 2^25
+  EXPECT_THAT(parse(with(6, 0)), invalid);     // no keys
+  EXPECT_THAT(parse(with(6, 17)), invalid);    // too many keys
+  EXPECT_THAT(parse(with(7, 0x18)), invalid);  // key length 6144 + ...
   auto zero_length = with(8, 0);
   zero_length[7] = 0;
-  EXPECT_EQ(parse_error(zero_length), ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT(parse(zero_length), invalid);
   // A record with a segment size.
   auto record = with(4, 0x02);
-  EXPECT_EQ(parse_error(record), ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT(parse(record), invalid);
 }
 
 TEST(HeaderTest, ContextMustBeCanonical) {
@@ -78,17 +76,18 @@ TEST(HeaderTest, ContextMustBeCanonical) {
   EXPECT_EQ(decode_canonical_context(good), (core::EncryptionContext{{"a", "1"}, {"b", "2"}}));
   // Same pairs, wrong order.
   core::Bytes swapped = {0, 0, 0, 2, 0, 0, 0, 1, 'b', 0, 0, 0, 1, '2', 0, 0, 0, 1, 'a', 0, 0, 0, 1, '1'};
-  EXPECT_THROW(decode_canonical_context(swapped), Error);
+  const auto invalid = ThrowsError(ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT([&] { decode_canonical_context(swapped); }, invalid);
   // Duplicate key.
   core::Bytes dup = {0, 0, 0, 2, 0, 0, 0, 1, 'a', 0, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 0, 0};
-  EXPECT_THROW(decode_canonical_context(dup), Error);
+  EXPECT_THAT([&] { decode_canonical_context(dup); }, invalid);
   // Empty key, trailing byte, count larger than the bytes, lengths past the end.
-  EXPECT_THROW(decode_canonical_context(core::Bytes{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}), Error);
+  EXPECT_THAT([&] { decode_canonical_context(core::Bytes{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}); }, invalid);
   auto trailing = good;
   trailing.push_back(0);
-  EXPECT_THROW(decode_canonical_context(trailing), Error);
-  EXPECT_THROW(decode_canonical_context(core::Bytes{0xFF, 0xFF, 0xFF, 0xFF}), Error);
-  EXPECT_THROW(decode_canonical_context(core::Bytes{0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF}), Error);
+  EXPECT_THAT([&] { decode_canonical_context(trailing); }, invalid);
+  EXPECT_THAT([&] { decode_canonical_context(core::Bytes{0xFF, 0xFF, 0xFF, 0xFF}); }, invalid);
+  EXPECT_THAT([&] { decode_canonical_context(core::Bytes{0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF}); }, invalid);
   EXPECT_EQ(decode_canonical_context(core::Bytes{0, 0, 0, 0}), core::EncryptionContext{});
 }
 

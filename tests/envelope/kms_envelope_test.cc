@@ -9,6 +9,7 @@
 #include "core/envelope/record.h"
 #include "tests/core/service_fixture.h"
 #include "tests/envelope/stream_test_util.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
 namespace {
@@ -62,7 +63,7 @@ TEST_F(KmsEnvelopeTest, StreamUnderTwoKeysOpensWithEither) {
   StreamDecryptor second(*kms_);
   EXPECT_EQ(run_stream(second, stream), plaintext);
   StreamDecryptor only_east(*kms_, {{east}, {}});
-  EXPECT_THROW(run_stream(only_east, stream), Error);
+  EXPECT_THAT([&] { run_stream(only_east, stream); }, ThrowsError(ErrorCode::kIncorrectKey));
 }
 
 TEST_F(KmsEnvelopeTest, AlteredContextInTheHeaderDoesNotOpen) {
@@ -74,7 +75,8 @@ TEST_F(KmsEnvelopeTest, AlteredContextInTheHeaderDoesNotOpen) {
   const auto parsed = parse_header(stream);
   stream[parsed->prefix.size() - 1] = 'b';
   StreamDecryptor decryptor(*kms_);
-  EXPECT_THROW(run_stream(decryptor, stream), Error);  // the KMS refuses the data key's context
+  // The KMS refuses the data key's context.
+  EXPECT_THAT([&] { run_stream(decryptor, stream); }, ThrowsError(ErrorCode::kInvalidCiphertext));
 }
 
 TEST_F(KmsEnvelopeTest, TenThousandRecordsWithTheCacheCallTheKeyServiceOnce) {

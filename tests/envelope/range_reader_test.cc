@@ -5,6 +5,7 @@
 #include "core/envelope/range_reader.h"
 #include "tests/envelope/fake_key_service.h"
 #include "tests/envelope/stream_test_util.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
 namespace {
@@ -45,7 +46,8 @@ TEST_F(RangeReaderTest, RangesMatchThePlaintext) {
     EXPECT_TRUE(std::equal(out.begin(), out.end(), plaintext_.begin() + static_cast<std::ptrdiff_t>(offset))) << offset;
   }
   std::vector<std::uint8_t> one(1);
-  EXPECT_THROW(reader.read(plaintext_.size(), one), Error);
+  EXPECT_THAT([&] { reader.read(plaintext_.size(), one); },
+              ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("past the end")));
 }
 
 TEST_F(RangeReaderTest, ReadsOnlyTheSegmentsOfTheRange) {
@@ -63,7 +65,7 @@ TEST_F(RangeReaderTest, DamageCountsOnlyInsideTheRange) {
   auto reader = open(damaged);
   std::vector<std::uint8_t> out(kSegment);
   EXPECT_NO_THROW(reader.read(0, out));
-  EXPECT_THROW(reader.read(2 * kSegment, out), Error);
+  EXPECT_THAT([&] { reader.read(2 * kSegment, out); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](auto b) { return b == 0; }));
 }
 
@@ -71,13 +73,13 @@ TEST_F(RangeReaderTest, TruncatedOrExtendedStreamsDoNotOpen) {
   const std::size_t header = parse_header(stream_)->size;
   auto at_boundary = stream_;
   at_boundary.resize(header + 5 * (kSegment + 16));  // final segment dropped
-  EXPECT_THROW(open(at_boundary), Error);
+  EXPECT_THAT([&] { open(at_boundary); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   auto shorter = stream_;
   shorter.resize(stream_.size() - 1);
-  EXPECT_THROW(open(shorter), Error);
+  EXPECT_THAT([&] { open(shorter); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   auto longer = stream_;
   longer.push_back(0);
-  EXPECT_THROW(open(longer), Error);
+  EXPECT_THAT([&] { open(longer); }, ThrowsError(ErrorCode::kInvalidCiphertext));
 }
 
 }  // namespace

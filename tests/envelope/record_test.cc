@@ -5,6 +5,7 @@
 #include "core/envelope/record.h"
 #include "tests/envelope/fake_key_service.h"
 #include "tests/envelope/stream_test_util.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
 namespace {
@@ -23,7 +24,8 @@ TEST(RecordTest, RoundTripsWithAndWithoutACache) {
       auto opened = opener.open(record);
       EXPECT_TRUE(std::equal(opened.span().begin(), opened.span().end(), plaintext.begin(), plaintext.end())) << size;
     }
-    EXPECT_THROW(sealer.seal(pattern(kMaxRecordPlaintext + 1)), Error);
+    EXPECT_THAT([&] { sealer.seal(pattern(kMaxRecordPlaintext + 1)); },
+                ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("at most 64 KiB")));
   }
 }
 
@@ -39,13 +41,14 @@ TEST(RecordTest, EveryAlteredByteFails) {
     bad[i] ^= 0x04;
     for (DataKeyCache* c : {static_cast<DataKeyCache*>(nullptr), &cache}) {
       RecordOpener opener(service, c);
-      EXPECT_THROW(opener.open(bad), Error) << "byte " << i;
+      EXPECT_THAT([&] { opener.open(bad); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << "byte " << i;
     }
   }
-  for (std::size_t n = 0; n < record.size(); ++n) EXPECT_THROW(warm.open(std::span(record).first(n)), Error) << n;
+  for (std::size_t n = 0; n < record.size(); ++n)
+    EXPECT_THAT([&] { warm.open(std::span(record).first(n)); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << n;
   auto longer = record;
   longer.push_back(0);
-  EXPECT_THROW(warm.open(longer), Error);
+  EXPECT_THAT([&] { warm.open(longer); }, ThrowsError(ErrorCode::kInvalidCiphertext));
 }
 
 TEST(RecordTest, OpenerOptionsAreNotBypassedByTheCache) {
@@ -56,9 +59,9 @@ TEST(RecordTest, OpenerOptionsAreNotBypassedByTheCache) {
   RecordOpener any(service, &cache);
   ASSERT_NO_THROW(any.open(record));
   RecordOpener strict(service, &cache, {{}, {{"tenant", "2"}}});
-  EXPECT_THROW(strict.open(record), Error);
+  EXPECT_THAT([&] { strict.open(record); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   RecordOpener other_key(service, &cache, {{"k9"}, {}});
-  EXPECT_THROW(other_key.open(record), Error);
+  EXPECT_THAT([&] { other_key.open(record); }, ThrowsError(ErrorCode::kIncorrectKey));
 }
 
 TEST(RecordTest, RecordsAndStreamsAreNotInterchangeable) {
@@ -67,17 +70,17 @@ TEST(RecordTest, RecordsAndStreamsAreNotInterchangeable) {
   auto record = sealer.seal(pattern(10));
   StreamDecryptor decryptor(service);
   auto sink = [](std::span<const std::uint8_t>) {};
-  EXPECT_THROW(
-      {
+  EXPECT_THAT(
+      [&] {
         decryptor.update(record, sink);
         decryptor.finish(sink);
       },
-      Error);
+      ThrowsError(ErrorCode::kInvalidCiphertext));
   auto materials = make_encryption_materials(service, {"k1"}, {});
   StreamEncryptor encryptor(materials, {14});
   auto stream = run_stream(encryptor, pattern(10));
   RecordOpener opener(service, nullptr);
-  EXPECT_THROW(opener.open(stream), Error);
+  EXPECT_THAT([&] { opener.open(stream); }, ThrowsError(ErrorCode::kInvalidCiphertext));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "core/envelope/body_decryptor.h"
 #include "core/envelope/parallel_body.h"
 #include "tests/support/wycheproof.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
 namespace {
@@ -104,7 +105,8 @@ TEST(WycheproofChunkedTest, Cobblestone256) {
       ASSERT_EQ(c.group["aead"], "AEAD_AES_256_GCM");
       const auto key = hex_field(c.test, "key");
       if (key.size() != kDataKeySize) {  // InvalidKeySize: refused before anything else
-        EXPECT_THROW(derive_chunked_keys(key, std::vector<std::uint8_t>(kSaltSize), {}), Error);
+        EXPECT_THAT([&] { derive_chunked_keys(key, std::vector<std::uint8_t>(kSaltSize), {}); },
+                    ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("32 bytes")));
         return score.pass(c.tc_id, c.expected);
       }
       const auto ctx = hex_field(c.test, "ctx");

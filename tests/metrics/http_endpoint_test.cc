@@ -18,12 +18,14 @@
 
 #include "common/error.h"
 #include "server/metrics/prometheus_text.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::metrics {
 namespace {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using coffer::testing::ThrowsError;
 
 struct Reply {
   std::string raw;  // empty when the server dropped the request
@@ -188,23 +190,14 @@ TEST(HttpEndpoint, StopClosesIdleConnectionsAndTheListener) {
 TEST(HttpEndpoint, StartErrors) {
   Registry registry;
   HttpEndpoint bad(registry, {.bind = "localhost:0"});
-  try {
-    bad.start();
-    ADD_FAILURE() << "started on a name";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kValidation);
-  }
+  EXPECT_THAT([&] { bad.start(); }, ThrowsError(ErrorCode::kValidation));  // a name, not an address
 
   HttpEndpoint first(registry, local());
   first.start();
-  EXPECT_THROW(first.start(), Error);
+  EXPECT_THAT([&] { first.start(); },
+              ThrowsError(ErrorCode::kInvalidState, ::testing::HasSubstr("already started")));
   HttpEndpoint second(registry, {.bind = "127.0.0.1:" + std::to_string(first.port())});
-  try {
-    second.start();
-    ADD_FAILURE() << "bound a port in use";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kInternal);
-  }
+  EXPECT_THAT([&] { second.start(); }, ThrowsError(ErrorCode::kInternal));  // the port is in use
 }
 
 }  // namespace

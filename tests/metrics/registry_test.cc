@@ -10,19 +10,12 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::metrics {
 namespace {
 
-ErrorCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return ErrorCode::kInternal;
-}
+using coffer::testing::ThrowsError;
 
 TEST(Registry, SameNameAndTypeIsTheSameFamily) {
   Registry registry;
@@ -37,44 +30,47 @@ TEST(Registry, RefusesConflictingRegistrations) {
   Registry registry;
   registry.counter("x_total", "X.");
   registry.histogram("lat_seconds", "Latency.", {0.1, 1});
-  EXPECT_EQ(code_of([&] { registry.gauge("x_total", "X."); }), ErrorCode::kValidation);
-  EXPECT_EQ(code_of([&] { registry.counter("x_total", "Other help."); }), ErrorCode::kValidation);
-  EXPECT_EQ(code_of([&] { registry.histogram("lat_seconds", "Latency.", {0.5}); }),
-            ErrorCode::kValidation);
+  EXPECT_THAT([&] { registry.gauge("x_total", "X."); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { registry.counter("x_total", "Other help."); },
+              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { registry.histogram("lat_seconds", "Latency.", {0.5}); },
+              ThrowsError(ErrorCode::kValidation));
   // A histogram renders as name_bucket, name_sum and name_count.
-  EXPECT_EQ(code_of([&] { registry.counter("lat_seconds_count", "C."); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { registry.counter("lat_seconds_count", "C."); },
+              ThrowsError(ErrorCode::kValidation));
   registry.gauge("depth_sum", "S.");
-  EXPECT_EQ(code_of([&] { registry.histogram("depth", "D."); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { registry.histogram("depth", "D."); }, ThrowsError(ErrorCode::kValidation));
 }
 
 TEST(Registry, RefusesInvalidNames) {
   Registry registry;
-  EXPECT_EQ(code_of([&] { registry.counter("", "X."); }), ErrorCode::kValidation);
-  EXPECT_EQ(code_of([&] { registry.counter("9lives", "X."); }), ErrorCode::kValidation);
-  EXPECT_EQ(code_of([&] { registry.counter("has-dash", "X."); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { registry.counter("", "X."); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { registry.counter("9lives", "X."); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { registry.counter("has-dash", "X."); }, ThrowsError(ErrorCode::kValidation));
   EXPECT_NO_THROW(registry.counter("coffer:rule_total", "Colons are allowed."));
   auto& c = registry.counter("c_total", "C.");
-  EXPECT_EQ(code_of([&] { c.series({{"bad-name", "v"}}); }), ErrorCode::kValidation);
-  EXPECT_EQ(code_of([&] { c.series({{"__reserved", "v"}}); }), ErrorCode::kValidation);
-  EXPECT_EQ(code_of([&] { c.series({{"a", "1"}, {"a", "2"}}); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { c.series({{"bad-name", "v"}}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { c.series({{"__reserved", "v"}}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { c.series({{"a", "1"}, {"a", "2"}}); }, ThrowsError(ErrorCode::kValidation));
   EXPECT_NO_THROW(c.series({{"le", "counters may use le"}}));
   EXPECT_NO_THROW(c.series({{"v", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91"}}));
   for (const char* bad :
        {"\xff", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "a\xe2\x82"}) {
-    EXPECT_EQ(code_of([&] { c.series({{"v", bad}}); }), ErrorCode::kValidation) << bad;
+    EXPECT_THAT([&] { c.series({{"v", bad}}); }, ThrowsError(ErrorCode::kValidation)) << bad;
   }
   auto& h = registry.histogram("h_seconds", "H.");
-  EXPECT_EQ(code_of([&] { h.series({{"le", "1"}}); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { h.series({{"le", "1"}}); }, ThrowsError(ErrorCode::kValidation));
 }
 
 TEST(Registry, RefusesBadBucketBounds) {
   Registry registry;
-  EXPECT_EQ(code_of([&] { registry.histogram("a", "A.", {1, 1}); }), ErrorCode::kValidation);
-  EXPECT_EQ(code_of([&] { registry.histogram("b", "B.", {2, 1}); }), ErrorCode::kValidation);
-  EXPECT_EQ(code_of([&] {
-              registry.histogram("c", "C.", {1, std::numeric_limits<double>::infinity()});
-            }),
-            ErrorCode::kValidation);
+  EXPECT_THAT([&] { registry.histogram("a", "A.", {1, 1}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { registry.histogram("b", "B.", {2, 1}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        registry.histogram("c", "C.", {1, std::numeric_limits<double>::infinity()});
+      },
+      ThrowsError(ErrorCode::kValidation));
   EXPECT_NO_THROW(registry.histogram("d", "Only +Inf.", {}));
 }
 
@@ -112,17 +108,20 @@ TEST(Registry, GaugeCallbacksAndSetSeriesDoNotShareLabels) {
   Registry registry;
   auto& g = registry.gauge("pool", "P.");
   g.series({{"state", "idle"}});
-  EXPECT_EQ(code_of([&] {
-              (void)g.callback({{"state", "idle"}}, [] { return 1.0; });
-            }),
-            ErrorCode::kValidation);
+  EXPECT_THAT(
+      [&] {
+        (void)g.callback({{"state", "idle"}}, [] { return 1.0; });
+      },
+      ThrowsError(ErrorCode::kValidation));
   GaugeCallback busy = g.callback({{"state", "busy"}}, [] { return 1.0; });
-  EXPECT_EQ(code_of([&] { g.series({{"state", "busy"}}); }), ErrorCode::kValidation);
-  EXPECT_EQ(code_of([&] {
-              (void)g.callback({{"state", "busy"}}, [] { return 2.0; });
-            }),
-            ErrorCode::kValidation);
-  EXPECT_EQ(code_of([&] { (void)g.callback({{"state", "x"}}, nullptr); }), ErrorCode::kValidation);
+  EXPECT_THAT([&] { g.series({{"state", "busy"}}); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        (void)g.callback({{"state", "busy"}}, [] { return 2.0; });
+      },
+      ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { (void)g.callback({{"state", "x"}}, nullptr); },
+              ThrowsError(ErrorCode::kValidation));
 
   GaugeCallback moved = std::move(busy);
   busy.reset();  // moved-from: no effect

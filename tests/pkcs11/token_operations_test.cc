@@ -15,6 +15,7 @@
 #include "common/hex.h"
 #include "pkcs11/token_uri.h"
 #include "tests/support/token_fixture.h"
+#include "tests/support/error_matchers.h"
 
 namespace coffer::testing {
 namespace {
@@ -153,13 +154,8 @@ TEST_F(TokenOperations, CloudHsmQuirkRefusesAnIvTheTokenDidNotWrite) {
   config.quirks = "cloudhsm";
   Token cloudhsm(config);
   ASSERT_TRUE(cloudhsm.quirks().token_generates_gcm_iv);
-  try {
-    cloudhsm.gcm_encrypt(id, bytes_of("aad"), bytes_of("plaintext"));
-    FAIL() << "a ciphertext under an all-zero IV was returned";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kInternal);
-    EXPECT_NE(std::string(e.what()).find("did not generate a GCM IV"), std::string::npos) << e.what();
-  }
+  EXPECT_THAT([&] { cloudhsm.gcm_encrypt(id, bytes_of("aad"), bytes_of("plaintext")); },
+              ThrowsError(ErrorCode::kInternal, ::testing::HasSubstr("did not generate a GCM IV")));
 }
 
 TEST_F(TokenOperations, AesGcmOfAnEmptyMessageRoundTrips) {
@@ -254,8 +250,7 @@ TEST_F(TokenOperations, Rsa2048SignaturesVerifyInTheTokenAndInOpenSsl) {
   EXPECT_TRUE(openssl_verify(public_key.get(),
                              {.scheme = SignScheme::kRsaPss, .digest = Digest::kSha256}, message,
                              signature));
-  EXPECT_EQ(error_from([&] { token().sign(id, prehashed, message); }).code(),
-            ErrorCode::kValidation);
+  EXPECT_THAT([&] { token().sign(id, prehashed, message); }, ThrowsError(ErrorCode::kValidation));
 }
 
 struct CurveCase {
@@ -351,13 +346,13 @@ TEST_F(TokenOperations, RsaOaepCiphertextThatDoesNotDecryptIsInvalidCiphertext) 
   const Bytes ciphertext = token().rsa_oaep_encrypt(id, Digest::kSha1, plaintext);
   Bytes tampered = ciphertext;
   tampered[100] ^= 0x01;
-  EXPECT_EQ(error_from([&] { token().rsa_oaep_decrypt(id, Digest::kSha1, tampered); }).code(),
-            ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT([&] { token().rsa_oaep_decrypt(id, Digest::kSha1, tampered); },
+              ThrowsError(ErrorCode::kInvalidCiphertext));
   const Bytes truncated(ciphertext.begin(), ciphertext.end() - 1);
-  EXPECT_EQ(error_from([&] { token().rsa_oaep_decrypt(id, Digest::kSha1, truncated); }).code(),
-            ErrorCode::kInvalidCiphertext);
-  EXPECT_EQ(error_from([&] { token().rsa_oaep_decrypt(id, Digest::kSha1, {}); }).code(),
-            ErrorCode::kInvalidCiphertext);
+  EXPECT_THAT([&] { token().rsa_oaep_decrypt(id, Digest::kSha1, truncated); },
+              ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { token().rsa_oaep_decrypt(id, Digest::kSha1, {}); },
+              ThrowsError(ErrorCode::kInvalidCiphertext));
   // None of that broke a session: the right ciphertext still decrypts on every pooled one.
   for (int i = 0; i < 8; ++i) {
     const SecretBytes decrypted = token().rsa_oaep_decrypt(id, Digest::kSha1, ciphertext);
@@ -378,10 +373,13 @@ TEST_F(TokenOperations, SensitiveKeyValueCannotBeRead) {
   // Also for a generic secret and a key that may only leave wrapped under a trusted key.
   const std::string mac_key = unique_id("sensitive-hmac");
   token().generate_generic_secret(mac_key, 256);
-  error_from([&] { token().read_plain_value(mac_key); });
+  // Only Coffer itself reads key values, so a refusal is an internal error, not the client's.
+  const auto sensitive_refused =
+      ThrowsError(ErrorCode::kInternal, ::testing::HasSubstr("CKR_ATTRIBUTE_SENSITIVE"));
+  EXPECT_THAT([&] { token().read_plain_value(mac_key); }, sensitive_refused);
   const std::string trusted_only = unique_id("sensitive-trusted-only");
   token().generate_aes256(trusted_only, {.extractability = Extractability::kUnderTrustedKeyOnly});
-  error_from([&] { token().read_plain_value(trusted_only); });
+  EXPECT_THAT([&] { token().read_plain_value(trusted_only); }, sensitive_refused);
 
   // The control: a test-fixture key reads back as imported.
   const std::string plain = unique_id("plain");
@@ -398,10 +396,10 @@ TEST_F(TokenOperations, DestroyedKeysAreGoneAndUsingThemIsNotFound) {
       token().gcm_encrypt(aes, {}, bytes_of("x"));  // caches the handle
   token().destroy(aes);
   EXPECT_FALSE(token().exists(aes));
-  EXPECT_EQ(error_from([&] { token().gcm_encrypt(aes, {}, bytes_of("x")); }).code(),
-            ErrorCode::kNotFound);
-  EXPECT_EQ(error_from([&] { token().gcm_decrypt(aes, sealed.iv, {}, sealed.ciphertext); }).code(),
-            ErrorCode::kNotFound);
+  EXPECT_THAT([&] { token().gcm_encrypt(aes, {}, bytes_of("x")); },
+              ThrowsError(ErrorCode::kNotFound));
+  EXPECT_THAT([&] { token().gcm_decrypt(aes, sealed.iv, {}, sealed.ciphertext); },
+              ThrowsError(ErrorCode::kNotFound));
 
   // A key pair is two objects; destroy removes both.
   const std::string pair = unique_id("doomed-ec");
@@ -410,16 +408,15 @@ TEST_F(TokenOperations, DestroyedKeysAreGoneAndUsingThemIsNotFound) {
   const Bytes signature = token().sign(pair, ecdsa, bytes_of("m"));
   token().destroy(pair);
   EXPECT_FALSE(token().exists(pair));
-  EXPECT_EQ(error_from([&] { token().sign(pair, ecdsa, bytes_of("m")); }).code(),
-            ErrorCode::kNotFound);
-  EXPECT_EQ(error_from([&] { token().verify(pair, ecdsa, bytes_of("m"), signature); }).code(),
-            ErrorCode::kNotFound);
-  EXPECT_EQ(error_from([&] { token().public_key_der(pair); }).code(), ErrorCode::kNotFound);
+  EXPECT_THAT([&] { token().sign(pair, ecdsa, bytes_of("m")); }, ThrowsError(ErrorCode::kNotFound));
+  EXPECT_THAT([&] { token().verify(pair, ecdsa, bytes_of("m"), signature); },
+              ThrowsError(ErrorCode::kNotFound));
+  EXPECT_THAT([&] { token().public_key_der(pair); }, ThrowsError(ErrorCode::kNotFound));
 
   // Never made at all.
   EXPECT_FALSE(token().exists("no-such-key"));
-  EXPECT_EQ(error_from([&] { token().gcm_encrypt("no-such-key", {}, bytes_of("x")); }).code(),
-            ErrorCode::kNotFound);
+  EXPECT_THAT([&] { token().gcm_encrypt("no-such-key", {}, bytes_of("x")); },
+              ThrowsError(ErrorCode::kNotFound));
 }
 
 TEST_F(TokenOperations, TokenKeysAreListedAndSessionKeysAreNot) {
@@ -519,15 +516,14 @@ TEST_F(TokenOperations, KeyForTrustedWrappingOnlyIsNotWrappedByAnOrdinaryKey) {
 TEST_F(TokenOperations, FindSlotAnswersNotFoundAndValidation) {
   pkcs11::Module module(kSoftHsmModule);  // shares the process's initialised module
   EXPECT_NO_THROW(pkcs11::find_slot(module, "pkcs11:token=coffer-test"));
-  EXPECT_EQ(error_from([&] { pkcs11::find_slot(module, "pkcs11:token=no-such-token"); }).code(),
-            ErrorCode::kNotFound);
-  EXPECT_EQ(
-      error_from([&] { pkcs11::find_slot(module, "pkcs11:token=coffer-test;serial=0000"); }).code(),
-      ErrorCode::kNotFound);
-  EXPECT_EQ(error_from([&] { pkcs11::find_slot(module, "not a pkcs11 uri"); }).code(),
-            ErrorCode::kValidation);
-  EXPECT_EQ(error_from([&] { pkcs11::find_slot(module, "pkcs11:token=%zz"); }).code(),
-            ErrorCode::kValidation);
+  EXPECT_THAT([&] { pkcs11::find_slot(module, "pkcs11:token=no-such-token"); },
+              ThrowsError(ErrorCode::kNotFound));
+  EXPECT_THAT([&] { pkcs11::find_slot(module, "pkcs11:token=coffer-test;serial=0000"); },
+              ThrowsError(ErrorCode::kNotFound));
+  EXPECT_THAT([&] { pkcs11::find_slot(module, "not a pkcs11 uri"); },
+              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { pkcs11::find_slot(module, "pkcs11:token=%zz"); },
+              ThrowsError(ErrorCode::kValidation));
 }
 
 // No Token may be logged in while these run: login state belongs to the whole process, and a
@@ -542,15 +538,12 @@ TEST_F(TokenLogin, WrongPinFailsInTheConstructorNamingCLogin) {
   std::ofstream(wrong_pin) << "not-the-pin\n";
   pkcs11::TokenConfig config = temp_token_.config();
   config.pin = pkcs11::PinSource::from_file(wrong_pin);
-  try {
-    Token token(config);
-    FAIL() << "a wrong PIN opened the token";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::kKeyUnavailable) << error.what();
-    EXPECT_EQ(error.operation(), "C_Login");
-    EXPECT_EQ(error.ckr(), static_cast<unsigned long>(CKR_PIN_INCORRECT));
-    EXPECT_NE(std::string(error.what()).find("C_Login"), std::string::npos) << error.what();
-  }
+  // error_from, not ThrowsError: the token call and its CKR_ value are checked too.
+  const Error error = error_from([&] { Token token(config); });
+  EXPECT_EQ(error.code(), ErrorCode::kKeyUnavailable) << error.what();
+  EXPECT_EQ(error.operation(), "C_Login");
+  EXPECT_EQ(error.ckr(), static_cast<unsigned long>(CKR_PIN_INCORRECT));
+  EXPECT_NE(std::string(error.what()).find("C_Login"), std::string::npos) << error.what();
   // The right PIN still opens it (a wrong attempt neither locks nor breaks the token).
   EXPECT_NO_THROW(Token token(temp_token_.config()));
 }
@@ -558,9 +551,9 @@ TEST_F(TokenLogin, WrongPinFailsInTheConstructorNamingCLogin) {
 TEST_F(TokenLogin, UnknownTokenOrMalformedUriFailsInTheConstructor) {
   pkcs11::TokenConfig config = temp_token_.config();
   config.token_uri = "pkcs11:token=no-such-token";
-  EXPECT_EQ(error_from([&] { Token token(config); }).code(), ErrorCode::kNotFound);
+  EXPECT_THAT([&] { Token token(config); }, ThrowsError(ErrorCode::kNotFound));
   config.token_uri = "pkcs11:token=%zz";
-  EXPECT_EQ(error_from([&] { Token token(config); }).code(), ErrorCode::kValidation);
+  EXPECT_THAT([&] { Token token(config); }, ThrowsError(ErrorCode::kValidation));
 }
 
 }  // namespace
