@@ -79,7 +79,7 @@ TEST(Validation, AwsMessages) {
             "ValidationException: 1 validation error detected: Value 'NOPE' at 'keySpec' failed to satisfy "
             "constraint: Member must satisfy enum value set: [RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, "
             "ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, SYMMETRIC_DEFAULT, HMAC_224, HMAC_256, HMAC_384, "
-            "HMAC_512, SM2]");
+            "HMAC_512, SM2, ML_DSA_44, ML_DSA_65, ML_DSA_87, ECC_NIST_EDWARDS25519]");
   const auto& encrypt = spec(Operation::kEncrypt);
   EXPECT_EQ(message_of(encrypt,
                        [](const Member& m) {

@@ -91,8 +91,9 @@ TEST_F(JsonApiTest, Errors) {
   EXPECT_EQ(error_type(call("ListKeys", "{not json")), "SerializationException");
   EXPECT_EQ(error_type(call("ListKeys", "[]")), "SerializationException");
 
+  // AWS's deserializer refuses a value of the wrong JSON type before validating anything.
   auto wrong_type = call("DescribeKey", R"({"KeyId":123})");
-  EXPECT_EQ(error_type(wrong_type), "ValidationException");
+  EXPECT_EQ(error_type(wrong_type), "SerializationException");
   EXPECT_NE(Json::parse(wrong_type.body())["message"].get<std::string>().find("'keyId'"),
             std::string::npos);
 

@@ -24,7 +24,7 @@ TEST_F(ServiceTest, AliasNamesAreUniqueAndValidated) {
   auto b = create_symmetric_key();
   service_->create_alias("alias/shared", a);
   EXPECT_THAT([&] { service_->create_alias("alias/shared", b); }, ThrowsError(ErrorCode::kAlreadyExists));
-  EXPECT_THAT([&] { service_->create_alias("alias/aws/reserved", b); }, ThrowsError(ErrorCode::kInvalidAliasName));
+  EXPECT_THAT([&] { service_->create_alias("alias/aws/reserved", b); }, ThrowsError(ErrorCode::kNotAuthorized));
   EXPECT_THAT([&] { service_->create_alias("noprefix", b); }, ThrowsError(ErrorCode::kInvalidAliasName));
   EXPECT_THAT([&] { service_->create_alias("alias/x", "00000000-0000-4000-8000-000000000000"); },
               ThrowsError(ErrorCode::kNotFound));
