@@ -54,6 +54,6 @@ class RecordOpener {
 
 // Header size of a record or stream without decoding it (lengths only); nullopt if the
 // bytes are too short. Throws InvalidCiphertextException for impossible lengths.
-std::optional<std::size_t> scan_header_size(std::span<const std::uint8_t> bytes);
+[[nodiscard]] std::optional<std::size_t> scan_header_size(std::span<const std::uint8_t> bytes);
 
 }  // namespace coffer::core::envelope
