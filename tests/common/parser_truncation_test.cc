@@ -141,6 +141,9 @@ std::vector<Format> formats() {
   };
 }
 
+// Names the parameter in test output (instead of gtest's byte dump).
+void PrintTo(const Format& format, std::ostream* out) { *out << format.name; }
+
 class ByteReaderTruncationTest : public ::testing::TestWithParam<Format> {};
 
 TEST_P(ByteReaderTruncationTest, EveryTruncationIsRefusedAndTheWholeIsAccepted) {
