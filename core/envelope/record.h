@@ -41,7 +41,7 @@ class RecordOpener {
 
   SecretBytes open(std::span<const std::uint8_t> record);
   // Into a caller's buffer of at least the plaintext size; returns the plaintext size.
-  std::size_t open(std::span<const std::uint8_t> record, std::span<std::uint8_t> out);
+  [[nodiscard]] std::size_t open(std::span<const std::uint8_t> record, std::span<std::uint8_t> out);
 
  private:
   std::shared_ptr<const SegmentCipher> cipher_for(std::span<const std::uint8_t> header);
