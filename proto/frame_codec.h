@@ -19,7 +19,7 @@ inline constexpr std::size_t kDefaultMaxFrame = 1 << 20;
 void append_frame(const google::protobuf::MessageLite& message, std::string& out);
 
 // Reads the length prefix of a frame header (exactly 4 bytes).
-std::uint32_t frame_length(const std::uint8_t* header);
+[[nodiscard]] std::uint32_t frame_length(const std::uint8_t* header);
 
 // Incremental decoder over a byte stream: feed what arrives, take whole frames out.
 class FrameDecoder {
@@ -31,7 +31,7 @@ class FrameDecoder {
   void feed(const void* data, std::size_t size) { buffer_.append(static_cast<const char*>(data), size); }
   // kFrame: `frame` holds the next frame's body. kTooLarge / kEmpty: the stream is
   // broken and must be closed. kNeedMore: wait for more bytes.
-  Status next(std::string& frame);
+  [[nodiscard]] Status next(std::string& frame);
   // True while part of a frame has arrived but not all of it (for read timeouts).
   bool in_partial_frame() const { return !buffer_.empty(); }
 

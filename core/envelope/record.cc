@@ -1,5 +1,8 @@
 #include "core/envelope/record.h"
 
+#include <boost/endian/conversion.hpp>
+
+#include "common/byte_reader.h"
 #include "common/error.h"
 
 namespace coffer::core::envelope {
@@ -14,24 +17,22 @@ constexpr std::size_t kCounterSize = 8;
 }  // namespace
 
 std::optional<std::size_t> scan_header_size(std::span<const std::uint8_t> bytes) {
-  if (bytes.size() < 7) return std::nullopt;
-  std::size_t at = 7;
-  const std::size_t count = bytes[6];
+  ByteReader in(bytes);
+  // Magic, version, kind and segment shift are parse_header's to check; only lengths here.
+  std::uint8_t count = 0;
+  if (!in.skip(6) || !in.read_u8(count)) return std::nullopt;
   if (count == 0 || count > kMaxEncryptedKeys) invalid("1 to 16 encrypted data keys");
   for (std::size_t i = 0; i < count; ++i) {
-    if (bytes.size() - at < 2) return std::nullopt;
-    const std::size_t size = std::size_t{bytes[at]} << 8 | bytes[at + 1];
+    std::uint16_t size = 0;
+    if (!in.read_u16(size)) return std::nullopt;
     if (size == 0 || size > kMaxEncryptedKeySize) invalid("encrypted data key length");
-    at += 2 + size;
-    if (at > bytes.size()) return std::nullopt;
+    if (!in.skip(size)) return std::nullopt;
   }
-  if (bytes.size() - at < 4) return std::nullopt;
-  const std::size_t context = std::size_t{bytes[at]} << 24 | std::size_t{bytes[at + 1]} << 16 |
-                              std::size_t{bytes[at + 2]} << 8 | bytes[at + 3];
+  std::uint32_t context = 0;
+  if (!in.read_u32(context)) return std::nullopt;
   if (context > kMaxContextEncoding) invalid("encryption context length");
-  at += 4 + context + kSaltSize + kCommitmentSize;
-  if (at > bytes.size()) return std::nullopt;
-  return at;
+  if (!in.skip(context) || !in.skip(kSaltSize + kCommitmentSize)) return std::nullopt;
+  return in.position();
 }
 
 RecordSealer::RecordSealer(DataKeyService& service, DataKeyCache* cache, std::vector<std::string> keys,
@@ -56,7 +57,7 @@ void RecordSealer::seal(std::span<const std::uint8_t> plaintext, Bytes& record) 
   record.resize(header.size() + kCounterSize + plaintext.size() + kTagSize);
   std::copy(header.begin(), header.end(), record.begin());
   std::uint8_t* counter = record.data() + header.size();
-  for (std::size_t i = 0; i < kCounterSize; ++i) counter[i] = static_cast<std::uint8_t>(number >> (56 - 8 * i));
+  boost::endian::store_big_u64(counter, number);
   session->record_cipher->seal(number, plaintext, counter + kCounterSize);
 }
 
@@ -90,13 +91,14 @@ std::size_t RecordOpener::open(std::span<const std::uint8_t> record, std::span<s
   if (record.size() < sizeof kRecordStart || !std::equal(std::begin(kRecordStart), std::end(kRecordStart), record.begin()))
     invalid("not a Coffer envelope record");
   const auto header_size = scan_header_size(record);
-  if (!header_size || record.size() - *header_size < kCounterSize + kTagSize) invalid("truncated");
-  const auto sealed = record.subspan(*header_size + kCounterSize);
+  ByteReader in(record);
+  std::uint64_t number = 0;
+  std::span<const std::uint8_t> sealed;
+  if (!header_size || !in.skip(*header_size) || !in.read_u64(number) || in.remaining() < kTagSize ||
+      !in.read_bytes(in.remaining(), sealed))
+    invalid("truncated");
   if (sealed.size() - kTagSize > kMaxRecordPlaintext) invalid("too long");
   if (out.size() < sealed.size() - kTagSize) throw Error(ErrorCode::kInternal, "output buffer too small");
-  const auto* c = record.data() + *header_size;
-  std::uint64_t number = 0;
-  for (std::size_t i = 0; i < kCounterSize; ++i) number = number << 8 | c[i];
   if (number >= kMaxSegments) invalid("record number out of range");
   auto cipher = cipher_for(record.first(*header_size));
   if (!cipher->open(number, sealed, out.data())) invalid("the tag does not verify");

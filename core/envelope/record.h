@@ -41,7 +41,7 @@ class RecordOpener {
 
   SecretBytes open(std::span<const std::uint8_t> record);
   // Into a caller's buffer of at least the plaintext size; returns the plaintext size.
-  std::size_t open(std::span<const std::uint8_t> record, std::span<std::uint8_t> out);
+  [[nodiscard]] std::size_t open(std::span<const std::uint8_t> record, std::span<std::uint8_t> out);
 
  private:
   std::shared_ptr<const SegmentCipher> cipher_for(std::span<const std::uint8_t> header);
@@ -54,6 +54,6 @@ class RecordOpener {
 
 // Header size of a record or stream without decoding it (lengths only); nullopt if the
 // bytes are too short. Throws InvalidCiphertextException for impossible lengths.
-std::optional<std::size_t> scan_header_size(std::span<const std::uint8_t> bytes);
+[[nodiscard]] std::optional<std::size_t> scan_header_size(std::span<const std::uint8_t> bytes);
 
 }  // namespace coffer::core::envelope

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/byte_reader.h"
+#include "common/byte_writer.h"
 #include "common/error.h"
 
 namespace coffer::core::envelope {
@@ -13,124 +15,92 @@ constexpr std::uint8_t kMagic[] = {'C', 'F', 'E'};
   throw Error(ErrorCode::kInvalidCiphertext, std::string("The envelope header is invalid: ") + why);
 }
 
-void put_u16(Bytes& out, std::size_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-void put_u32(Bytes& out, std::size_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
-}
-
-// A bounds-checked cursor: every read says how much it needs first. `short_input` means
-// the bytes ran out, which for a header still arriving is "read more", not an error.
-class Reader {
- public:
-  explicit Reader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
-  bool has(std::size_t n) const { return bytes_.size() - at_ >= n; }
-  std::span<const std::uint8_t> take(std::size_t n) {
-    auto out = bytes_.subspan(at_, n);
-    at_ += n;
-    return out;
-  }
-  std::uint32_t u8() { return take(1)[0]; }
-  std::uint32_t u16() {
-    auto b = take(2);
-    return std::uint32_t{b[0]} << 8 | b[1];
-  }
-  std::uint32_t u32() {
-    auto b = take(4);
-    return std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 | b[3];
-  }
-  std::size_t at() const { return at_; }
-  bool done() const { return at_ == bytes_.size(); }
-
- private:
-  std::span<const std::uint8_t> bytes_;
-  std::size_t at_ = 0;
-};
-
 }  // namespace
 
 Bytes encode_prefix(const HeaderFields& fields) {
   if (fields.encrypted_keys.empty() || fields.encrypted_keys.size() > kMaxEncryptedKeys)
     throw Error(ErrorCode::kValidation, "an envelope carries 1 to 16 encrypted data keys");
-  Bytes out(kMagic, kMagic + sizeof kMagic);
-  out.push_back(kEnvelopeFormatV1);
-  out.push_back(static_cast<std::uint8_t>(fields.kind));
-  out.push_back(static_cast<std::uint8_t>(fields.kind == EnvelopeKind::kStream ? fields.segment_shift : 0));
-  out.push_back(static_cast<std::uint8_t>(fields.encrypted_keys.size()));
+  Bytes out(std::begin(kMagic), std::end(kMagic));  // not a growing insert: GCC 12 misreads it
+  ByteWriter writer(out);
+  writer.write_u8(kEnvelopeFormatV1);
+  writer.write_u8(static_cast<std::uint8_t>(fields.kind));
+  writer.write_u8(static_cast<std::uint8_t>(fields.kind == EnvelopeKind::kStream ? fields.segment_shift : 0));
+  writer.write_u8(static_cast<std::uint8_t>(fields.encrypted_keys.size()));
   for (const auto& key : fields.encrypted_keys) {
     if (key.empty() || key.size() > kMaxEncryptedKeySize)
       throw Error(ErrorCode::kInternal, "encrypted data key does not fit the envelope header");
-    put_u16(out, key.size());
-    out.insert(out.end(), key.begin(), key.end());
+    writer.write_u16(static_cast<std::uint16_t>(key.size()));
+    writer.write_bytes(key);
   }
   Bytes context;
   append_canonical(fields.context, context);
   if (context.size() > kMaxContextEncoding) throw Error(ErrorCode::kValidation, "encryption context too large");
-  put_u32(out, context.size());
-  out.insert(out.end(), context.begin(), context.end());
+  writer.write_u32(static_cast<std::uint32_t>(context.size()));
+  writer.write_bytes(context);
   return out;
 }
 
 std::optional<ParsedHeader> parse_header(std::span<const std::uint8_t> bytes) {
-  Reader in(bytes);
-  // Each check below first rejects what can never become valid, then asks for more bytes.
-  for (std::size_t i = 0; i < sizeof kMagic; ++i) {
-    if (!in.has(1)) return std::nullopt;
-    if (in.u8() != kMagic[i]) malformed("not a Coffer envelope");
+  ByteReader in(bytes);
+  // A failed read means the bytes ran out: for a header still arriving that is "read more",
+  // not an error. Each check first rejects what can never become valid, then asks for more.
+  for (std::uint8_t expected : kMagic) {
+    std::uint8_t byte = 0;
+    if (!in.read_u8(byte)) return std::nullopt;
+    if (byte != expected) malformed("not a Coffer envelope");
   }
-  if (!in.has(1)) return std::nullopt;
-  if (in.u8() != kEnvelopeFormatV1) malformed("unknown format version");
-  if (!in.has(3)) return std::nullopt;
+  std::uint8_t version = 0;
+  if (!in.read_u8(version)) return std::nullopt;
+  if (version != kEnvelopeFormatV1) malformed("unknown format version");
+  std::uint8_t kind = 0;
+  std::uint8_t segment_shift = 0;
+  std::uint8_t count = 0;
+  if (!in.read_u8(kind) || !in.read_u8(segment_shift) || !in.read_u8(count)) return std::nullopt;
   ParsedHeader parsed;
-  const auto kind = in.u8();
   if (kind != 0x01 && kind != 0x02) malformed("unknown envelope kind");
   parsed.fields.kind = static_cast<EnvelopeKind>(kind);
-  parsed.fields.segment_shift = in.u8();
+  parsed.fields.segment_shift = segment_shift;
   if (parsed.fields.kind == EnvelopeKind::kStream) {
     if (parsed.fields.segment_shift < kMinSegmentShift || parsed.fields.segment_shift > kMaxSegmentShift)
       malformed("segment size out of range");
   } else if (parsed.fields.segment_shift != 0) {
     malformed("a record has no segment size");
   }
-  const std::size_t count = in.u8();
   if (count == 0 || count > kMaxEncryptedKeys) malformed("1 to 16 encrypted data keys");
   for (std::size_t i = 0; i < count; ++i) {
-    if (!in.has(2)) return std::nullopt;
-    const std::size_t size = in.u16();
+    std::uint16_t size = 0;
+    if (!in.read_u16(size)) return std::nullopt;
     if (size == 0 || size > kMaxEncryptedKeySize) malformed("encrypted data key length");
-    if (!in.has(size)) return std::nullopt;
-    auto key = in.take(size);
+    std::span<const std::uint8_t> key;
+    if (!in.read_bytes(size, key)) return std::nullopt;
     parsed.fields.encrypted_keys.emplace_back(key.begin(), key.end());
   }
-  if (!in.has(4)) return std::nullopt;
-  const std::size_t context_size = in.u32();
+  std::uint32_t context_size = 0;
+  if (!in.read_u32(context_size)) return std::nullopt;
   if (context_size < 4 || context_size > kMaxContextEncoding) malformed("encryption context length");
-  if (!in.has(context_size)) return std::nullopt;
-  parsed.fields.context = decode_canonical_context(in.take(context_size));
-  parsed.prefix = bytes.first(in.at());
-  if (!in.has(kSaltSize + kCommitmentSize)) return std::nullopt;
-  parsed.salt = in.take(kSaltSize);
-  parsed.commitment = in.take(kCommitmentSize);
-  parsed.size = in.at();
+  std::span<const std::uint8_t> context;
+  if (!in.read_bytes(context_size, context)) return std::nullopt;
+  parsed.fields.context = decode_canonical_context(context);
+  parsed.prefix = in.consumed();
+  if (!in.read_bytes(kSaltSize, parsed.salt) || !in.read_bytes(kCommitmentSize, parsed.commitment))
+    return std::nullopt;
+  parsed.size = in.position();
   return parsed;
 }
 
 EncryptionContext decode_canonical_context(std::span<const std::uint8_t> bytes) {
-  Reader in(bytes);
-  if (!in.has(4)) malformed("encryption context");
-  const std::size_t count = in.u32();
+  ByteReader in(bytes);
+  std::uint32_t count = 0;
+  if (!in.read_u32(count)) malformed("encryption context");
   if (count > bytes.size() / 8) malformed("encryption context count");  // each pair needs 8 bytes
   EncryptionContext context;
   std::string previous;
   for (std::size_t i = 0; i < count; ++i) {
     std::string pair[2];
     for (auto& s : pair) {
-      if (!in.has(4)) malformed("encryption context");
-      const std::size_t size = in.u32();
-      if (!in.has(size)) malformed("encryption context");
-      auto b = in.take(size);
+      std::uint32_t size = 0;
+      std::span<const std::uint8_t> b;
+      if (!in.read_u32(size) || !in.read_bytes(size, b)) malformed("encryption context");
       s.assign(b.begin(), b.end());
     }
     // Canonical order is unsigned byte order; std::string compares chars as unsigned too.
@@ -138,7 +108,7 @@ EncryptionContext decode_canonical_context(std::span<const std::uint8_t> bytes) 
     previous = pair[0];
     context.emplace(std::move(pair[0]), std::move(pair[1]));
   }
-  if (!in.done()) malformed("encryption context has trailing bytes");
+  if (!in.empty()) malformed("encryption context has trailing bytes");
   return context;
 }
 

@@ -54,12 +54,12 @@ struct ParsedHeader {
 // Parses a header at the front of `bytes`. nullopt: well-formed so far but incomplete
 // (read more). Throws InvalidCiphertextException for anything malformed, never reads
 // outside `bytes`, and needs at most kMaxHeaderSize bytes to decide.
-std::optional<ParsedHeader> parse_header(std::span<const std::uint8_t> bytes);
+[[nodiscard]] std::optional<ParsedHeader> parse_header(std::span<const std::uint8_t> bytes);
 inline constexpr std::size_t kMaxHeaderSize =
     7 + kMaxEncryptedKeys * (2 + kMaxEncryptedKeySize) + 4 + kMaxContextEncoding + kSaltSize + kCommitmentSize;
 
 // The inverse of append_canonical; throws InvalidCiphertextException unless `bytes` is
 // exactly one canonical encoding (keys in strictly ascending order, no trailing bytes).
-EncryptionContext decode_canonical_context(std::span<const std::uint8_t> bytes);
+[[nodiscard]] EncryptionContext decode_canonical_context(std::span<const std::uint8_t> bytes);
 
 }  // namespace coffer::core::envelope

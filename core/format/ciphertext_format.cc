@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <boost/endian/conversion.hpp>
+
+#include "common/byte_reader.h"
 #include "common/error.h"
 
 namespace coffer::core {
@@ -30,9 +33,7 @@ pkcs11::Bytes encode_header(const CiphertextHeader& header) {
   out[3] = kCiphertextFormatV1;
   out[4] = static_cast<std::uint8_t>(id_size);
   std::copy(header.key_id.begin(), header.key_id.end(), out.begin() + 5);
-  for (std::size_t i = 0; i < 4; ++i) {
-    out[5 + id_size + i] = static_cast<std::uint8_t>(header.key_version >> (24 - 8 * i));
-  }
+  boost::endian::store_big_u32(out.data() + 5 + id_size, header.key_version);
   return out;
 }
 
@@ -48,28 +49,27 @@ pkcs11::Bytes assemble_blob(std::span<const std::uint8_t> header, std::span<cons
 
 ParsedCiphertext parse_blob(std::span<const std::uint8_t> blob) {
   if (blob.size() > kMaxCiphertextBlob) malformed("longer than 6144 bytes");
-  // Fixed part: magic(3) version(1) id length(1) ... version(4) iv(12) tag(16).
-  if (blob.size() < sizeof kMagic + 2) malformed("too short");
-  for (std::size_t i = 0; i < sizeof kMagic; ++i)
-    if (blob[i] != kMagic[i]) malformed("not a Coffer ciphertext");
-  if (blob[3] != kCiphertextFormatV1) malformed("unknown format version");
-  const std::size_t id_length = blob[4];
+  ByteReader in(blob);
+  std::span<const std::uint8_t> magic;
+  std::uint8_t format = 0;
+  std::uint8_t id_length = 0;
+  if (!in.read_bytes(sizeof kMagic, magic) || !in.read_u8(format) || !in.read_u8(id_length))
+    malformed("too short");
+  if (!std::equal(magic.begin(), magic.end(), std::begin(kMagic))) malformed("not a Coffer ciphertext");
+  if (format != kCiphertextFormatV1) malformed("unknown format version");
   if (id_length == 0) malformed("empty key id");
-  const std::size_t header_size = 5 + id_length + 4;
-  if (blob.size() < header_size + kGcmIvSize + kGcmTagSize) malformed("too short");
+  // Every length is checked before any field is: a short blob is "too short", whatever it holds.
   ParsedCiphertext parsed;
-  auto id = blob.subspan(5, id_length);
+  std::span<const std::uint8_t> id;
+  if (!in.read_bytes(id_length, id) || !in.read_u32(parsed.header.key_version)) malformed("too short");
+  parsed.header_bytes = in.consumed();
+  if (!in.read_bytes(kGcmIvSize, parsed.iv) || in.remaining() < kGcmTagSize ||
+      !in.read_bytes(in.remaining(), parsed.sealed))
+    malformed("too short");
   for (std::uint8_t c : id)
     if (!valid_key_id_char(c)) malformed("bad key id");
   parsed.header.key_id.assign(id.begin(), id.end());
-  auto version = blob.subspan(5 + id_length, 4);
-  parsed.header.key_version = static_cast<std::uint32_t>(version[0]) << 24 |
-                              static_cast<std::uint32_t>(version[1]) << 16 |
-                              static_cast<std::uint32_t>(version[2]) << 8 | version[3];
   if (parsed.header.key_version == 0) malformed("bad key version");
-  parsed.header_bytes = blob.first(header_size);
-  parsed.iv = blob.subspan(header_size, kGcmIvSize);
-  parsed.sealed = blob.subspan(header_size + kGcmIvSize);
   return parsed;
 }
 

@@ -40,7 +40,7 @@ pkcs11::Bytes assemble_blob(std::span<const std::uint8_t> header, std::span<cons
                             std::span<const std::uint8_t> sealed);
 // Throws InvalidCiphertextException for anything that is not a well-formed blob; never
 // reads outside `blob`.
-ParsedCiphertext parse_blob(std::span<const std::uint8_t> blob);
+[[nodiscard]] ParsedCiphertext parse_blob(std::span<const std::uint8_t> blob);
 
 // AAD = header bytes || canonical context.
 pkcs11::Bytes additional_data(std::span<const std::uint8_t> header_bytes, const EncryptionContext& context);

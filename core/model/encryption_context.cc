@@ -1,29 +1,17 @@
 #include "core/model/encryption_context.h"
 
+#include "common/byte_writer.h"
 #include "common/error.h"
 
 namespace coffer::core {
-namespace {
-
-void append_u32(std::uint32_t v, pkcs11::Bytes& out) {
-  out.push_back(static_cast<std::uint8_t>(v >> 24));
-  out.push_back(static_cast<std::uint8_t>(v >> 16));
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-
-void append_string(const std::string& s, pkcs11::Bytes& out) {
-  append_u32(static_cast<std::uint32_t>(s.size()), out);
-  out.insert(out.end(), s.begin(), s.end());
-}
-
-}  // namespace
-
 void append_canonical(const EncryptionContext& context, pkcs11::Bytes& out) {
-  append_u32(static_cast<std::uint32_t>(context.size()), out);
+  ByteWriter writer(out);
+  writer.write_u32(static_cast<std::uint32_t>(context.size()));
   for (const auto& [key, value] : context) {
-    append_string(key, out);
-    append_string(value, out);
+    writer.write_u32(static_cast<std::uint32_t>(key.size()));
+    writer.write_bytes(key);
+    writer.write_u32(static_cast<std::uint32_t>(value.size()));
+    writer.write_bytes(value);
   }
 }
 
