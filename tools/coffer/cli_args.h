@@ -1,11 +1,11 @@
-// Command-line options for coffer: "--name value", "--name=value" and flags, checked
-// against the options a subcommand declares. Misuse throws UsageError (exit status 2).
+// Command-line options for coffer: what a subcommand declares (OptionSpec; CLI11 parses
+// them, tools/coffer/command_line.h) and the values given (Args). Misuse found after
+// parsing throws UsageError (exit status 2).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,14 +25,12 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The options given, by name (without "--"): each value in order; a flag has one empty value.
 class Args {
  public:
-  // Parses argv-style tokens until the end, or (stop_at_word) the first token that is not
-  // an option, whose index it returns through `stopped_at`.
-  void parse(std::span<const OptionSpec> specs, std::span<char* const> tokens, bool stop_at_word,
-             std::size_t* stopped_at = nullptr);
-  // Throws UsageError naming the first missing required option.
-  void check_required(std::span<const OptionSpec> specs) const;
+  Args() = default;
+  explicit Args(std::map<std::string, std::vector<std::string>> values)
+      : values_(std::move(values)) {}
 
   bool has(const std::string& name) const { return values_.count(name) > 0; }
   std::optional<std::string> get(const std::string& name) const;
@@ -45,8 +43,5 @@ class Args {
  private:
   std::map<std::string, std::vector<std::string>> values_;
 };
-
-// "  --key-id ID        The key ..." lines for a help text.
-std::string describe_options(std::span<const OptionSpec> specs);
 
 }  // namespace coffer::tools::cli
