@@ -92,6 +92,16 @@ TEST_F(CofferCliTest, HelpListsEveryCommandAndExitsZero) {
   }
 }
 
+TEST_F(CofferCliTest, HelpCommandHasHelpToo) {
+  for (const auto& args : {std::vector<std::string>{"help", "--help"}, {"help"}}) {
+    cli::CommandLine line(commands_);
+    auto exit = line.parse(args);
+    ASSERT_TRUE(exit);
+    EXPECT_EQ(exit->status, 0);
+    EXPECT_NE(exit->text.find("usage: coffer"), std::string::npos) << exit->text;
+  }
+}
+
 TEST_F(CofferCliTest, EveryCommandHasGeneratedHelp) {
   for (const auto& command : commands_) {
     for (const auto& args : {std::vector<std::string>{command.name, "--help"},

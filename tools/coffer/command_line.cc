@@ -92,7 +92,9 @@ std::optional<ParseExit> CommandLine::help_for(const std::string& command_name) 
 
 std::optional<ParseExit> CommandLine::parse(const std::vector<std::string>& args) {
   // "coffer help COMMAND" before CLI11, which would take COMMAND for a subcommand to run.
-  if (args.size() == 2 && args.front() == "help") return help_for(args.back());
+  if (args.size() == 2 && args.front() == "help" && !args.back().starts_with("-")) {
+    return help_for(args.back());
+  }
   if (auto exit = parse_command_line(app_, args)) return exit;
   const auto extras = app_.remaining(true);
   const std::vector<CLI::App*> chosen = app_.get_subcommands();
