@@ -164,6 +164,16 @@ TEST(DaemonConfigTest, PlaintextLoopbackShortcutOverridesTheFile) {
   EXPECT_TRUE(parsed.line.config.allow_plaintext_loopback);
 }
 
+TEST(DaemonConfigTest, ExplicitTlsFlagBeatsThePlaintextShortcut) {
+  for (const auto& args : {std::vector<std::string>{"--plaintext-loopback", "--tls", "true"},
+                           std::vector<std::string>{"--tls=true", "--plaintext-loopback"}}) {
+    auto parsed = parse(args);
+    ASSERT_FALSE(parsed.exit) << parsed.exit->text;
+    EXPECT_TRUE(parsed.line.config.tls);
+    EXPECT_TRUE(parsed.line.config.allow_plaintext_loopback);
+  }
+}
+
 TEST(DaemonConfigTest, CommentsAndBlankLinesAreIgnored) {
   auto parsed = parse_file(
       "# a comment\n"

@@ -34,6 +34,17 @@ CLI::App* add_access_key_commands(CLI::App& app, DaemonCommandLine& out) {
   return access_key;
 }
 
+// Whether `args` hold `option` itself (as "--name" or "--name=..."), not just the file.
+bool on_command_line(const std::vector<std::string>& args, const CLI::Option& option) {
+  for (const auto& arg : args) {
+    for (const auto& name : option.get_lnames()) {
+      const std::string flag = "--" + name;
+      if (arg == flag || arg.starts_with(flag + "=")) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<tools::ParseExit> parse_daemon_command_line(const std::vector<std::string>& args,
@@ -54,9 +65,13 @@ std::optional<tools::ParseExit> parse_daemon_command_line(const std::vector<std:
         tools::kUsageErrorStatus,
         tools::usage_error_line(app, "access-key needs create, revoke or list")};
   }
+  // The shortcut beats the file; a --tls or --allow-plaintext-loopback flag beats the
+  // shortcut (tests launch with it and add --tls true).
   if (plaintext_loopback) {
-    out.config.tls = false;
-    out.config.allow_plaintext_loopback = true;
+    if (!on_command_line(args, *app.get_option("--tls"))) out.config.tls = false;
+    if (!on_command_line(args, *app.get_option("--allow-plaintext-loopback"))) {
+      out.config.allow_plaintext_loopback = true;
+    }
   }
   out.config.fill_defaults();
   return std::nullopt;
