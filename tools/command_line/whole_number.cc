@@ -21,7 +21,7 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
     text = std::to_string(value);
     return "";
   };
-  return CLI::Validator(check, "UINT in " + range, "whole number");
+  return CLI::Validator(check, range, "whole number");
 }
 
 }  // namespace coffer::tools
