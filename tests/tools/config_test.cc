@@ -174,6 +174,17 @@ TEST(DaemonConfigTest, ExplicitTlsFlagBeatsThePlaintextShortcut) {
   }
 }
 
+// run.sh passes --aws-listen "" to turn the AWS listener off.
+TEST(DaemonConfigTest, EmptyValueTurnsAListenerOff) {
+  auto flag = parse({"--metrics-listen", "", "--aws-listen", ""});
+  ASSERT_FALSE(flag.exit) << flag.exit->text;
+  EXPECT_EQ(flag.line.config.metrics_listen, "");
+  EXPECT_EQ(flag.line.config.aws_listen, "");
+  auto file = parse_file("metrics_listen =\n");
+  ASSERT_FALSE(file.exit) << file.exit->text;
+  EXPECT_EQ(file.line.config.metrics_listen, "");
+}
+
 TEST(DaemonConfigTest, CommentsAndBlankLinesAreIgnored) {
   auto parsed = parse_file(
       "# a comment\n"
