@@ -332,6 +332,9 @@ TEST(DaemonCommandLineTest, AccessKeySubcommands) {
 
 TEST(DaemonCommandLineTest, AccessKeyUsageErrors) {
   expect_usage_error(parse({"access-key", "create"}), {"--principal"});
+  expect_usage_error(parse({"access-key", "create", "--principal", ""}), {"--principal", "empty"});
+  expect_usage_error(parse({"access-key", "revoke", "--access-key-id="}), {"--access-key-id"});
+  expect_usage_error(parse({"access-key", "list", "extra"}), {"extra"});
   expect_usage_error(parse({"access-key"}), {"create, revoke or list"});
   expect_usage_error(parse({"access-key", "rotate"}), {"rotate"});
   expect_usage_error(parse({"serve"}), {"serve"});

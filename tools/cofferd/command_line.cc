@@ -10,6 +10,9 @@ constexpr const char* kDescription =
     "Every setting of the configuration file (docs/cofferd.conf.sample) can be given as a "
     "flag, which overrides the file.";
 
+const CLI::Validator kNotEmpty(
+    [](std::string& value) { return value.empty() ? std::string("must not be empty") : ""; }, "");
+
 // `access-key create|revoke|list`: offline, on the token and store the settings name.
 CLI::App* add_access_key_commands(CLI::App& app, DaemonCommandLine& out) {
   auto* access_key = app.add_subcommand(
@@ -18,12 +21,15 @@ CLI::App* add_access_key_commands(CLI::App& app, DaemonCommandLine& out) {
 
   auto* create = access_key->add_subcommand(
       "create", "Make an access key; prints \"ACCESS_KEY_ID SECRET\" once");
-  create->add_option("--principal", out.principal, "Who the key authenticates")->required();
+  create->add_option("--principal", out.principal, "Who the key authenticates")
+      ->check(kNotEmpty)
+      ->required();
   create->callback([&out] { out.command = DaemonCommand::kCreateAccessKey; });
 
   auto* revoke = access_key->add_subcommand("revoke", "Deactivate an access key");
   revoke->add_option("--access-key-id", out.access_key_id, "The key to revoke")
       ->type_name("AKID")
+      ->check(kNotEmpty)
       ->required();
   revoke->callback([&out] { out.command = DaemonCommand::kRevokeAccessKey; });
 
