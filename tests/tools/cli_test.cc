@@ -82,6 +82,16 @@ TEST_F(CofferCliTest, OptionNeedsAValue) {
   expect_usage_error(parse({"describe-key", "--key-id"}), "coffer", {"key-id"});
 }
 
+TEST_F(CofferCliTest, NumbersAreCheckedAgainstTheirDeclaredRange) {
+  expect_usage_error(parse({"list-keys", "--limit", "0"}), "coffer", {"--limit", "[1, 1000]"});
+  expect_usage_error(parse({"generate-random", "--number-of-bytes", "2k"}), "coffer",
+                     {"--number-of-bytes", "whole number"});
+  expect_usage_error(parse({"--timeout", "-5", "list-keys"}), "coffer", {"--timeout"});
+  auto exit = parse({"enable-key-rotation", "--key-id", "k", "--rotation-period-in-days", "0100"});
+  ASSERT_FALSE(exit) << exit->text;
+  EXPECT_EQ(line_.args().get_int("rotation-period-in-days"), 100);
+}
+
 TEST_F(CofferCliTest, HelpListsEveryCommandAndExitsZero) {
   auto exit = parse({"--help"});
   ASSERT_TRUE(exit);

@@ -12,12 +12,19 @@
 
 namespace coffer::tools::cli {
 
+// The whole numbers an option admits; CLI11 checks them while parsing.
+struct IntRange {
+  std::int64_t min;
+  std::int64_t max;
+};
+
 struct OptionSpec {
   std::string name;        // without the leading "--"
   std::string value_name;  // "ID", "FILE"...; empty for a flag
   std::string help;
   bool required = false;
   bool repeatable = false;
+  std::optional<IntRange> range;  // for a number
 };
 
 class UsageError : public std::runtime_error {
@@ -36,9 +43,8 @@ class Args {
   std::optional<std::string> get(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;
   std::string required(const std::string& name) const;
-  // An integer within [min, max], or a UsageError.
-  std::optional<std::int64_t> get_int(const std::string& name, std::int64_t min,
-                                      std::int64_t max) const;
+  // The value of an option declared with a range (already checked by the parser).
+  std::optional<std::int64_t> get_int(const std::string& name) const;
 
  private:
   std::map<std::string, std::vector<std::string>> values_;

@@ -1,6 +1,7 @@
 #include "tools/coffer/command_line.h"
 
 #include "tools/command_line/help_format.h"
+#include "tools/command_line/whole_number.h"
 
 namespace coffer::tools::cli {
 namespace {
@@ -18,7 +19,8 @@ const std::vector<OptionSpec>& global_options() {
       {"api-key-file", "FILE",
        "File holding AKID:SECRET ($COFFER_API_KEY_FILE, or $COFFER_API_KEY)"},
       {"plaintext-tcp", "", "No TLS (development servers on loopback only; or COFFER_TLS=0)"},
-      {"timeout", "SECONDS", "Give up on a request after this long (default 30)"},
+      {"timeout", "SECONDS", "Give up on a request after this long (default 30)", false, false,
+       IntRange{1, 3600}},
       {"json", "", "Print the response as JSON (bytes in base64)"},
   };
   return options;
@@ -31,6 +33,10 @@ void add_option(CLI::App& app, const OptionSpec& spec, const std::string& group)
                             ? app.add_flag(name, help)
                             : app.add_option(name, help)->type_name(spec.value_name);
   option->group(group);
+  if (spec.range) {
+    option->transform(whole_number(static_cast<std::uint64_t>(spec.range->min),
+                                   static_cast<std::uint64_t>(spec.range->max)));
+  }
   if (spec.required) option->required();
   if (spec.repeatable) option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
