@@ -73,6 +73,10 @@ TEST_F(CofferCliTest, UnexpectedWordAfterACommand) {
   expect_usage_error(parse({"list-keys", "extra"}), "coffer", {"unexpected argument 'extra'"});
 }
 
+TEST_F(CofferCliTest, OneCommandAtATime) {
+  expect_usage_error(parse({"list-keys", "list-aliases"}), "coffer", {"list-aliases"});
+}
+
 TEST_F(CofferCliTest, SingleOptionGivenTwice) {
   expect_usage_error(parse({"describe-key", "--key-id", "a", "--key-id", "b"}), "coffer",
                      {"key-id"});

@@ -335,6 +335,7 @@ TEST(DaemonCommandLineTest, AccessKeyUsageErrors) {
   expect_usage_error(parse({"access-key", "create", "--principal", ""}), {"--principal", "empty"});
   expect_usage_error(parse({"access-key", "revoke", "--access-key-id="}), {"--access-key-id"});
   expect_usage_error(parse({"access-key", "list", "extra"}), {"extra"});
+  expect_usage_error(parse({"access-key", "list", "create", "--principal", "p"}), {"create"});
   expect_usage_error(parse({"access-key"}), {"create, revoke or list"});
   expect_usage_error(parse({"access-key", "rotate"}), {"rotate"});
   expect_usage_error(parse({"serve"}), {"serve"});

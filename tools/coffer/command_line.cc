@@ -71,6 +71,7 @@ CommandLine::CommandLine(const std::vector<Command>& commands)
   use_help_format(app_);
   // Words CLI11 cannot place are reported below as unknown commands or options.
   app_.allow_extras();
+  app_.require_subcommand(0, 1);  // a second command name is an unexpected argument
   for (const auto& spec : global_options()) add_option(app_, spec, "Global options");
   app_.footer("Run 'coffer COMMAND --help' for the options of a command.");
   for (const auto& command : commands_) {

@@ -18,6 +18,7 @@ CLI::App* add_access_key_commands(CLI::App& app, DaemonCommandLine& out) {
   auto* access_key = app.add_subcommand(
       "access-key", "Manage access keys offline (a running daemon notices within a second)");
   access_key->fallthrough();
+  access_key->require_subcommand(0, 1);  // a missing one is reported after parsing
 
   auto* create = access_key->add_subcommand(
       "create", "Make an access key; prints \"ACCESS_KEY_ID SECRET\" once");
@@ -63,6 +64,7 @@ std::optional<tools::ParseExit> parse_daemon_command_line(const std::vector<std:
                "Development: no TLS, only on a loopback address (tls = false and "
                "allow_plaintext_loopback = true)")
       ->configurable(false);
+  app.require_subcommand(0, 1);
   const CLI::App* access_key = add_access_key_commands(app, out);
   if (auto exit = tools::parse_command_line(app, args)) return exit;
   // Checked here rather than by require_subcommand: an unknown word is named first.
