@@ -2,8 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
-
-#include "tools/coffer/cli_args.h"
+#include <stdexcept>
 
 namespace coffer::tools::load {
 
@@ -30,19 +29,19 @@ std::vector<MixEntry> parse_mix(const std::string& text) {
       const char* last = item.data() + item.size();
       auto [end, ec] = std::from_chars(first, last, weight);
       if (ec != std::errc() || end != last)
-        throw cli::UsageError("--mix: bad weight in '" + item + "'");
+        throw std::invalid_argument("--mix: bad weight in '" + item + "'");
     }
     const auto& known = known_operations();
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      throw cli::UsageError("--mix: unknown operation '" + name + "'");
+      throw std::invalid_argument("--mix: unknown operation '" + name + "'");
     }
     if (std::any_of(mix.begin(), mix.end(),
                     [&](const MixEntry& e) { return e.operation == name; })) {
-      throw cli::UsageError("--mix: '" + name + "' given twice");
+      throw std::invalid_argument("--mix: '" + name + "' given twice");
     }
     if (weight > 0) mix.push_back({name, weight});
   }
-  if (mix.empty()) throw cli::UsageError("--mix names no operation with a weight above 0");
+  if (mix.empty()) throw std::invalid_argument("--mix names no operation with a weight above 0");
   return mix;
 }
 

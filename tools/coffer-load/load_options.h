@@ -31,7 +31,8 @@ struct LoadOptions {
   bool json = false;
 };
 
-// "encrypt=80,generate-data-key=20"; throws cli::UsageError for unknown names or bad weights.
+// "encrypt=80,generate-data-key=20"; throws std::invalid_argument for unknown names or bad
+// weights.
 std::vector<MixEntry> parse_mix(const std::string& text);
 
 // The operations --mix knows.

@@ -1,5 +1,6 @@
 // A coffer subcommand: its name, one-line summary, options and what it does. Each
-// commands_*.cc file contributes one group to the table that main.cc dispatches on.
+// commands_*.cc file contributes one group to the table; command_line.cc turns the table
+// into CLI11 subcommands.
 #pragma once
 
 #include <functional>

@@ -14,7 +14,9 @@ client::ClientConfig client_config(const Args& args) {
   if (auto v = args.get("key")) config.key_file = *v;
   if (auto v = args.get("api-key-file")) config.api_key = client::read_secret_line(*v);
   if (args.has("plaintext-tcp")) config.tls = false;
-  if (auto seconds = args.get_int("timeout", 1, 3600)) config.request_timeout = std::chrono::seconds(*seconds);
+  if (auto seconds = args.get_int("timeout")) {
+    config.request_timeout = std::chrono::seconds(*seconds);
+  }
   return config;
 }
 
@@ -22,7 +24,8 @@ OptionSpec key_id_option(std::string help) { return {"key-id", "KEY", std::move(
 
 std::vector<OptionSpec> page_options() {
   return {
-      {"limit", "N", "Return at most N entries (1-1000) and the marker of the next page"},
+      {"limit", "N", "Return at most N entries and the marker of the next page", false, false,
+       IntRange{1, 1000}},
       {"marker", "TOKEN", "Start at this marker (from a previous page)"},
       {"starting-token", "TOKEN", "Same as --marker"},
   };

@@ -41,7 +41,7 @@ void print_next_marker(const Response& response) {
 // first response by `append(first, page)`, as the aws CLI does.
 template <class Request, class Fetch, class Append>
 auto fetch_pages(const Args& args, Request request, Fetch fetch, Append append) {
-  const auto limit = args.get_int("limit", 1, 1000);
+  const auto limit = args.get_int("limit");
   const auto marker = args.has("marker") ? args.get("marker") : args.get("starting-token");
   if (limit) request.set_limit(static_cast<std::int32_t>(*limit));
   if (marker) request.set_marker(*marker);

@@ -14,7 +14,7 @@ std::span<const std::uint8_t> bytes_of(const std::string& s) { return as_bytes(s
 // Exactly one of number_of_bytes and key_spec; AES_256 when neither is given.
 template <class Request>
 void size_data_key(const Args& a, Request& request) {
-  auto bytes = a.get_int("number-of-bytes", 1, 1024);
+  auto bytes = a.get_int("number-of-bytes");
   auto spec = a.get("key-spec");
   if (bytes && spec) throw UsageError("give either --number-of-bytes or --key-spec, not both");
   if (bytes)
@@ -77,7 +77,7 @@ void generate_random(Context& c) {
   const Args& a = c.args();
   v1::GenerateRandomRequest request;
   request.set_number_of_bytes(
-      static_cast<std::int32_t>(a.get_int("number-of-bytes", 1, 1024).value_or(32)));
+      static_cast<std::int32_t>(a.get_int("number-of-bytes").value_or(32)));
   auto response = c.client().generate_random(request);
   WipeOnExit wipe(response.mutable_plaintext());
   if (c.json()) print_json(response);
@@ -90,7 +90,7 @@ void generate_random(Context& c) {
 
 std::vector<OptionSpec> data_key_options() {
   return {key_id_option("The key that encrypts the data key"),
-          {"number-of-bytes", "N", "Data key length in bytes (1-1024)"},
+          {"number-of-bytes", "N", "Data key length in bytes", false, false, IntRange{1, 1024}},
           {"key-spec", "SPEC", "AES_128 or AES_256 (the default)"},
           {"encryption-context", "KEY=VALUE", "Bind the encrypted data key to this context", false,
            true},
@@ -111,7 +111,8 @@ void add_data_key_commands(std::vector<Command>& out) {
                  generate_data_key_without_plaintext});
   out.push_back({"generate-random",
                  "Random bytes from the token (base64 on stdout unless --out)",
-                 {{"number-of-bytes", "N", "How many bytes (1-1024, default 32)"},
+                 {{"number-of-bytes", "N", "How many bytes (default 32)", false, false,
+                   IntRange{1, 1024}},
                   {"out", "FILE", "Write the raw bytes to FILE"},
                   {"base64", "", "Write the file as base64 text"}},
                  generate_random});

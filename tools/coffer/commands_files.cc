@@ -70,11 +70,11 @@ std::string output_path(const Args& a) {
 }
 
 env::WorkerPool make_pool(const Args& a) {
-  return env::WorkerPool(static_cast<std::size_t>(a.get_int("threads", 1, 256).value_or(0)));
+  return env::WorkerPool(static_cast<std::size_t>(a.get_int("threads").value_or(0)));
 }
 
 unsigned segment_shift(const Args& a) {
-  const auto bytes = a.get_int("segment-size", 16384, 16 * 1024 * 1024);
+  const auto bytes = a.get_int("segment-size");
   if (!bytes) return env::kDefaultSegmentShift;
   const auto value = static_cast<std::uint64_t>(*bytes);
   if ((value & (value - 1)) != 0) throw UsageError("--segment-size must be a power of two");
@@ -120,7 +120,8 @@ void decrypt_file_command(Context& c) {
 std::vector<OptionSpec> common_file_options() {
   return {{"in", "FILE", "Read FILE (default: stdin)"},
           {"out", "FILE", "Write FILE, created 0600 and put in place only when complete (default: stdout)"},
-          {"threads", "N", "Seal or open segments on N threads (default: one per core)"},
+          {"threads", "N", "Seal or open segments on N threads (default: one per core)", false,
+           false, IntRange{1, 256}},
           {"sync", "", "Flush the output to disk before it is put in place"},
           {"no-progress", "", "No progress line on a terminal"}};
 }
@@ -137,7 +138,8 @@ void add_file_commands(std::vector<Command>& out) {
               true, true},
              {"encryption-context", "KEY=VALUE", "Bind the file to this context (stored in its header)", false,
               true},
-             {"segment-size", "BYTES", "Segment size, a power of two from 16384 to 16777216 (default 65536)"}},
+             {"segment-size", "BYTES", "Segment size, a power of two (default 65536)", false, false,
+              IntRange{16384, 16 * 1024 * 1024}}},
             common_file_options()),
        encrypt_file_command});
   out.push_back(

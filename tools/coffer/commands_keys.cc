@@ -83,7 +83,7 @@ void key_only(Context& c, Call call) {
 void schedule_key_deletion(Context& c) {
   v1::ScheduleKeyDeletionRequest request;
   request.set_key_id(c.args().required("key-id"));
-  if (auto days = c.args().get_int("pending-window-in-days", 7, 30)) {
+  if (auto days = c.args().get_int("pending-window-in-days")) {
     request.set_pending_window_in_days(static_cast<std::int32_t>(*days));
   }
   auto response = c.client().schedule_key_deletion(request);
@@ -137,7 +137,8 @@ void add_key_commands(std::vector<Command>& out) {
   out.push_back(
       {"schedule-key-deletion",
        "Delete a key after a waiting period (7-30 days, default 30)",
-       {key_id_option(), {"pending-window-in-days", "DAYS", "Days before deletion (7-30)"}},
+       {key_id_option(),
+        {"pending-window-in-days", "DAYS", "Days before deletion", false, false, IntRange{7, 30}}},
        schedule_key_deletion});
   out.push_back({"cancel-key-deletion",
                  "Cancel a scheduled deletion (the key becomes Disabled)",

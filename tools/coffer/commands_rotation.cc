@@ -9,7 +9,7 @@ namespace {
 void enable_key_rotation(Context& c) {
   v1::EnableKeyRotationRequest request;
   request.set_key_id(c.args().required("key-id"));
-  if (auto days = c.args().get_int("rotation-period-in-days", 90, 2560)) {
+  if (auto days = c.args().get_int("rotation-period-in-days")) {
     request.set_rotation_period_in_days(static_cast<std::int32_t>(*days));
   }
   print_empty(c, c.client().enable_key_rotation(request));
@@ -71,7 +71,8 @@ void add_rotation_commands(std::vector<Command>& out) {
       {"enable-key-rotation",
        "Rotate a key's material automatically",
        {key_id_option(),
-        {"rotation-period-in-days", "DAYS", "Days between rotations (90-2560, default 365)"}},
+        {"rotation-period-in-days", "DAYS", "Days between rotations (default 365)", false, false,
+         IntRange{90, 2560}}},
        enable_key_rotation});
   out.push_back(
       {"disable-key-rotation", "Stop automatic rotation", {key_id_option()}, disable_key_rotation});

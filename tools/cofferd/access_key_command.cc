@@ -8,27 +8,8 @@
 #include "tools/cofferd/first_run.h"
 
 namespace coffer::daemon {
-namespace {
 
-constexpr const char* kUsage =
-    "usage: cofferd [--state-dir DIR] access-key create --principal NAME\n"
-    "       cofferd [--state-dir DIR] access-key revoke --access-key-id AKID\n"
-    "       cofferd [--state-dir DIR] access-key list";
-
-// The value of `--name VALUE` among `words` (after the subcommand); throws on anything else.
-std::string only_option(const std::vector<std::string>& words, const std::string& name) {
-  std::string value;
-  for (std::size_t i = 1; i < words.size(); ++i) {
-    if (words[i] == "--" + name && i + 1 < words.size())
-      value = words[++i];
-    else
-      throw std::runtime_error("access-key " + words[0] + ": unexpected argument '" + words[i] + "'");
-  }
-  if (value.empty()) throw std::runtime_error("access-key " + words[0] + " needs --" + name);
-  return value;
-}
-
-int create(const DaemonConfig& config, const std::string& principal) {
+int create_access_key(const DaemonConfig& config, const std::string& principal) {
   if (config.softhsm_autoinit && config.pkcs11_module.find("softhsm") != std::string::npos) {
     prepare_softhsm(config.state_dir, "coffer", config.pkcs11_module);
   }
@@ -49,7 +30,7 @@ int create(const DaemonConfig& config, const std::string& principal) {
 
 // Only the store changes; a running daemon stops accepting the key within
 // AccessKeys::kRecheckAfter.
-int revoke(const DaemonConfig& config, const std::string& access_key_id) {
+int revoke_access_key(const DaemonConfig& config, const std::string& access_key_id) {
   core::SqliteStore store(config.database);
   auto record = store.get_access_key(access_key_id);
   if (!record) throw std::runtime_error("no access key " + access_key_id);
@@ -59,22 +40,13 @@ int revoke(const DaemonConfig& config, const std::string& access_key_id) {
   return 0;
 }
 
-int list(const DaemonConfig& config) {
+int list_access_keys(const DaemonConfig& config) {
   core::SqliteStore store(config.database);
   for (const auto& key : store.list_access_keys()) {
-    std::printf("%s %s %s\n", key.access_key_id.c_str(), key.active ? "active " : "revoked", key.principal.c_str());
+    std::printf("%s %s %s\n", key.access_key_id.c_str(), key.active ? "active " : "revoked",
+                key.principal.c_str());
   }
   return 0;
-}
-
-}  // namespace
-
-int run_access_key_command(const DaemonConfig& config, const std::vector<std::string>& words) {
-  if (words.empty()) throw std::runtime_error(kUsage);
-  if (words[0] == "create") return create(config, only_option(words, "principal"));
-  if (words[0] == "revoke") return revoke(config, only_option(words, "access-key-id"));
-  if (words[0] == "list" && words.size() == 1) return list(config);
-  throw std::runtime_error(kUsage);
 }
 
 }  // namespace coffer::daemon

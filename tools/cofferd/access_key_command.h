@@ -6,13 +6,14 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "tools/cofferd/config.h"
 
 namespace coffer::daemon {
 
-// `words` are the arguments after "access-key". Returns the exit status.
-int run_access_key_command(const DaemonConfig& config, const std::vector<std::string>& words);
+// Each returns the exit status; tools/cofferd/command_line.cc declares their arguments.
+int create_access_key(const DaemonConfig& config, const std::string& principal);
+int revoke_access_key(const DaemonConfig& config, const std::string& access_key_id);
+int list_access_keys(const DaemonConfig& config);
 
 }  // namespace coffer::daemon

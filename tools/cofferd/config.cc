@@ -1,84 +1,61 @@
 #include "tools/cofferd/config.h"
 
-#include <fstream>
-#include <functional>
-#include <stdexcept>
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <string_view>
+
+#include "tools/cofferd/config_file.h"
+#include "tools/command_line/whole_number.h"
 
 namespace coffer::daemon {
 namespace {
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r");
-  auto e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+using tools::whole_number;
+
+constexpr std::uint64_t kMaxTimeoutMs = 7ull * 24 * 3600 * 1000;  // a week
+constexpr std::uint64_t kMaxBytes = 1ull << 40;
+constexpr std::uint64_t kMaxCount = 1'000'000;
+const char* const kGroup = "Settings (flags, or `setting = value` lines of --config FILE)";
+
+// "--state-dir,--state_dir": the file's spelling works as a flag too.
+std::string option_names(std::string_view setting) {
+  std::string dashed(setting);
+  std::replace(dashed.begin(), dashed.end(), '_', '-');
+  if (dashed == setting) return "--" + dashed;
+  return "--" + dashed + ",--" + std::string(setting);
 }
 
-bool parse_bool(const std::string& key, const std::string& v) {
-  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
-  throw std::runtime_error("config: " + key + " must be true or false, not '" + v + "'");
+template <class T>
+CLI::Option* setting(CLI::App& app, std::string_view name, T& field, const std::string& help) {
+  return app.add_option(option_names(name), field, help)->capture_default_str()->group(kGroup);
 }
 
-std::size_t parse_size(const std::string& key, const std::string& v) {
-  try {
-    std::size_t used = 0;
-    unsigned long long n = std::stoull(v, &used);
-    if (used != v.size()) throw std::invalid_argument(v);
-    return static_cast<std::size_t>(n);
-  } catch (const std::exception&) {
-    throw std::runtime_error("config: " + key + " must be a whole number, not '" + v + "'");
+// A setting given as `--flag VALUE` (or `name = VALUE` in the file).
+CLI::Option* yes_no(CLI::App& app, std::string_view name, bool& field, const std::string& help) {
+  static const std::vector<std::string> words = {"true", "false", "yes", "no",
+                                                 "on",   "off",   "1",   "0"};
+  return app.add_option(option_names(name), field, help)
+      ->check(CLI::IsMember(words))
+      ->default_str(field ? "true" : "false")
+      ->group(kGroup);
+}
+
+CLI::Option* count(CLI::App& app, std::string_view name, std::size_t& field, std::uint64_t min,
+                   std::uint64_t max, const std::string& help) {
+  // A transform, not a check: it also rewrites "010" as "10" for CLI11 (base 0: octal).
+  return setting(app, name, field, help)->transform(whole_number(min, max));
+}
+
+// The names a --config file may set: every configurable option's underscore spelling.
+std::set<std::string> setting_names(const CLI::App& app) {
+  std::set<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_configurable() && !option->get_lnames().empty()) {
+      names.insert(option->get_lnames().back());
+    }
   }
-}
-
-void apply(DaemonConfig& c, const std::string& key, const std::string& value) {
-  using Setter = std::function<void(const std::string&)>;
-  auto text = [&](std::string& field) -> Setter { return [&field](const std::string& v) { field = v; }; };
-  auto flag = [&](bool& field) -> Setter { return [&field, key](const std::string& v) { field = parse_bool(key, v); }; };
-  auto size = [&](std::size_t& field) -> Setter {
-    return [&field, key](const std::string& v) { field = parse_size(key, v); };
-  };
-  const std::map<std::string, Setter> setters = {
-      {"state_dir", text(c.state_dir)},
-      {"listen", text(c.listen)},
-      {"tls", flag(c.tls)},
-      {"tls_cert", text(c.tls_cert)},
-      {"tls_key", text(c.tls_key)},
-      {"tls_client_ca", text(c.tls_client_ca)},
-      {"allow_plaintext_loopback", flag(c.allow_plaintext_loopback)},
-      {"allow_unauthenticated_loopback", flag(c.allow_unauthenticated_loopback)},
-      {"metrics_listen", text(c.metrics_listen)},
-      {"pkcs11_module", text(c.pkcs11_module)},
-      {"token_uri", text(c.token_uri)},
-      {"pin_file", text(c.pin_file)},
-      {"token_quirks", text(c.token_quirks)},
-      {"softhsm_autoinit", flag(c.softhsm_autoinit)},
-      {"sessions", size(c.sessions)},
-      {"database", text(c.database)},
-      {"region", text(c.region)},
-      {"account_id", text(c.account_id)},
-      {"network_threads", size(c.network_threads)},
-      {"workers", size(c.workers)},
-      {"queue_capacity", size(c.queue_capacity)},
-      {"max_connections", size(c.max_connections)},
-      {"max_frame_bytes", size(c.max_frame_bytes)},
-      {"read_timeout_ms", size(c.read_timeout_ms)},
-      {"idle_timeout_ms", size(c.idle_timeout_ms)},
-      {"unauthenticated_idle_timeout_ms", size(c.unauthenticated_idle_timeout_ms)},
-      {"max_connections_per_source", size(c.max_connections_per_source)},
-      {"max_queued_bytes", size(c.max_queued_bytes)},
-      {"max_unsent_bytes", size(c.max_unsent_bytes)},
-      {"scheduler_interval_ms", size(c.scheduler_interval_ms)},
-      {"remove_orphans", flag(c.remove_orphans)},
-      {"log_level", text(c.log_level)},
-      {"aws_listen", text(c.aws_listen)},
-      {"aws_tls", flag(c.aws_tls)},
-      {"regions", text(c.regions)},
-      {"accept_any_region", flag(c.accept_any_region)},
-      {"aws_accept_security_token", flag(c.aws_accept_security_token)},
-  };
-  auto it = setters.find(key);
-  if (it == setters.end()) throw std::runtime_error("config: unknown setting '" + key + "'");
-  it->second(value);
+  return names;
 }
 
 }  // namespace
@@ -86,33 +63,83 @@ void apply(DaemonConfig& c, const std::string& key, const std::string& value) {
 void DaemonConfig::fill_defaults() {
   if (pin_file.empty()) pin_file = state_dir + "/user.pin";
   if (database.empty()) database = state_dir + "/coffer.db";
-  if (sessions == 0) sessions = 1;
   if (workers == 0) workers = sessions;
   if (queue_capacity == 0) queue_capacity = 256 * workers;
   if (!regions.empty()) region = regions.substr(0, regions.find(','));
 }
 
-DaemonConfig load_config(const std::string& path, const std::map<std::string, std::string>& flags) {
-  DaemonConfig config;
-  if (!path.empty()) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("config: cannot read " + path);
-    std::string line;
-    int number = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      line = trim(line.substr(0, line.find('#')));
-      if (line.empty()) continue;
-      auto eq = line.find('=');
-      if (eq == std::string::npos) {
-        throw std::runtime_error("config: " + path + ":" + std::to_string(number) + ": expected key = value");
-      }
-      apply(config, trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
-    }
-  }
-  for (const auto& [key, value] : flags) apply(config, key, value);
-  config.fill_defaults();
-  return config;
+LogLevel DaemonConfig::min_log_level() const {
+  if (log_level == "debug") return LogLevel::kDebug;
+  if (log_level == "warn" || log_level == "warning") return LogLevel::kWarn;
+  if (log_level == "error") return LogLevel::kError;
+  return LogLevel::kInfo;  // add_settings admits nothing else
+}
+
+void add_settings(CLI::App& app, DaemonConfig& c) {
+  setting(app, "state_dir", c.state_dir,
+          "Token configuration, PIN files, metadata store and first-run credential");
+  setting(app, "listen", c.listen, "rpc listener HOST:PORT");
+  yes_no(app, "tls", c.tls, "TLS 1.3 on the rpc listener");
+  setting(app, "tls_cert", c.tls_cert, "Certificate chain, PEM");
+  setting(app, "tls_key", c.tls_key, "Private key of tls_cert, PEM");
+  setting(app, "tls_client_ca", c.tls_client_ca, "Require client certificates signed by these");
+  yes_no(app, "allow_plaintext_loopback", c.allow_plaintext_loopback,
+         "Plaintext only on 127.0.0.0/8 or ::1 (development)");
+  // A bare flag on the command line; `= true|false` in the file.
+  app.add_flag(option_names("allow_unauthenticated_loopback"), c.allow_unauthenticated_loopback,
+               "Requests without credentials run as \"anonymous\" (loopback only)")
+      ->group(kGroup);
+  setting(app, "metrics_listen", c.metrics_listen, "GET /metrics, /ready, /live; empty: off");
+  setting(app, "pkcs11_module", c.pkcs11_module, "The PKCS#11 library");
+  setting(app, "token_uri", c.token_uri, "RFC 7512 URI of the token");
+  setting(app, "pin_file", c.pin_file, "File holding the user PIN (default STATE/user.pin)");
+  setting(app, "token_quirks", c.token_quirks, "Token behaviour")
+      ->check(CLI::IsMember({"softhsm", "generic", "cloudhsm"}));
+  yes_no(app, "softhsm_autoinit", c.softhsm_autoinit,
+         "With SoftHSM: make STATE/softhsm2.conf and the token on first run");
+  count(app, "sessions", c.sessions, 1, 1024, "Token sessions in the pool");
+  setting(app, "database", c.database, "SQLite metadata store (default STATE/coffer.db)");
+  setting(app, "region", c.region, "Appears in ARNs");
+  setting(app, "account_id", c.account_id, "Appears in ARNs");
+  count(app, "network_threads", c.network_threads, 1, 256,
+        "Threads that read and write frames; never call the token");
+  count(app, "workers", c.workers, 0, 1024, "Threads running token work (0: sessions)");
+  count(app, "queue_capacity", c.queue_capacity, 0, kMaxCount,
+        "Queued requests (0: 256 per worker); beyond: ThrottlingException");
+  count(app, "max_connections", c.max_connections, 1, kMaxCount,
+        "More are accepted and closed at once");
+  count(app, "max_frame_bytes", c.max_frame_bytes, 1, 1ull << 30,
+        "A larger frame closes the connection");
+  count(app, "read_timeout_ms", c.read_timeout_ms, 1, kMaxTimeoutMs,
+        "A frame or HTTP request must arrive whole within this from its first byte");
+  count(app, "idle_timeout_ms", c.idle_timeout_ms, 1, kMaxTimeoutMs,
+        "An idle authenticated connection is closed after this");
+  count(app, "unauthenticated_idle_timeout_ms", c.unauthenticated_idle_timeout_ms, 1, kMaxTimeoutMs,
+        "...and one that has not authenticated, after this");
+  count(app, "max_connections_per_source", c.max_connections_per_source, 1, kMaxCount,
+        "Per peer address");
+  count(app, "max_queued_bytes", c.max_queued_bytes, 1, kMaxBytes,
+        "Request bytes queued or running at once (beyond: ThrottlingException)");
+  count(app, "max_unsent_bytes", c.max_unsent_bytes, 1, kMaxBytes,
+        "rpc: unread response bytes before a peer's requests stop being read");
+  count(app, "scheduler_interval_ms", c.scheduler_interval_ms, 1, kMaxTimeoutMs,
+        "How often due rotations and deletions are carried out");
+  yes_no(app, "remove_orphans", c.remove_orphans,
+         "At start-up: remove (true) or only report token objects no metadata names");
+  setting(app, "log_level", c.log_level, "JSON lines on stderr from this level up")
+      ->check(CLI::IsMember({"debug", "info", "warn", "warning", "error"}));
+  setting(app, "aws_listen", c.aws_listen, "AWS JSON API HOST:PORT; empty: off");
+  yes_no(app, "aws_tls", c.aws_tls, "TLS on aws_listen (required unless it is loopback)");
+  setting(app, "regions", c.regions, "Comma list of regions; the first is `region`");
+  yes_no(app, "accept_any_region", c.accept_any_region,
+         "Development: a new region name makes its keyspace");
+  yes_no(app, "aws_accept_security_token", c.aws_accept_security_token,
+         "Accept (and ignore) X-Amz-Security-Token");
+
+  app.get_help_ptr()->configurable(false);
+  app.set_config("--config", "", "Read settings from FILE (`setting = value` lines)")
+      ->type_name("FILE");
+  app.config_formatter(std::make_shared<KeyValueConfigFile>(setting_names(app)));
 }
 
 }  // namespace coffer::daemon

@@ -1,10 +1,13 @@
 // cofferd's configuration: a file of `key = value` lines (docs/cofferd.conf.sample), then
-// `--key value` flags that override it.
+// `--key value` flags that override it. Both come from one CLI11 declaration per setting.
 #pragma once
 
 #include <cstddef>
-#include <map>
 #include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "common/log.h"
 
 namespace coffer::daemon {
 
@@ -18,16 +21,16 @@ struct DaemonConfig {
   std::string metrics_listen = "127.0.0.1:9464";
   std::string pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so";
   std::string token_uri = "pkcs11:token=coffer";
-  std::string pin_file;       // default: STATE/user.pin
+  std::string pin_file;  // default: STATE/user.pin
   std::string token_quirks = "softhsm";
   bool softhsm_autoinit = true;  // make STATE/softhsm2.conf and the token on first run
   std::size_t sessions = 4;
-  std::string database;       // default: STATE/coffer.db
+  std::string database;  // default: STATE/coffer.db
   std::string region = "us-east-1";
   std::string account_id = "111122223333";
   std::size_t network_threads = 1;
-  std::size_t workers = 0;          // default: sessions
-  std::size_t queue_capacity = 0;   // default: 256 per worker
+  std::size_t workers = 0;         // default: sessions
+  std::size_t queue_capacity = 0;  // default: 256 per worker
   std::size_t max_connections = 1024;
   std::size_t max_frame_bytes = 1 << 20;
   std::size_t read_timeout_ms = 10'000;
@@ -40,20 +43,24 @@ struct DaemonConfig {
   // rpc: response bytes a peer may leave unread before its requests stop being read.
   std::size_t max_unsent_bytes = 4u << 20;
   std::size_t scheduler_interval_ms = 60'000;
-  bool remove_orphans = false;  // reconciler: report token objects no metadata names, or remove them
-  std::string log_level = "info";
+  bool remove_orphans =
+      false;  // reconciler: report token objects no metadata names, or remove them
+  std::string log_level = "info";  // debug | info | warn (or warning) | error
   // AWS JSON API (server/aws): empty aws_listen disables it. TLS uses tls_cert/tls_key.
   std::string aws_listen;
-  bool aws_tls = false;  // required unless aws_listen is a loopback address
+  bool aws_tls = false;            // required unless aws_listen is a loopback address
   std::string regions;             // comma list; the first is `region` (empty: just `region`)
   bool accept_any_region = false;  // development: a new region name makes its keyspace
   bool aws_accept_security_token = false;
 
+  // The settings left at 0 or empty that default to others (workers: sessions, ...).
   void fill_defaults();
+  LogLevel min_log_level() const;
 };
 
-// Reads the file (if `path` is non-empty), then applies flags. Throws std::runtime_error
-// naming the bad key or value.
-DaemonConfig load_config(const std::string& path, const std::map<std::string, std::string>& flags);
+// Declares every setting on `app`, bound to `config`: as `--setting-name VALUE` (or
+// `--setting_name`) and as `setting_name = value` in the file of `--config FILE`, whose
+// values the flags override. Names, checks (ranges, enums) and help live here.
+void add_settings(CLI::App& app, DaemonConfig& config);
 
 }  // namespace coffer::daemon

@@ -4,10 +4,9 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
-#include <atomic>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +24,7 @@
 #include "server/rpc/rpc_server.h"
 #include "tools/cofferd/access_key_command.h"
 #include "tools/cofferd/aws_front_end.h"
+#include "tools/cofferd/command_line.h"
 #include "tools/cofferd/config.h"
 #include "tools/cofferd/first_run.h"
 #include "tools/cofferd/service_metrics.h"
@@ -32,66 +32,6 @@
 namespace {
 
 using namespace coffer;
-
-constexpr const char* kUsage = R"(usage: cofferd [--config FILE] [--SETTING VALUE ...]
-
-Every setting of the configuration file (docs/cofferd.conf.sample) can be given as a flag,
-with dashes or underscores: --state-dir var --listen 127.0.0.1:7443 --region eu-west-1.
-Shortcuts for development on loopback:
-  --plaintext-loopback               no TLS (only on a loopback address)
-  --allow-unauthenticated-loopback   requests without credentials run as "anonymous"
-AWS JSON API (KMS over SigV4): --aws-listen 127.0.0.1:4599 [--regions us-east-1,eu-west-1]
-Access keys (offline; a running daemon notices revocation within a second):
-  cofferd [--state-dir DIR] access-key create --principal NAME   prints "ACCESS_KEY_ID SECRET"
-  cofferd [--state-dir DIR] access-key revoke --access-key-id AKID
-  cofferd [--state-dir DIR] access-key list
-)";
-
-struct Arguments {
-  std::string config_file;
-  std::map<std::string, std::string> flags;
-  std::vector<std::string> access_key_command;  // words after "access-key", if given
-  bool access_key = false;
-};
-
-Arguments parse_arguments(int argc, char** argv) {
-  Arguments args;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    }
-    if (arg == "access-key") {
-      args.access_key = true;
-      args.access_key_command.assign(argv + i + 1, argv + argc);
-      break;
-    }
-    if (!arg.starts_with("--")) throw std::runtime_error("unexpected argument '" + arg + "'");
-    std::string key = arg.substr(2);
-    std::replace(key.begin(), key.end(), '-', '_');
-    if (key == "plaintext_loopback") {
-      args.flags["tls"] = "false";
-      args.flags["allow_plaintext_loopback"] = "true";
-      continue;
-    }
-    if (key == "allow_unauthenticated_loopback") {
-      args.flags[key] = "true";
-      continue;
-    }
-    if (i + 1 >= argc) throw std::runtime_error("--" + key + " needs a value");
-    if (key == "config") args.config_file = argv[++i];
-    else args.flags[key] = argv[++i];
-  }
-  return args;
-}
-
-LogLevel level_named(const std::string& name) {
-  if (name == "debug") return LogLevel::kDebug;
-  if (name == "warn") return LogLevel::kWarn;
-  if (name == "error") return LogLevel::kError;
-  return LogLevel::kInfo;
-}
 
 // libprotobuf logs each frame it refuses (e.g. a string that is not UTF-8) at ERROR on
 // stderr: a peer could flood the log. The frame is refused and answered anyway, so these
@@ -225,12 +165,25 @@ int main(int argc, char** argv) {
   google::protobuf::SetLogHandler(protobuf_log);
   // A peer that closes its socket must cost an error code, not the process.
   signal(SIGPIPE, SIG_IGN);
+  namespace daemon = coffer::daemon;
+  daemon::DaemonCommandLine line;
+  if (auto exit = daemon::parse_daemon_command_line({argv + 1, argv + argc}, line)) {
+    std::fputs(exit->text.c_str(), exit->status == 0 ? stdout : stderr);
+    return exit->status;
+  }
   try {
-    Arguments args = parse_arguments(argc, argv);
-    auto config = coffer::daemon::load_config(args.config_file, args.flags);
-    coffer::set_min_log_level(level_named(config.log_level));
-    if (args.access_key) return coffer::daemon::run_access_key_command(config, args.access_key_command);
-    return serve(config);
+    const daemon::DaemonConfig& config = line.config;
+    coffer::set_min_log_level(config.min_log_level());
+    switch (line.command) {
+      case daemon::DaemonCommand::kServe:
+        return serve(config);
+      case daemon::DaemonCommand::kCreateAccessKey:
+        return daemon::create_access_key(config, line.principal);
+      case daemon::DaemonCommand::kRevokeAccessKey:
+        return daemon::revoke_access_key(config, line.access_key_id);
+      case daemon::DaemonCommand::kListAccessKeys:
+        return daemon::list_access_keys(config);
+    }
   } catch (const coffer::Error& e) {
     coffer::log_event(coffer::LogLevel::kError, "fatal", {{"code", std::string(e.name())}, {"message", e.what()}});
   } catch (const std::exception& e) {

@@ -1,0 +1,234 @@
+// The coffer and coffer-load command lines: parsed in-process with the real option tables.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tools/coffer-load/load_command_line.h"
+#include "tools/coffer/command_line.h"
+
+namespace coffer::tools {
+namespace {
+
+// A usage error: status 2 and one line on stderr, "PROGRAM: ..." holding `words`.
+void expect_usage_error(const std::optional<ParseExit>& exit, const std::string& program,
+                        const std::vector<std::string>& words) {
+  ASSERT_TRUE(exit) << "parsed without error";
+  EXPECT_EQ(exit->status, 2);
+  EXPECT_TRUE(exit->text.starts_with(program + ": ")) << exit->text;
+  EXPECT_EQ(std::count(exit->text.begin(), exit->text.end(), '\n'), 1) << exit->text;
+  for (const auto& word : words) EXPECT_NE(exit->text.find(word), std::string::npos) << exit->text;
+}
+
+class CofferCliTest : public ::testing::Test {
+ protected:
+  std::optional<ParseExit> parse(const std::vector<std::string>& args) { return line_.parse(args); }
+
+  const std::vector<cli::Command> commands_ = cli::all_commands();
+  cli::CommandLine line_{commands_};
+};
+
+TEST_F(CofferCliTest, CommandOptionsAndGlobalOptionsOnEitherSide) {
+  auto exit = parse({"--endpoint", "h:1", "describe-key", "--key-id", "k1", "--json"});
+  ASSERT_FALSE(exit) << exit->text;
+  EXPECT_EQ(line_.command().name, "describe-key");
+  const cli::Args args = line_.args();
+  EXPECT_EQ(args.get("key-id"), "k1");
+  EXPECT_EQ(args.get("endpoint"), "h:1");
+  EXPECT_TRUE(args.has("json"));
+  EXPECT_FALSE(args.has("plaintext-tcp"));
+}
+
+TEST_F(CofferCliTest, EqualsFormAndRepeatableOptions) {
+  auto exit = parse({"create-key", "--description=a b", "--tags", "team=x", "--tags=env=prod"});
+  ASSERT_FALSE(exit) << exit->text;
+  const cli::Args args = line_.args();
+  EXPECT_EQ(args.get("description"), "a b");
+  EXPECT_EQ(args.all("tags"), (std::vector<std::string>{"team=x", "env=prod"}));
+}
+
+TEST_F(CofferCliTest, DashIsAValue) {
+  auto exit = parse({"decrypt", "--in", "-", "--out", "-"});
+  ASSERT_FALSE(exit) << exit->text;
+  EXPECT_EQ(line_.args().get("in"), "-");
+}
+
+TEST_F(CofferCliTest, MissingRequiredOption) {
+  expect_usage_error(parse({"encrypt", "--plaintext", "x"}), "coffer", {"key-id is required"});
+}
+
+TEST_F(CofferCliTest, UnknownOption) {
+  expect_usage_error(parse({"list-keys", "--nope"}), "coffer", {"unknown option --nope"});
+  expect_usage_error(parse({"list-keys", "--nope=1"}), "coffer", {"unknown option --nope"});
+}
+
+TEST_F(CofferCliTest, UnknownCommandAndNoCommand) {
+  expect_usage_error(parse({"nope"}), "coffer", {"unknown command 'nope'"});
+  expect_usage_error(parse({}), "coffer", {"no command given"});
+  expect_usage_error(parse({"help", "nope"}), "coffer", {"unknown command 'nope'"});
+}
+
+TEST_F(CofferCliTest, UnexpectedWordAfterACommand) {
+  expect_usage_error(parse({"list-keys", "extra"}), "coffer", {"unexpected argument 'extra'"});
+}
+
+TEST_F(CofferCliTest, OneCommandAtATime) {
+  expect_usage_error(parse({"list-keys", "list-aliases"}), "coffer", {"list-aliases"});
+}
+
+TEST_F(CofferCliTest, SingleOptionGivenTwice) {
+  expect_usage_error(parse({"describe-key", "--key-id", "a", "--key-id", "b"}), "coffer",
+                     {"key-id"});
+}
+
+TEST_F(CofferCliTest, OptionNeedsAValue) {
+  expect_usage_error(parse({"describe-key", "--key-id"}), "coffer", {"key-id"});
+}
+
+TEST_F(CofferCliTest, NumbersAreCheckedAgainstTheirDeclaredRange) {
+  expect_usage_error(parse({"list-keys", "--limit", "0"}), "coffer", {"--limit", "[1, 1000]"});
+  expect_usage_error(parse({"generate-random", "--number-of-bytes", "2k"}), "coffer",
+                     {"--number-of-bytes", "whole number"});
+  expect_usage_error(parse({"--timeout", "-5", "list-keys"}), "coffer", {"--timeout"});
+  auto exit = parse({"enable-key-rotation", "--key-id", "k", "--rotation-period-in-days", "0100"});
+  ASSERT_FALSE(exit) << exit->text;
+  EXPECT_EQ(line_.args().get_int("rotation-period-in-days"), 100);
+}
+
+TEST_F(CofferCliTest, HelpListsEveryCommandAndExitsZero) {
+  auto exit = parse({"--help"});
+  ASSERT_TRUE(exit);
+  EXPECT_EQ(exit->status, 0);
+  EXPECT_NE(exit->text.find("\nusage: coffer"), std::string::npos) << exit->text;
+  for (const auto& command : commands_) {
+    EXPECT_NE(exit->text.find("\n  " + command.name + "  "), std::string::npos) << command.name;
+  }
+}
+
+TEST_F(CofferCliTest, HelpCommandHasHelpToo) {
+  for (const auto& args : {std::vector<std::string>{"help", "--help"}, {"help"}}) {
+    cli::CommandLine line(commands_);
+    auto exit = line.parse(args);
+    ASSERT_TRUE(exit);
+    EXPECT_EQ(exit->status, 0);
+    EXPECT_NE(exit->text.find("usage: coffer"), std::string::npos) << exit->text;
+  }
+}
+
+TEST_F(CofferCliTest, EveryCommandHasGeneratedHelp) {
+  for (const auto& command : commands_) {
+    for (const auto& args : {std::vector<std::string>{command.name, "--help"},
+                             std::vector<std::string>{"help", command.name}}) {
+      cli::CommandLine line(commands_);
+      auto exit = line.parse(args);
+      ASSERT_TRUE(exit) << command.name;
+      EXPECT_EQ(exit->status, 0);
+      EXPECT_NE(exit->text.find("usage: coffer " + command.name + " "), std::string::npos)
+          << exit->text;
+      for (const auto& option : command.options) {
+        EXPECT_NE(exit->text.find("--" + option.name), std::string::npos) << option.name;
+      }
+    }
+  }
+}
+
+// coffer-load
+
+std::optional<ParseExit> parse_load(const std::vector<std::string>& args,
+                                    load::LoadOptions& options) {
+  return load::parse_load_command_line(args, options);
+}
+
+TEST(CofferLoadCliTest, EveryOptionRoundTrips) {
+  load::LoadOptions o;
+  auto exit = parse_load({"--endpoint",
+                          "h:9",
+                          "--plaintext-tcp",
+                          "--connections",
+                          "4",
+                          "--in-flight",
+                          "16",
+                          "--threads",
+                          "2",
+                          "--duration",
+                          "2.5",
+                          "--warmup",
+                          "0.5",
+                          "--mix",
+                          "encrypt=3,describe-key=1",
+                          "--key-id",
+                          "k",
+                          "--payload-bytes",
+                          "100",
+                          "--json"},
+                         o);
+  ASSERT_FALSE(exit) << exit->text;
+  EXPECT_EQ(o.client.endpoint, "h:9");
+  EXPECT_FALSE(o.client.tls);
+  EXPECT_EQ(o.connections, 4u);
+  EXPECT_EQ(o.in_flight, 16u);
+  EXPECT_EQ(o.threads, 2u);
+  EXPECT_DOUBLE_EQ(o.duration.count(), 2.5);
+  EXPECT_DOUBLE_EQ(o.warmup.count(), 0.5);
+  ASSERT_EQ(o.mix.size(), 2u);
+  EXPECT_EQ(o.mix[0].operation, "encrypt");
+  EXPECT_EQ(o.mix[0].weight, 3u);
+  EXPECT_EQ(o.mix[1].operation, "describe-key");
+  EXPECT_EQ(o.key_id, "k");
+  EXPECT_FALSE(o.create_key);
+  EXPECT_EQ(o.payload_bytes, 100u);
+  EXPECT_TRUE(o.json);
+}
+
+TEST(CofferLoadCliTest, Defaults) {
+  load::LoadOptions o;
+  auto exit = parse_load({"--create-key"}, o);
+  ASSERT_FALSE(exit) << exit->text;
+  EXPECT_TRUE(o.create_key);
+  EXPECT_EQ(o.connections, 1u);
+  EXPECT_EQ(o.in_flight, 64u);
+  EXPECT_DOUBLE_EQ(o.duration.count(), 10.0);
+  ASSERT_EQ(o.mix.size(), 1u);
+  EXPECT_EQ(o.mix[0].operation, "encrypt");
+}
+
+TEST(CofferLoadCliTest, ThreadsAreCappedByConnections) {
+  load::LoadOptions o;
+  ASSERT_FALSE(parse_load({"--create-key", "--threads", "8", "--connections", "3"}, o));
+  EXPECT_EQ(o.threads, 3u);
+}
+
+TEST(CofferLoadCliTest, UsageErrors) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--key-id", "x", "--mix", "bogus=1"}, "unknown operation 'bogus'"},
+      {{"--key-id", "x", "--mix", "encrypt=x"}, "bad weight"},
+      {{"--key-id", "x", "--create-key"}, "create-key"},
+      {{}, "exactly one of --key-id and --create-key"},
+      {{"--create-key", "--duration", "0"}, "above 0"},
+      {{"--create-key", "--duration", "nan"}, "duration"},
+      {{"--create-key", "--warmup", "soon"}, "seconds"},
+      {{"--create-key", "--connections", "0"}, "connections"},
+      {{"--create-key", "--in-flight", "1.5"}, "whole number"},
+      {{"--create-key", "--payload-bytes", "5000"}, "payload-bytes"},
+      {{"--create-key", "--bogus"}, "--bogus"},
+      {{"--create-key", "stray"}, "stray"},
+  };
+  for (const auto& [args, word] : cases) {
+    SCOPED_TRACE(word);
+    load::LoadOptions o;
+    expect_usage_error(parse_load(args, o), "coffer-load", {word});
+  }
+}
+
+TEST(CofferLoadCliTest, HelpExitsZero) {
+  load::LoadOptions o;
+  auto exit = parse_load({"--help"}, o);
+  ASSERT_TRUE(exit);
+  EXPECT_EQ(exit->status, 0);
+  EXPECT_NE(exit->text.find("usage: coffer-load"), std::string::npos);
+  EXPECT_NE(exit->text.find("--payload-bytes"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace coffer::tools

@@ -1,0 +1,88 @@
+#include "tools/cofferd/command_line.h"
+
+#include "tools/command_line/help_format.h"
+
+namespace coffer::daemon {
+namespace {
+
+constexpr const char* kDescription =
+    "cofferd: the Coffer key management service.\n"
+    "Every setting of the configuration file (docs/cofferd.conf.sample) can be given as a "
+    "flag, which overrides the file.";
+
+const CLI::Validator kNotEmpty(
+    [](std::string& value) { return value.empty() ? std::string("must not be empty") : ""; }, "");
+
+// `access-key create|revoke|list`: offline, on the token and store the settings name.
+CLI::App* add_access_key_commands(CLI::App& app, DaemonCommandLine& out) {
+  auto* access_key = app.add_subcommand(
+      "access-key", "Manage access keys offline (a running daemon notices within a second)");
+  access_key->fallthrough();
+  access_key->require_subcommand(0, 1);  // a missing one is reported after parsing
+
+  auto* create = access_key->add_subcommand(
+      "create", "Make an access key; prints \"ACCESS_KEY_ID SECRET\" once");
+  create->add_option("--principal", out.principal, "Who the key authenticates")
+      ->check(kNotEmpty)
+      ->required();
+  create->callback([&out] { out.command = DaemonCommand::kCreateAccessKey; });
+
+  auto* revoke = access_key->add_subcommand("revoke", "Deactivate an access key");
+  revoke->add_option("--access-key-id", out.access_key_id, "The key to revoke")
+      ->type_name("AKID")
+      ->check(kNotEmpty)
+      ->required();
+  revoke->callback([&out] { out.command = DaemonCommand::kRevokeAccessKey; });
+
+  auto* list = access_key->add_subcommand("list", "Show every access key and its state");
+  list->callback([&out] { out.command = DaemonCommand::kListAccessKeys; });
+
+  for (auto* command : {create, revoke, list}) command->fallthrough();
+  return access_key;
+}
+
+// Whether `args` hold `option` itself (as "--name" or "--name=..."), not just the file.
+bool on_command_line(const std::vector<std::string>& args, const CLI::Option& option) {
+  for (const auto& arg : args) {
+    for (const auto& name : option.get_lnames()) {
+      const std::string flag = "--" + name;
+      if (arg == flag || arg.starts_with(flag + "=")) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<tools::ParseExit> parse_daemon_command_line(const std::vector<std::string>& args,
+                                                          DaemonCommandLine& out) {
+  CLI::App app(kDescription, "cofferd");
+  tools::use_help_format(app);
+  add_settings(app, out.config);
+  bool plaintext_loopback = false;
+  app.add_flag("--plaintext-loopback", plaintext_loopback,
+               "Development: no TLS, only on a loopback address (tls = false and "
+               "allow_plaintext_loopback = true)")
+      ->configurable(false);
+  app.require_subcommand(0, 1);
+  const CLI::App* access_key = add_access_key_commands(app, out);
+  if (auto exit = tools::parse_command_line(app, args)) return exit;
+  // Checked here rather than by require_subcommand: an unknown word is named first.
+  if (access_key->parsed() && out.command == DaemonCommand::kServe) {
+    return tools::ParseExit{
+        tools::kUsageErrorStatus,
+        tools::usage_error_line(app, "access-key needs create, revoke or list")};
+  }
+  // The shortcut beats the file; a --tls or --allow-plaintext-loopback flag beats the
+  // shortcut (tests launch with it and add --tls true).
+  if (plaintext_loopback) {
+    if (!on_command_line(args, *app.get_option("--tls"))) out.config.tls = false;
+    if (!on_command_line(args, *app.get_option("--allow-plaintext-loopback"))) {
+      out.config.allow_plaintext_loopback = true;
+    }
+  }
+  out.config.fill_defaults();
+  return std::nullopt;
+}
+
+}  // namespace coffer::daemon

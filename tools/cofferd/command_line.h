@@ -1,0 +1,28 @@
+// cofferd's command line: the settings (flags and the --config file, tools/cofferd/config.h),
+// the development shortcuts, and the offline `access-key` subcommands.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tools/cofferd/config.h"
+#include "tools/command_line/parse.h"
+
+namespace coffer::daemon {
+
+enum class DaemonCommand { kServe, kCreateAccessKey, kRevokeAccessKey, kListAccessKeys };
+
+struct DaemonCommandLine {
+  DaemonConfig config;  // with fill_defaults() applied
+  DaemonCommand command = DaemonCommand::kServe;
+  std::string principal;      // access-key create
+  std::string access_key_id;  // access-key revoke
+};
+
+// Parses `args` (without the program name) into `out`. Returns what to print and the exit
+// status when cofferd should stop at once (--help, or a usage error: status 2).
+std::optional<tools::ParseExit> parse_daemon_command_line(const std::vector<std::string>& args,
+                                                          DaemonCommandLine& out);
+
+}  // namespace coffer::daemon
