@@ -53,19 +53,19 @@ TEST(CiphertextFormat, RejectsBadMagicVersionAndKeyId) {
   for (std::size_t index : {0u, 1u, 2u, 3u}) {
     Bytes blob = sample_blob();
     blob[index] ^= 0x40;
-    EXPECT_THAT([&] { parse_blob(blob); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << index;
+    EXPECT_THAT([&] { (void)parse_blob(blob); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << index;
   }
   Bytes zero_length = sample_blob();
   zero_length[4] = 0;
-  EXPECT_THAT([&] { parse_blob(zero_length); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { (void)parse_blob(zero_length); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   Bytes long_length = sample_blob();
   long_length[4] = 255;  // runs past the end: must not read out of bounds
-  EXPECT_THAT([&] { parse_blob(long_length); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { (void)parse_blob(long_length); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   Bytes bad_char = sample_blob();
   bad_char[6] = '/';
-  EXPECT_THAT([&] { parse_blob(bad_char); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { (void)parse_blob(bad_char); }, ThrowsError(ErrorCode::kInvalidCiphertext));
   Bytes oversize(kMaxCiphertextBlob + 1, 0);
-  EXPECT_THAT([&] { parse_blob(oversize); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { (void)parse_blob(oversize); }, ThrowsError(ErrorCode::kInvalidCiphertext));
 }
 
 }  // namespace

@@ -77,17 +77,17 @@ TEST(HeaderTest, ContextMustBeCanonical) {
   // Same pairs, wrong order.
   core::Bytes swapped = {0, 0, 0, 2, 0, 0, 0, 1, 'b', 0, 0, 0, 1, '2', 0, 0, 0, 1, 'a', 0, 0, 0, 1, '1'};
   const auto invalid = ThrowsError(ErrorCode::kInvalidCiphertext);
-  EXPECT_THAT([&] { decode_canonical_context(swapped); }, invalid);
+  EXPECT_THAT([&] { (void)decode_canonical_context(swapped); }, invalid);
   // Duplicate key.
   core::Bytes dup = {0, 0, 0, 2, 0, 0, 0, 1, 'a', 0, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 0, 0};
-  EXPECT_THAT([&] { decode_canonical_context(dup); }, invalid);
+  EXPECT_THAT([&] { (void)decode_canonical_context(dup); }, invalid);
   // Empty key, trailing byte, count larger than the bytes, lengths past the end.
-  EXPECT_THAT([&] { decode_canonical_context(core::Bytes{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}); }, invalid);
+  EXPECT_THAT([&] { (void)decode_canonical_context(core::Bytes{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}); }, invalid);
   auto trailing = good;
   trailing.push_back(0);
-  EXPECT_THAT([&] { decode_canonical_context(trailing); }, invalid);
-  EXPECT_THAT([&] { decode_canonical_context(core::Bytes{0xFF, 0xFF, 0xFF, 0xFF}); }, invalid);
-  EXPECT_THAT([&] { decode_canonical_context(core::Bytes{0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF}); }, invalid);
+  EXPECT_THAT([&] { (void)decode_canonical_context(trailing); }, invalid);
+  EXPECT_THAT([&] { (void)decode_canonical_context(core::Bytes{0xFF, 0xFF, 0xFF, 0xFF}); }, invalid);
+  EXPECT_THAT([&] { (void)decode_canonical_context(core::Bytes{0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF}); }, invalid);
   EXPECT_EQ(decode_canonical_context(core::Bytes{0, 0, 0, 0}), core::EncryptionContext{});
 }
 
