@@ -13,7 +13,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "server/metrics/bind_address.h"
+#include "server/net/bind_address.h"
 #include "server/net/connection_limiter.h"
 #include "server/net/listener_policy.h"
 
@@ -240,7 +240,7 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
 
   void start() {
     const auto& options = shared_->options;
-    const auto endpoint = metrics::parse_bind_address(options.listen);
+    const auto endpoint = net::parse_bind_address(options.listen);
     net::require_tls_off_loopback(endpoint, options.tls, "aws");
     if (options.tls) {
       tls_.emplace(ssl::context::tls_server);

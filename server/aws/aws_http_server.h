@@ -20,7 +20,7 @@
 namespace coffer::server::aws {
 
 struct AwsServerOptions {
-  std::string listen = "127.0.0.1:4599";  // see metrics::parse_bind_address
+  std::string listen = "127.0.0.1:4599";  // see net::parse_bind_address
   bool tls = false;  // plaintext is refused on anything but a loopback address
   std::string cert_file, key_file;
   std::size_t network_threads = 1;

@@ -22,7 +22,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "server/metrics/bind_address.h"
+#include "server/net/bind_address.h"
 #include "server/metrics/prometheus_text.h"
 
 namespace coffer::metrics {
@@ -127,7 +127,7 @@ class HttpEndpoint::Impl::Session : public std::enable_shared_from_this<Session>
 void HttpEndpoint::Impl::start() {
   std::lock_guard lock(lifecycle_);
   if (started_) throw Error(ErrorCode::kInvalidState, "metrics endpoint already started");
-  const tcp::endpoint endpoint = parse_bind_address(options_.bind);
+  const tcp::endpoint endpoint = server::net::parse_bind_address(options_.bind);
   beast::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);

@@ -12,6 +12,7 @@
 #include "coffer/v1/frame.pb.h"
 #include "common/secret_bytes.h"
 #include "proto/frame_codec.h"
+#include "server/net/bind_address.h"
 #include "server/net/connection_limiter.h"
 #include "server/net/listener_policy.h"
 
@@ -345,13 +346,12 @@ RpcServer::~RpcServer() {
 
 void RpcServer::start() {
   auto& o = state_->options;
-  auto colon = o.listen.rfind(':');
-  if (colon == std::string::npos) throw Error(ErrorCode::kValidation, "listen address must be host:port");
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(o.listen.substr(0, colon), ec);
-  if (ec) throw Error(ErrorCode::kValidation, "bad listen address '" + o.listen + "'");
-  const auto port = static_cast<unsigned short>(std::stoul(o.listen.substr(colon + 1)));
-  if (!o.tls && !(o.allow_plaintext_loopback && address.is_loopback())) {
+  // The listener policy every listener shares (server/net): numeric address, plaintext only
+  // on loopback; rpc asks for allow_plaintext_loopback on top.
+  const tcp::endpoint endpoint = net::parse_bind_address(o.listen);
+  const auto address = endpoint.address();
+  net::require_tls_off_loopback(endpoint, o.tls, "rpc");
+  if (!o.tls && !o.allow_plaintext_loopback) {
     throw Error(ErrorCode::kValidation, "plaintext rpc is allowed only on a loopback address with "
                                         "allow_plaintext_loopback");
   }
@@ -372,7 +372,6 @@ void RpcServer::start() {
       throw Error(ErrorCode::kValidation, std::string("TLS configuration: ") + e.what());
     }
   }
-  tcp::endpoint endpoint(address, port);
   state_->acceptor.open(endpoint.protocol());
   state_->acceptor.set_option(tcp::acceptor::reuse_address(true));
   state_->acceptor.bind(endpoint, ec);

@@ -1,11 +1,11 @@
-#include "server/metrics/bind_address.h"
+#include "server/net/bind_address.h"
 
 #include <gtest/gtest.h>
 
 #include "common/error.h"
 #include "tests/support/error_matchers.h"
 
-namespace coffer::metrics {
+namespace coffer::server::net {
 namespace {
 
 using coffer::testing::ThrowsError;
@@ -30,4 +30,4 @@ TEST(BindAddress, RefusesAnythingElse) {
 }
 
 }  // namespace
-}  // namespace coffer::metrics
+}  // namespace coffer::server::net

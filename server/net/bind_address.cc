@@ -1,4 +1,4 @@
-#include "server/metrics/bind_address.h"
+#include "server/net/bind_address.h"
 
 #include <charconv>
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "common/error.h"
 
-namespace coffer::metrics {
+namespace coffer::server::net {
 namespace {
 
 [[noreturn]] void invalid(std::string_view text, std::string_view why) {
@@ -44,4 +44,4 @@ boost::asio::ip::tcp::endpoint parse_bind_address(std::string_view text) {
   return {address, port};
 }
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::net

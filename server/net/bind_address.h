@@ -6,10 +6,10 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
-namespace coffer::metrics {
+namespace coffer::server::net {
 
 // Numeric addresses only: resolving names at start-up would make listening depend on DNS.
 // Throws Error(kValidation) on anything else.
 boost::asio::ip::tcp::endpoint parse_bind_address(std::string_view text);
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::net
