@@ -8,7 +8,7 @@
 
 #include "server/metrics/family.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 
 class Counter {
  public:
@@ -27,4 +27,4 @@ class CounterFamily final : public Family<Counter> {
   std::unique_ptr<Counter> make_series() const override { return std::make_unique<Counter>(); }
 };
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

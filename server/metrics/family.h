@@ -14,7 +14,7 @@
 
 #include "server/metrics/labels.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 
 template <class Series>
 class Family {
@@ -71,4 +71,4 @@ class Family {
   const std::string reserved_label_;
 };
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

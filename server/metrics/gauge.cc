@@ -6,7 +6,7 @@
 #include "common/error.h"
 #include "common/log.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 
 GaugeCallback::GaugeCallback(GaugeCallback&& other) noexcept
     : family_(std::exchange(other.family_, nullptr)), labels_(std::move(other.labels_)) {}
@@ -77,4 +77,4 @@ void GaugeFamily::remove_callback(const Labels& labels) noexcept {
   callbacks_.erase(labels);
 }
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

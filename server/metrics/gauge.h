@@ -9,7 +9,7 @@
 
 #include "server/metrics/family.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 
 class Gauge {
  public:
@@ -67,4 +67,4 @@ class GaugeFamily final : public Family<Gauge> {
   std::map<Labels, Read, std::less<>> callbacks_;  // guarded by mutex_
 };
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

@@ -5,7 +5,7 @@
 
 #include "common/error.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 namespace {
 
 std::vector<double> checked(std::vector<double> bounds) {
@@ -48,4 +48,4 @@ Histogram::Snapshot Histogram::snapshot() const {
 HistogramFamily::HistogramFamily(std::string name, std::string help, std::vector<double> bounds)
     : Family(std::move(name), std::move(help), "le"), bounds_(checked(std::move(bounds))) {}
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

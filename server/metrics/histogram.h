@@ -14,7 +14,7 @@
 
 #include "server/metrics/family.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 
 // Upper bounds in seconds for latencies between 10 µs and 10 s, 1-2.5-5 per decade (19
 // bounds; +Inf is implicit).
@@ -73,4 +73,4 @@ class HistogramFamily final : public Family<Histogram> {
   const std::vector<double> bounds_;  // shared by every series
 };
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

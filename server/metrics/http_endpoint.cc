@@ -25,7 +25,7 @@
 #include "server/net/bind_address.h"
 #include "server/metrics/prometheus_text.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 namespace {
 
 namespace net = boost::asio;
@@ -219,4 +219,4 @@ void HttpEndpoint::start() { impl_->start(); }
 void HttpEndpoint::stop() { impl_->stop(); }
 std::uint16_t HttpEndpoint::port() const noexcept { return impl_->port(); }
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

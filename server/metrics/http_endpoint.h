@@ -16,7 +16,7 @@
 
 #include "server/metrics/registry.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 
 class HttpEndpoint {
  public:
@@ -49,4 +49,4 @@ class HttpEndpoint {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

@@ -6,7 +6,7 @@
 
 #include "common/error.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 namespace {
 
 bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -90,4 +90,4 @@ void check_metric_name(std::string_view name) {
   if (!ok) throw Error(ErrorCode::kValidation, "invalid metric name '" + std::string(name) + "'");
 }
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

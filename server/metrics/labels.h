@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 
 struct Label {
   std::string name;
@@ -29,4 +29,4 @@ bool is_sorted_by_name(const Labels& labels) noexcept;
 // Metric names: [a-zA-Z_:][a-zA-Z0-9_:]*. Throws Error(kValidation) otherwise.
 void check_metric_name(std::string_view name);
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 namespace {
 
 void append_uint(std::string& out, std::uint64_t v) {
@@ -155,4 +155,4 @@ std::string render_prometheus(const Registry& registry) {
   return out;
 }
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

@@ -7,7 +7,7 @@
 
 #include "server/metrics/registry.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 
 inline constexpr std::string_view kPrometheusContentType =
     "text/plain; version=0.0.4; charset=utf-8";
@@ -17,4 +17,4 @@ inline constexpr std::string_view kPrometheusContentType =
 // what dashboards built against other exporters expect: le="0.0001", le="1e-05".
 std::string render_prometheus(const Registry& registry);
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

@@ -9,7 +9,7 @@
 
 #include "common/error.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 namespace {
 
 constexpr std::array<std::string_view, 3> kHistogramSuffixes = {"_bucket", "_sum", "_count"};
@@ -83,4 +83,4 @@ std::vector<Registry::FamilyRef> Registry::families() const {
   return out;
 }
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

@@ -14,7 +14,7 @@
 #include "server/metrics/gauge.h"
 #include "server/metrics/histogram.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 
 class Registry {
  public:
@@ -45,4 +45,4 @@ class Registry {
   std::map<std::string, Owned, std::less<>> families_;
 };
 
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

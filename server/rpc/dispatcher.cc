@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 void Dispatcher::add(std::string method, Handler handler) { handlers_[std::move(method)] = std::move(handler); }
 
@@ -18,4 +18,4 @@ std::vector<std::string> Dispatcher::methods() const {
   return names;
 }
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

@@ -14,7 +14,7 @@
 #include "core/api/validation.h"
 #include "server/rpc/proto_members.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 struct RequestContext {
   std::string principal;
@@ -52,4 +52,4 @@ class Dispatcher {
   std::unordered_map<std::string, Handler> handlers_;
 };
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

@@ -4,7 +4,7 @@
 #include "coffer/v1/keys.pb.h"
 #include "server/rpc/proto_convert.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 namespace {
 
 namespace v1 = ::coffer::v1;
@@ -245,4 +245,4 @@ void register_kms_handlers(Dispatcher& dispatcher, core::KmsService& kms) {
   register_signing_handlers(dispatcher, kms);
 }
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

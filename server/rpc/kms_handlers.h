@@ -5,10 +5,10 @@
 #include "core/service/kms_service.h"
 #include "server/rpc/dispatcher.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 void register_kms_handlers(Dispatcher& dispatcher, core::KmsService& kms);
 // Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, GenerateDataKeyPair(WithoutPlaintext).
 void register_signing_handlers(Dispatcher& dispatcher, core::KmsService& kms);
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

@@ -1,6 +1,6 @@
 #include "server/rpc/proto_convert.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 namespace v1 = ::coffer::v1;
 
@@ -51,4 +51,4 @@ core::Page page_of(bool has_limit, int limit, bool has_marker, const std::string
   return {optional_of(has_limit, limit), optional_of(has_marker, marker)};
 }
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

@@ -7,7 +7,7 @@
 #include "coffer/v1/keys.pb.h"
 #include "core/model/kms_types.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 void to_proto(core::Timestamp t, google::protobuf::Timestamp* out);
 void to_proto(const core::KeyMetadata& m, v1::KeyMetadata* out);
@@ -34,4 +34,4 @@ inline std::span<const std::uint8_t> span_of(const std::string& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

@@ -4,7 +4,7 @@
 
 #include <cctype>
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 std::string proto_field_name(std::string_view member) {
   std::string name;
@@ -72,4 +72,4 @@ core::api::MemberValue member_value(const google::protobuf::Message& request,
   }
 }
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

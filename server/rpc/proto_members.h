@@ -10,7 +10,7 @@
 
 #include "core/api/validation.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 // "KeyId" -> "key_id", "GrantTokens" -> "grant_tokens".
 std::string proto_field_name(std::string_view member);
@@ -20,4 +20,4 @@ std::string proto_field_name(std::string_view member);
 core::api::MemberValue member_value(const google::protobuf::Message& request,
                                     const core::api::Member& member);
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

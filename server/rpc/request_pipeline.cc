@@ -6,7 +6,7 @@
 #include "common/secret_bytes.h"
 #include "common/utf8.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 namespace {
 
 constexpr std::string_view kInvalidKey = "The security token included in the request is invalid.";
@@ -157,4 +157,4 @@ v1::ResponseFrame RequestPipeline::execute(const v1::RequestFrame& request,
   return error_frame(request.request_id(), ErrorCode::kInternal, "Internal error");
 }
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

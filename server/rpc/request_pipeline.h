@@ -13,7 +13,7 @@
 #include "coffer/v1/frame.pb.h"
 #include "server/rpc/dispatcher.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 // "AKID:SECRET" -> principal, or nullopt. Called on a worker thread (it may use the token).
 using Authenticator = std::function<std::optional<std::string>(std::string_view api_key)>;
@@ -75,4 +75,4 @@ class RequestPipeline {
 // no conversion to nanoseconds that could overflow.
 bool deadline_passed(std::int64_t seconds, std::int32_t nanos, std::chrono::system_clock::time_point now);
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

@@ -16,7 +16,7 @@
 #include "server/net/connection_limiter.h"
 #include "server/net/listener_policy.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -372,6 +372,7 @@ void RpcServer::start() {
       throw Error(ErrorCode::kValidation, std::string("TLS configuration: ") + e.what());
     }
   }
+  boost::system::error_code ec;
   state_->acceptor.open(endpoint.protocol());
   state_->acceptor.set_option(tcp::acceptor::reuse_address(true));
   state_->acceptor.bind(endpoint, ec);
@@ -415,4 +416,4 @@ void RpcServer::shutdown(std::chrono::milliseconds drain_timeout) {
   state_->threads.clear();
 }
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

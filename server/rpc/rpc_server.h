@@ -19,7 +19,7 @@
 #include "server/rpc/request_pipeline.h"
 #include "server/rpc/work_queue.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 struct RpcServerOptions {
   std::string listen = "127.0.0.1:7443";  // host:port; port 0 picks a free one
@@ -76,4 +76,4 @@ class RpcServer {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

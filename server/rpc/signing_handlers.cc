@@ -3,7 +3,7 @@
 #include "server/rpc/kms_handlers.h"
 #include "server/rpc/proto_convert.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 namespace {
 
 namespace v1 = ::coffer::v1;
@@ -85,4 +85,4 @@ void register_signing_handlers(Dispatcher& d, core::KmsService& kms) {
       });
 }
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

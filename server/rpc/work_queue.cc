@@ -2,7 +2,7 @@
 
 #include "common/log.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 WorkQueue::WorkQueue(std::size_t threads, std::size_t capacity) : capacity_(capacity) {
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
@@ -59,4 +59,4 @@ void WorkQueue::run() {
   }
 }
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 
 class WorkQueue {
  public:
@@ -37,4 +37,4 @@ class WorkQueue {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

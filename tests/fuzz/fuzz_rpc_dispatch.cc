@@ -24,6 +24,7 @@ namespace {
 
 using namespace coffer;
 using namespace coffer::server;
+using namespace coffer::server::rpc;
 
 constexpr std::string_view kApiKey = "AKCFFUZZFUZZFUZZFUZZ:fuzz-secret";
 

@@ -10,7 +10,7 @@
 
 #include "server/metrics/registry.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 namespace {
 
 TEST(Histogram, BoundsAreInclusive) {
@@ -73,4 +73,4 @@ TEST(Histogram, ConcurrentObservationsSumExactly) {
 }
 
 }  // namespace
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

@@ -20,7 +20,7 @@
 #include "server/metrics/prometheus_text.h"
 #include "tests/support/error_matchers.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 namespace {
 
 namespace net = boost::asio;
@@ -201,4 +201,4 @@ TEST(HttpEndpoint, StartErrors) {
 }
 
 }  // namespace
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 namespace {
 
 TEST(PrometheusText, CountersSortLabelsAndSeries) {
@@ -164,4 +164,4 @@ TEST(PrometheusText, RendersWhileOtherThreadsWrite) {
 }
 
 }  // namespace
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

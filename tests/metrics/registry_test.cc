@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "tests/support/error_matchers.h"
 
-namespace coffer::metrics {
+namespace coffer::server::metrics {
 namespace {
 
 using coffer::testing::ThrowsError;
@@ -133,4 +133,4 @@ TEST(Registry, GaugeCallbacksAndSetSeriesDoNotShareLabels) {
 }
 
 }  // namespace
-}  // namespace coffer::metrics
+}  // namespace coffer::server::metrics

@@ -11,7 +11,7 @@
 #include "core/api/operations.h"
 #include "server/rpc/proto_members.h"
 
-namespace coffer::server {
+namespace coffer::server::rpc {
 namespace {
 
 using core::api::MemberType;
@@ -79,4 +79,4 @@ TEST(ProtoMembers, ValidationOverRpcGivesTheAwsMessage) {
 }
 
 }  // namespace
-}  // namespace coffer::server
+}  // namespace coffer::server::rpc

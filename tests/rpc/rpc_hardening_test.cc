@@ -20,7 +20,7 @@ namespace {
 // Defect 4: the read timeout restarted on every byte, so a byte every few seconds held a
 // connection (and its slot) for ever.
 TEST_F(RpcServerTest, TrickledFrameIsCutAtTheReadTimeoutFromItsFirstByte) {
-  server::RpcServerOptions options;
+  server::rpc::RpcServerOptions options;
   options.read_timeout = 500ms;
   start_server(options);
   auto s = connect();
@@ -39,7 +39,7 @@ TEST_F(RpcServerTest, TrickledFrameIsCutAtTheReadTimeoutFromItsFirstByte) {
 }
 
 TEST_F(RpcServerTest, UnauthenticatedConnectionsGetTheShortIdleTimeout) {
-  server::RpcServerOptions options;
+  server::rpc::RpcServerOptions options;
   options.idle_timeout = 30s;
   options.unauthenticated_idle_timeout = 300ms;
   start_server(options);
@@ -66,7 +66,7 @@ TEST_F(RpcServerTest, UnauthenticatedConnectionsGetTheShortIdleTimeout) {
 }
 
 TEST_F(RpcServerTest, OneSourceCannotTakeEverySlot) {
-  server::RpcServerOptions options;
+  server::rpc::RpcServerOptions options;
   options.max_connections = 100;
   options.max_connections_per_source = 2;
   start_server(options);
@@ -89,7 +89,7 @@ TEST_F(RpcServerTest, OneSourceCannotTakeEverySlot) {
 
 // Defect 8: responses to a peer that never reads piled up without limit.
 TEST_F(RpcServerTest, PeerThatDoesNotReadStopsBeingRead) {
-  server::RpcServerOptions options;
+  server::rpc::RpcServerOptions options;
   options.max_unsent_bytes = 64 << 10;
   options.read_timeout = 1s;
   start_server(options);
@@ -146,11 +146,11 @@ TEST_F(RpcServerTest, DeadlinesOfAnyValueAreSafe) {
 
 TEST(DeadlinePassed, ComparesWithoutConversion) {
   const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000) + 500ms);
-  EXPECT_TRUE(server::deadline_passed(1'799'999'999, 999'999'999, now));
-  EXPECT_TRUE(server::deadline_passed(1'800'000'000, 400'000'000, now));
-  EXPECT_FALSE(server::deadline_passed(1'800'000'000, 600'000'000, now));
-  EXPECT_FALSE(server::deadline_passed(std::numeric_limits<std::int64_t>::max(), 0, now));
-  EXPECT_TRUE(server::deadline_passed(std::numeric_limits<std::int64_t>::min(), 0, now));
+  EXPECT_TRUE(server::rpc::deadline_passed(1'799'999'999, 999'999'999, now));
+  EXPECT_TRUE(server::rpc::deadline_passed(1'800'000'000, 400'000'000, now));
+  EXPECT_FALSE(server::rpc::deadline_passed(1'800'000'000, 600'000'000, now));
+  EXPECT_FALSE(server::rpc::deadline_passed(std::numeric_limits<std::int64_t>::max(), 0, now));
+  EXPECT_TRUE(server::rpc::deadline_passed(std::numeric_limits<std::int64_t>::min(), 0, now));
 }
 
 // Defect 5: every method name a peer invented became a metric series.
@@ -178,13 +178,13 @@ TEST_F(RpcServerTest, MetricsLabelOnlyMethodsServed) {
 // Defect 7: credentials the cache does not know are checked on the authentication pool,
 // so junk keys neither wait behind nor occupy the token workers.
 TEST_F(RpcServerTest, AuthenticationDoesNotNeedTheTokenWorkers) {
-  server::WorkQueue authentication(1, 16);
-  server::RpcServerOptions options;
+  server::rpc::WorkQueue authentication(1, 16);
+  server::rpc::RpcServerOptions options;
   options.authentication_queue = &authentication;
   options.cached_authenticate = [this](std::string_view key) {
     auto cached = keys_->authenticate_cached(key);
-    using Known = server::CachedAuthentication::Known;
-    return server::CachedAuthentication{
+    using Known = server::rpc::CachedAuthentication::Known;
+    return server::rpc::CachedAuthentication{
         cached.known == core::AccessKeys::Known::kValid     ? Known::kValid
         : cached.known == core::AccessKeys::Known::kInvalid ? Known::kInvalid
                                                             : Known::kUnknown,
@@ -229,7 +229,7 @@ TEST_F(RpcServerTest, AuthenticationDoesNotNeedTheTokenWorkers) {
 }
 
 TEST_F(RpcServerTest, RequestsBeyondTheByteBudgetAreThrottled) {
-  server::RpcServerOptions options;
+  server::rpc::RpcServerOptions options;
   options.budget = std::make_shared<server::net::ByteBudget>(1024);
   start_server(options);
   auto s = connect();

@@ -29,7 +29,7 @@ class RpcServerTest : public ::testing::Test {
   void SetUp() override { start_server({}); }
   void TearDown() override { server_.reset(); }
 
-  void start_server(server::RpcServerOptions options, std::size_t queue_capacity = 256) {
+  void start_server(server::rpc::RpcServerOptions options, std::size_t queue_capacity = 256) {
     server_.reset();
     work_.reset();
     if (!token_) {
@@ -37,14 +37,14 @@ class RpcServerTest : public ::testing::Test {
       store_ = std::make_unique<core::SqliteStore>(temp_.dir() + "/coffer.db");
       kms_ = std::make_unique<core::KmsService>(*token_, *store_, clock_, core::KmsConfig{});
       keys_ = std::make_unique<core::AccessKeys>(*token_, *store_, clock_);
-      server::register_kms_handlers(dispatcher_, *kms_);
+      server::rpc::register_kms_handlers(dispatcher_, *kms_);
       credential_ = keys_->create("alice");
     }
-    work_ = std::make_unique<server::WorkQueue>(2, queue_capacity);
+    work_ = std::make_unique<server::rpc::WorkQueue>(2, queue_capacity);
     options.listen = "127.0.0.1:0";
     options.tls = false;
     options.allow_plaintext_loopback = true;
-    server_ = std::make_unique<server::RpcServer>(
+    server_ = std::make_unique<server::rpc::RpcServer>(
         options, dispatcher_, *work_, [this](std::string_view k) { return keys_->authenticate(k); }, observe_);
     server_->start();
   }
@@ -110,9 +110,9 @@ class RpcServerTest : public ::testing::Test {
   std::unique_ptr<core::KmsService> kms_;
   std::unique_ptr<core::AccessKeys> keys_;
   core::NewAccessKey credential_;
-  server::Dispatcher dispatcher_;
-  std::unique_ptr<server::WorkQueue> work_;
-  std::unique_ptr<server::RpcServer> server_;
+  server::rpc::Dispatcher dispatcher_;
+  std::unique_ptr<server::rpc::WorkQueue> work_;
+  std::unique_ptr<server::rpc::RpcServer> server_;
   server::RequestObserver observe_;  // set before start_server to watch metrics
   asio::io_context io_;
 };

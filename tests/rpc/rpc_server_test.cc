@@ -129,7 +129,7 @@ TEST_F(RpcServerTest, BrokenFramesCloseTheConnection) {
 }
 
 TEST_F(RpcServerTest, SlowClientsAreDropped) {
-  server::RpcServerOptions options;
+  server::rpc::RpcServerOptions options;
   options.read_timeout = 300ms;
   options.idle_timeout = 600ms;
   options.unauthenticated_idle_timeout = 600ms;  // the idle connection below never authenticates
@@ -153,7 +153,7 @@ TEST_F(RpcServerTest, SlowClientsAreDropped) {
 }
 
 TEST_F(RpcServerTest, ConnectionCapRefusesTheExtraConnection) {
-  server::RpcServerOptions options;
+  server::rpc::RpcServerOptions options;
   options.max_connections = 3;
   start_server(options);
   std::vector<tcp::socket> held;
@@ -228,12 +228,12 @@ TEST_F(RpcServerTest, ShutdownDrainsInFlightRequests) {
 }
 
 TEST_F(RpcServerTest, PlaintextAwayFromLoopbackIsRefused) {
-  server::RpcServerOptions options;
+  server::rpc::RpcServerOptions options;
   options.listen = "0.0.0.0:0";
   options.tls = false;
   options.allow_plaintext_loopback = true;
-  server::WorkQueue work(1, 1);
-  server::RpcServer server(options, dispatcher_, work, nullptr);
+  server::rpc::WorkQueue work(1, 1);
+  server::rpc::RpcServer server(options, dispatcher_, work, nullptr);
   // start_server() forces loopback; build this one by hand.
   EXPECT_THAT([&] { server.start(); }, ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("loopback")));
 }

@@ -12,7 +12,7 @@
 
 #include "tools/cofferd/command_line.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 namespace {
 
 // A --config file in a directory of its own, removed afterwards.
@@ -356,4 +356,4 @@ TEST(DaemonCommandLineTest, HelpExitsZeroWithGeneratedHelp) {
 }
 
 }  // namespace
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

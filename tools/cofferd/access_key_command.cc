@@ -7,7 +7,7 @@
 #include "core/store/sqlite_store.h"
 #include "tools/cofferd/first_run.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 
 int create_access_key(const DaemonConfig& config, const std::string& principal) {
   if (config.softhsm_autoinit && config.pkcs11_module.find("softhsm") != std::string::npos) {
@@ -49,4 +49,4 @@ int list_access_keys(const DaemonConfig& config) {
   return 0;
 }
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

@@ -9,11 +9,11 @@
 
 #include "tools/cofferd/config.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 
 // Each returns the exit status; tools/cofferd/command_line.cc declares their arguments.
 int create_access_key(const DaemonConfig& config, const std::string& principal);
 int revoke_access_key(const DaemonConfig& config, const std::string& access_key_id);
 int list_access_keys(const DaemonConfig& config);
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

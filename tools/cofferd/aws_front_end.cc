@@ -2,12 +2,12 @@
 
 #include <sstream>
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 
 AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
                          core::MetadataStore& store, const core::Clock& clock,
                          core::KmsService& default_kms, core::AccessKeys& access_keys,
-                         server::WorkQueue& work, server::WorkQueue& authentication,
+                         server::rpc::WorkQueue& work, server::rpc::WorkQueue& authentication,
                          std::shared_ptr<server::net::ByteBudget> budget,
                          server::RequestObserver observe)
     : scheduler_interval_(config.scheduler_interval_ms) {
@@ -90,4 +90,4 @@ void AwsFrontEnd::stop() { server_->stop(); }
 
 std::uint16_t AwsFrontEnd::port() const { return server_->port(); }
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

@@ -11,7 +11,7 @@
 #include "server/rpc/work_queue.h"
 #include "tools/cofferd/config.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 
 class AwsFrontEnd {
  public:
@@ -19,8 +19,8 @@ class AwsFrontEnd {
   // checked on `authentication`, KMS calls run on `work`. Nothing listens until start().
   AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token, core::MetadataStore& store,
               const core::Clock& clock, core::KmsService& default_kms,
-              core::AccessKeys& access_keys, server::WorkQueue& work,
-              server::WorkQueue& authentication, std::shared_ptr<server::net::ByteBudget> budget,
+              core::AccessKeys& access_keys, server::rpc::WorkQueue& work,
+              server::rpc::WorkQueue& authentication, std::shared_ptr<server::net::ByteBudget> budget,
               server::RequestObserver observe);
   void start();  // also starts the schedulers of the extra regions
   void stop();
@@ -34,4 +34,4 @@ class AwsFrontEnd {
   std::chrono::milliseconds scheduler_interval_;
 };
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

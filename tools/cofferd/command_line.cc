@@ -2,7 +2,7 @@
 
 #include "tools/command_line/help_format.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 namespace {
 
 constexpr const char* kDescription =
@@ -85,4 +85,4 @@ std::optional<tools::ParseExit> parse_daemon_command_line(const std::vector<std:
   return std::nullopt;
 }
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

@@ -9,7 +9,7 @@
 #include "tools/cofferd/config.h"
 #include "tools/command_line/parse.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 
 enum class DaemonCommand { kServe, kCreateAccessKey, kRevokeAccessKey, kListAccessKeys };
 
@@ -25,4 +25,4 @@ struct DaemonCommandLine {
 std::optional<tools::ParseExit> parse_daemon_command_line(const std::vector<std::string>& args,
                                                           DaemonCommandLine& out);
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

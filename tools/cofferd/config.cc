@@ -8,7 +8,7 @@
 #include "tools/cofferd/config_file.h"
 #include "tools/command_line/whole_number.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 namespace {
 
 using tools::whole_number;
@@ -142,4 +142,4 @@ void add_settings(CLI::App& app, DaemonConfig& c) {
   app.config_formatter(std::make_shared<KeyValueConfigFile>(setting_names(app)));
 }
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

@@ -9,7 +9,7 @@
 
 #include "common/log.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 
 struct DaemonConfig {
   std::string state_dir = "var";
@@ -63,4 +63,4 @@ struct DaemonConfig {
 // values the flags override. Names, checks (ranges, enums) and help live here.
 void add_settings(CLI::App& app, DaemonConfig& config);
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

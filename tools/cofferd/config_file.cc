@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 namespace {
 
 std::string trim(const std::string& s) {
@@ -69,4 +69,4 @@ std::string KeyValueConfigFile::to_config(const CLI::App* app, bool defaults, bo
   return out.str();
 }
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

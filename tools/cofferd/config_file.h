@@ -11,7 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 
 class KeyValueConfigFile : public CLI::Config {
  public:
@@ -27,4 +27,4 @@ class KeyValueConfigFile : public CLI::Config {
   std::set<std::string> settings_;
 };
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

@@ -16,7 +16,7 @@
 #include "common/secret_bytes.h"
 #include "pkcs11/token_init.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 namespace {
 
 // A new file only this user can read. O_EXCL|O_NOFOLLOW: never through a symlink an
@@ -101,4 +101,4 @@ void ensure_admin_credential(core::AccessKeys& keys, const std::string& state_di
             {{"access_key_id", made.access_key_id}, {"principal", "admin"}, {"file", path}});
 }
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

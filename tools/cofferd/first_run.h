@@ -6,7 +6,7 @@
 
 #include "core/auth/access_keys.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 
 // Writes STATE/softhsm2.conf, STATE/user.pin and STATE/so.pin (0600) and initialises a
 // token labelled `label`, unless STATE/softhsm2.conf exists. Points SOFTHSM2_CONF at it
@@ -17,4 +17,4 @@ void prepare_softhsm(const std::string& state_dir, const std::string& label, con
 // "AKID:SECRET" to STATE/admin.credentials (0600). The secret is never logged.
 void ensure_admin_credential(core::AccessKeys& keys, const std::string& state_dir);
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

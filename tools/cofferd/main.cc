@@ -40,7 +40,7 @@ void protobuf_log(google::protobuf::LogLevel, const char*, int, const std::strin
   log_event(LogLevel::kDebug, "protobuf", {{"message", quoted_excerpt(message, 256)}});
 }
 
-int serve(const daemon::DaemonConfig& config) {
+int serve(const cofferd::DaemonConfig& config) {
   // Signals are taken synchronously by the main thread; every other thread inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
@@ -49,7 +49,7 @@ int serve(const daemon::DaemonConfig& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   if (config.softhsm_autoinit && config.pkcs11_module.find("softhsm") != std::string::npos) {
-    daemon::prepare_softhsm(config.state_dir, "coffer", config.pkcs11_module);
+    cofferd::prepare_softhsm(config.state_dir, "coffer", config.pkcs11_module);
   }
   pkcs11::TokenConfig token_config;
   token_config.module_path = config.pkcs11_module;
@@ -73,29 +73,29 @@ int serve(const daemon::DaemonConfig& config) {
   core::KmsService kms(token, store, clock, kms_config);
 
   core::AccessKeys access_keys(token, store, clock);
-  daemon::ensure_admin_credential(access_keys, config.state_dir);
+  cofferd::ensure_admin_credential(access_keys, config.state_dir);
 
-  server::Dispatcher dispatcher;
-  server::register_kms_handlers(dispatcher, kms);
-  server::WorkQueue work(config.workers, config.queue_capacity);
+  server::rpc::Dispatcher dispatcher;
+  server::rpc::register_kms_handlers(dispatcher, kms);
+  server::rpc::WorkQueue work(config.workers, config.queue_capacity);
   // Credential lookups the caches could not answer (a store read, a token decrypt): on
   // their own small pool, so a flood of unknown access key ids cannot hold the workers.
-  server::WorkQueue authentication(1, 64);
+  server::rpc::WorkQueue authentication(1, 64);
   auto budget = std::make_shared<server::net::ByteBudget>(config.max_queued_bytes);
-  metrics::Registry registry;
-  daemon::ServiceMetrics service_metrics(registry, token, work);
+  server::metrics::Registry registry;
+  cofferd::ServiceMetrics service_metrics(registry, token, work);
   // Only now do other threads use the token: the metrics hooks are in place.
   kms.start_scheduler(std::chrono::milliseconds(config.scheduler_interval_ms));
   std::atomic<bool> ready{false};
-  std::optional<metrics::HttpEndpoint> metrics_endpoint;
+  std::optional<server::metrics::HttpEndpoint> metrics_endpoint;
   if (!config.metrics_listen.empty()) {
-    metrics::HttpEndpoint::Options metrics_options;
+    server::metrics::HttpEndpoint::Options metrics_options;
     metrics_options.bind = config.metrics_listen;
     metrics_endpoint.emplace(registry, metrics_options, [&ready] { return ready.load(); });
     metrics_endpoint->start();
   }
 
-  server::RpcServerOptions options;
+  server::rpc::RpcServerOptions options;
   options.listen = config.listen;
   options.tls = config.tls;
   options.cert_file = config.tls_cert;
@@ -115,18 +115,18 @@ int serve(const daemon::DaemonConfig& config) {
   options.authentication_queue = &authentication;
   options.cached_authenticate = [&access_keys](std::string_view api_key) {
     auto cached = access_keys.authenticate_cached(api_key);
-    using Known = server::CachedAuthentication::Known;
+    using Known = server::rpc::CachedAuthentication::Known;
     const Known known = cached.known == core::AccessKeys::Known::kValid     ? Known::kValid
                         : cached.known == core::AccessKeys::Known::kInvalid ? Known::kInvalid
                                                                             : Known::kUnknown;
-    return server::CachedAuthentication{known, std::move(cached.principal)};
+    return server::rpc::CachedAuthentication{known, std::move(cached.principal)};
   };
-  server::RpcServer rpc(
+  server::rpc::RpcServer rpc(
       options, dispatcher, work,
       [&access_keys](std::string_view api_key) { return access_keys.authenticate(api_key); },
       service_metrics.request_observer("rpc"));
   rpc.start();
-  std::optional<daemon::AwsFrontEnd> aws;
+  std::optional<cofferd::AwsFrontEnd> aws;
   if (!config.aws_listen.empty()) {
     aws.emplace(config, token, store, clock, kms, access_keys, work, authentication, budget,
                 service_metrics.request_observer("aws"));
@@ -165,24 +165,24 @@ int main(int argc, char** argv) {
   google::protobuf::SetLogHandler(protobuf_log);
   // A peer that closes its socket must cost an error code, not the process.
   signal(SIGPIPE, SIG_IGN);
-  namespace daemon = coffer::daemon;
-  daemon::DaemonCommandLine line;
-  if (auto exit = daemon::parse_daemon_command_line({argv + 1, argv + argc}, line)) {
+  namespace cofferd = coffer::cofferd;
+  cofferd::DaemonCommandLine line;
+  if (auto exit = cofferd::parse_daemon_command_line({argv + 1, argv + argc}, line)) {
     std::fputs(exit->text.c_str(), exit->status == 0 ? stdout : stderr);
     return exit->status;
   }
   try {
-    const daemon::DaemonConfig& config = line.config;
+    const cofferd::DaemonConfig& config = line.config;
     coffer::set_min_log_level(config.min_log_level());
     switch (line.command) {
-      case daemon::DaemonCommand::kServe:
+      case cofferd::DaemonCommand::kServe:
         return serve(config);
-      case daemon::DaemonCommand::kCreateAccessKey:
-        return daemon::create_access_key(config, line.principal);
-      case daemon::DaemonCommand::kRevokeAccessKey:
-        return daemon::revoke_access_key(config, line.access_key_id);
-      case daemon::DaemonCommand::kListAccessKeys:
-        return daemon::list_access_keys(config);
+      case cofferd::DaemonCommand::kCreateAccessKey:
+        return cofferd::create_access_key(config, line.principal);
+      case cofferd::DaemonCommand::kRevokeAccessKey:
+        return cofferd::revoke_access_key(config, line.access_key_id);
+      case cofferd::DaemonCommand::kListAccessKeys:
+        return cofferd::list_access_keys(config);
     }
   } catch (const coffer::Error& e) {
     coffer::log_event(coffer::LogLevel::kError, "fatal", {{"code", std::string(e.name())}, {"message", e.what()}});

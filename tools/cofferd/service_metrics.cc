@@ -3,9 +3,9 @@
 #include "server/metrics/counter.h"
 #include "server/metrics/histogram.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 
-ServiceMetrics::ServiceMetrics(metrics::Registry& registry, pkcs11::Token& token, server::WorkQueue& work)
+ServiceMetrics::ServiceMetrics(server::metrics::Registry& registry, pkcs11::Token& token, server::rpc::WorkQueue& work)
     : registry_(registry) {
   auto& token_latency = registry.histogram("coffer_token_operation_seconds",
                                            "Time a token session was held for one operation").series();
@@ -51,4 +51,4 @@ server::RequestObserver ServiceMetrics::request_observer(const std::string& fron
   };
 }
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd

@@ -10,18 +10,18 @@
 #include "server/rpc/rpc_server.h"
 #include "server/rpc/work_queue.h"
 
-namespace coffer::daemon {
+namespace coffer::cofferd {
 
 class ServiceMetrics {
  public:
-  ServiceMetrics(metrics::Registry& registry, pkcs11::Token& token, server::WorkQueue& work);
+  ServiceMetrics(server::metrics::Registry& registry, pkcs11::Token& token, server::rpc::WorkQueue& work);
   // For a listener: counts and times every answered request, labelled with `front_end`
   // ("rpc", "aws") in the same families.
   server::RequestObserver request_observer(const std::string& front_end);
 
  private:
-  metrics::Registry& registry_;
-  std::vector<metrics::GaugeCallback> callbacks_;
+  server::metrics::Registry& registry_;
+  std::vector<server::metrics::GaugeCallback> callbacks_;
 };
 
-}  // namespace coffer::daemon
+}  // namespace coffer::cofferd
