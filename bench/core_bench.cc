@@ -58,14 +58,15 @@ struct Raw {
     CK_MECHANISM mechanism{CKM_AES_GCM, &params, sizeof params};
     CK_ULONG size = out.size();
     if (f->C_EncryptInit(g->raw_session, &mechanism, g->key_handle) != CKR_OK) return false;
-    if (f->C_Encrypt(g->raw_session, const_cast<std::uint8_t*>(plaintext.data()), plaintext.size(), out.data(),
-                     &size) != CKR_OK)
+    if (f->C_Encrypt(g->raw_session, const_cast<std::uint8_t*>(plaintext.data()), plaintext.size(),
+                     out.data(), &size) != CKR_OK)
       return false;
     benchmark::DoNotOptimize(out.data());
     return true;
   }
   bool data_key_once() {
-    if (f->C_GenerateRandom(g->raw_session, data_key.data(), data_key.size()) != CKR_OK) return false;
+    if (f->C_GenerateRandom(g->raw_session, data_key.data(), data_key.size()) != CKR_OK)
+      return false;
     return encrypt(data_key);
   }
 };
@@ -149,12 +150,13 @@ int main(int argc, char** argv) {
   g = &world;
   world.token = std::make_unique<pkcs11::Token>(world.temp.config(2));
   world.store = std::make_unique<core::SqliteStore>(world.temp.dir() + "/bench.db");
-  world.kms = std::make_unique<core::KmsService>(*world.token, *world.store, world.clock, core::KmsConfig{});
+  world.kms = std::make_unique<core::KmsService>(*world.token, *world.store, world.clock,
+                                                 core::KmsConfig{});
   world.key_id = world.kms->create_key({}).key_id;
   core_encrypt();  // warm the key cache and the handle cache
   const auto* f = world.token->functions();
-  f->C_OpenSession(world.token->pool().slot(), CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr,
-                   &world.raw_session);
+  f->C_OpenSession(world.token->pool().slot(), CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr,
+                   nullptr, &world.raw_session);
   const std::string object = "coffer/us-east-1/" + world.key_id + "/v1";
   CK_OBJECT_CLASS secret = CKO_SECRET_KEY;
   CK_ATTRIBUTE query[] = {{CKA_CLASS, &secret, sizeof secret},

@@ -143,14 +143,15 @@ v1::VerifyMacResponse KmsClient::verify_mac(const v1::VerifyMacRequest& request)
   return rpc_->call<v1::VerifyMacResponse>(method::kVerifyMac, request);
 }
 
-v1::GenerateDataKeyPairResponse KmsClient::generate_data_key_pair(const v1::GenerateDataKeyPairRequest& request) {
+v1::GenerateDataKeyPairResponse KmsClient::generate_data_key_pair(
+    const v1::GenerateDataKeyPairRequest& request) {
   return rpc_->call<v1::GenerateDataKeyPairResponse>(method::kGenerateDataKeyPair, request);
 }
 
 v1::GenerateDataKeyPairWithoutPlaintextResponse KmsClient::generate_data_key_pair_without_plaintext(
     const v1::GenerateDataKeyPairWithoutPlaintextRequest& request) {
-  return rpc_->call<v1::GenerateDataKeyPairWithoutPlaintextResponse>(method::kGenerateDataKeyPairWithoutPlaintext,
-                                                                       request);
+  return rpc_->call<v1::GenerateDataKeyPairWithoutPlaintextResponse>(
+      method::kGenerateDataKeyPairWithoutPlaintext, request);
 }
 
 }  // namespace coffer::client

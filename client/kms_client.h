@@ -57,7 +57,8 @@ class KmsClient {
   v1::GetPublicKeyResponse get_public_key(const v1::GetPublicKeyRequest& request);
   v1::GenerateMacResponse generate_mac(const v1::GenerateMacRequest& request);
   v1::VerifyMacResponse verify_mac(const v1::VerifyMacRequest& request);
-  v1::GenerateDataKeyPairResponse generate_data_key_pair(const v1::GenerateDataKeyPairRequest& request);
+  v1::GenerateDataKeyPairResponse generate_data_key_pair(
+      const v1::GenerateDataKeyPairRequest& request);
   v1::GenerateDataKeyPairWithoutPlaintextResponse generate_data_key_pair_without_plaintext(
       const v1::GenerateDataKeyPairWithoutPlaintextRequest& request);
 

@@ -37,7 +37,8 @@ inline constexpr std::string_view kEncrypt = rpc_method(Op::kEncrypt);
 inline constexpr std::string_view kDecrypt = rpc_method(Op::kDecrypt);
 inline constexpr std::string_view kReEncrypt = rpc_method(Op::kReEncrypt);
 inline constexpr std::string_view kGenerateDataKey = rpc_method(Op::kGenerateDataKey);
-inline constexpr std::string_view kGenerateDataKeyWithoutPlaintext = rpc_method(Op::kGenerateDataKeyWithoutPlaintext);
+inline constexpr std::string_view kGenerateDataKeyWithoutPlaintext =
+    rpc_method(Op::kGenerateDataKeyWithoutPlaintext);
 inline constexpr std::string_view kGenerateRandom = rpc_method(Op::kGenerateRandom);
 inline constexpr std::string_view kSign = rpc_method(Op::kSign);
 inline constexpr std::string_view kVerify = rpc_method(Op::kVerify);
@@ -45,7 +46,8 @@ inline constexpr std::string_view kGetPublicKey = rpc_method(Op::kGetPublicKey);
 inline constexpr std::string_view kGenerateMac = rpc_method(Op::kGenerateMac);
 inline constexpr std::string_view kVerifyMac = rpc_method(Op::kVerifyMac);
 inline constexpr std::string_view kGenerateDataKeyPair = rpc_method(Op::kGenerateDataKeyPair);
-inline constexpr std::string_view kGenerateDataKeyPairWithoutPlaintext = rpc_method(Op::kGenerateDataKeyPairWithoutPlaintext);
+inline constexpr std::string_view kGenerateDataKeyPairWithoutPlaintext =
+    rpc_method(Op::kGenerateDataKeyPairWithoutPlaintext);
 
 // Every rpc method of the table, in its order.
 std::span<const std::string_view> all();

@@ -26,7 +26,8 @@ std::unique_ptr<ssl::context> make_tls_context(const ClientConfig& config) {
   std::unique_ptr<ssl::context> context;
   if (config.tls_libctx != nullptr) {
     SSL_CTX* handle = SSL_CTX_new_ex(config.tls_libctx, nullptr, TLS_client_method());
-    if (handle == nullptr) throw Error(ErrorCode::kInternal, "cannot make a TLS context in the given library context");
+    if (handle == nullptr)
+      throw Error(ErrorCode::kInternal, "cannot make a TLS context in the given library context");
     context = std::make_unique<ssl::context>(handle);  // takes ownership
   } else {
     context = std::make_unique<ssl::context>(ssl::context::tls_client);

@@ -12,32 +12,58 @@ struct ErrorInfo {
 
 ErrorInfo info(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kValidation: return {"ValidationException", 400};
-    case ErrorCode::kNotFound: return {"NotFoundException", 400};
-    case ErrorCode::kAlreadyExists: return {"AlreadyExistsException", 400};
-    case ErrorCode::kDisabled: return {"DisabledException", 400};
-    case ErrorCode::kInvalidState: return {"KMSInvalidStateException", 400};
-    case ErrorCode::kInvalidKeyUsage: return {"InvalidKeyUsageException", 400};
-    case ErrorCode::kIncorrectKey: return {"IncorrectKeyException", 400};
-    case ErrorCode::kInvalidCiphertext: return {"InvalidCiphertextException", 400};
-    case ErrorCode::kInvalidArn: return {"InvalidArnException", 400};
-    case ErrorCode::kInvalidAliasName: return {"InvalidAliasNameException", 400};
-    case ErrorCode::kInvalidMarker: return {"InvalidMarkerException", 400};
-    case ErrorCode::kTag: return {"TagException", 400};
-    case ErrorCode::kLimitExceeded: return {"LimitExceededException", 400};
-    case ErrorCode::kUnsupportedOperation: return {"UnsupportedOperationException", 400};
-    case ErrorCode::kInvalidSignature: return {"KMSInvalidSignatureException", 400};
-    case ErrorCode::kInvalidMac: return {"KMSInvalidMacException", 400};
-    case ErrorCode::kAccessDenied: return {"AccessDeniedException", 400};
-    case ErrorCode::kConflict: return {"ConflictException", 400};
-    case ErrorCode::kUnknownOperation: return {"UnknownOperationException", 400};
-    case ErrorCode::kSerialization: return {"SerializationException", 400};
-    case ErrorCode::kThrottling: return {"ThrottlingException", 400};
-    case ErrorCode::kKeyUnavailable: return {"KeyUnavailableException", 500};
-    case ErrorCode::kDependencyTimeout: return {"DependencyTimeoutException", 503};
-    case ErrorCode::kMalformedPolicyDocument: return {"MalformedPolicyDocumentException", 400};
-    case ErrorCode::kNotAuthorized: return {"NotAuthorizedException", 400};
-    case ErrorCode::kInternal: return {"KMSInternalException", 500};
+    case ErrorCode::kValidation:
+      return {"ValidationException", 400};
+    case ErrorCode::kNotFound:
+      return {"NotFoundException", 400};
+    case ErrorCode::kAlreadyExists:
+      return {"AlreadyExistsException", 400};
+    case ErrorCode::kDisabled:
+      return {"DisabledException", 400};
+    case ErrorCode::kInvalidState:
+      return {"KMSInvalidStateException", 400};
+    case ErrorCode::kInvalidKeyUsage:
+      return {"InvalidKeyUsageException", 400};
+    case ErrorCode::kIncorrectKey:
+      return {"IncorrectKeyException", 400};
+    case ErrorCode::kInvalidCiphertext:
+      return {"InvalidCiphertextException", 400};
+    case ErrorCode::kInvalidArn:
+      return {"InvalidArnException", 400};
+    case ErrorCode::kInvalidAliasName:
+      return {"InvalidAliasNameException", 400};
+    case ErrorCode::kInvalidMarker:
+      return {"InvalidMarkerException", 400};
+    case ErrorCode::kTag:
+      return {"TagException", 400};
+    case ErrorCode::kLimitExceeded:
+      return {"LimitExceededException", 400};
+    case ErrorCode::kUnsupportedOperation:
+      return {"UnsupportedOperationException", 400};
+    case ErrorCode::kInvalidSignature:
+      return {"KMSInvalidSignatureException", 400};
+    case ErrorCode::kInvalidMac:
+      return {"KMSInvalidMacException", 400};
+    case ErrorCode::kAccessDenied:
+      return {"AccessDeniedException", 400};
+    case ErrorCode::kConflict:
+      return {"ConflictException", 400};
+    case ErrorCode::kUnknownOperation:
+      return {"UnknownOperationException", 400};
+    case ErrorCode::kSerialization:
+      return {"SerializationException", 400};
+    case ErrorCode::kThrottling:
+      return {"ThrottlingException", 400};
+    case ErrorCode::kKeyUnavailable:
+      return {"KeyUnavailableException", 500};
+    case ErrorCode::kDependencyTimeout:
+      return {"DependencyTimeoutException", 503};
+    case ErrorCode::kMalformedPolicyDocument:
+      return {"MalformedPolicyDocumentException", 400};
+    case ErrorCode::kNotAuthorized:
+      return {"NotAuthorizedException", 400};
+    case ErrorCode::kInternal:
+      return {"KMSInternalException", 500};
   }
   return {"KMSInternalException", 500};
 }
@@ -62,15 +88,22 @@ std::string client_message(const Error& error) {
   switch (error.code()) {
     case ErrorCode::kInvalidCiphertext:
       return "The ciphertext is invalid or was not made under this key and encryption context.";
-    case ErrorCode::kInvalidSignature: return "The signature is not valid.";
-    case ErrorCode::kInvalidKeyUsage: return "The key cannot be used for this operation.";
-    case ErrorCode::kUnsupportedOperation: return "The token does not support this operation.";
-    case ErrorCode::kThrottling: return "Rate exceeded";
+    case ErrorCode::kInvalidSignature:
+      return "The signature is not valid.";
+    case ErrorCode::kInvalidKeyUsage:
+      return "The key cannot be used for this operation.";
+    case ErrorCode::kUnsupportedOperation:
+      return "The token does not support this operation.";
+    case ErrorCode::kThrottling:
+      return "Rate exceeded";
     case ErrorCode::kKeyUnavailable:
-      return "The request was rejected because the specified KMS key is not available. You can retry the request.";
-    case ErrorCode::kValidation: return "The request was rejected by the key store: a parameter is not valid.";
+      return "The request was rejected because the specified KMS key is not available. You can "
+             "retry the request.";
+    case ErrorCode::kValidation:
+      return "The request was rejected by the key store: a parameter is not valid.";
     default:
-      return "The request was rejected because an internal exception occurred. The request can be retried.";
+      return "The request was rejected because an internal exception occurred. The request can be "
+             "retried.";
   }
 }
 

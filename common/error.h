@@ -11,32 +11,32 @@ namespace coffer {
 
 // Codes are AWS KMS / Secrets Manager exception names wherever AWS has one.
 enum class ErrorCode {
-  kValidation,             // ValidationException
-  kNotFound,               // NotFoundException
-  kAlreadyExists,          // AlreadyExistsException
-  kDisabled,               // DisabledException
-  kInvalidState,           // KMSInvalidStateException
-  kInvalidKeyUsage,        // InvalidKeyUsageException
-  kIncorrectKey,           // IncorrectKeyException
-  kInvalidCiphertext,      // InvalidCiphertextException
-  kInvalidArn,             // InvalidArnException
-  kInvalidAliasName,       // InvalidAliasNameException
-  kInvalidMarker,          // InvalidMarkerException
-  kTag,                    // TagException
-  kLimitExceeded,          // LimitExceededException
-  kUnsupportedOperation,   // UnsupportedOperationException
-  kInvalidSignature,       // KMSInvalidSignatureException
-  kInvalidMac,             // KMSInvalidMacException
-  kAccessDenied,           // AccessDeniedException
-  kConflict,               // ConflictException
-  kUnknownOperation,       // UnknownOperationException: no such method / X-Amz-Target
-  kSerialization,          // SerializationException: the request body does not parse
-  kThrottling,             // ThrottlingException: the token or a queue is saturated
-  kKeyUnavailable,         // KeyUnavailableException: the token cannot serve the key now
-  kDependencyTimeout,      // DependencyTimeoutException
+  kValidation,               // ValidationException
+  kNotFound,                 // NotFoundException
+  kAlreadyExists,            // AlreadyExistsException
+  kDisabled,                 // DisabledException
+  kInvalidState,             // KMSInvalidStateException
+  kInvalidKeyUsage,          // InvalidKeyUsageException
+  kIncorrectKey,             // IncorrectKeyException
+  kInvalidCiphertext,        // InvalidCiphertextException
+  kInvalidArn,               // InvalidArnException
+  kInvalidAliasName,         // InvalidAliasNameException
+  kInvalidMarker,            // InvalidMarkerException
+  kTag,                      // TagException
+  kLimitExceeded,            // LimitExceededException
+  kUnsupportedOperation,     // UnsupportedOperationException
+  kInvalidSignature,         // KMSInvalidSignatureException
+  kInvalidMac,               // KMSInvalidMacException
+  kAccessDenied,             // AccessDeniedException
+  kConflict,                 // ConflictException
+  kUnknownOperation,         // UnknownOperationException: no such method / X-Amz-Target
+  kSerialization,            // SerializationException: the request body does not parse
+  kThrottling,               // ThrottlingException: the token or a queue is saturated
+  kKeyUnavailable,           // KeyUnavailableException: the token cannot serve the key now
+  kDependencyTimeout,        // DependencyTimeoutException
   kMalformedPolicyDocument,  // MalformedPolicyDocumentException
-  kNotAuthorized,          // NotAuthorizedException: e.g. an alias under the reserved alias/aws/
-  kInternal,               // KMSInternalException (keep last: error_code_named walks up to it)
+  kNotAuthorized,            // NotAuthorizedException: e.g. an alias under the reserved alias/aws/
+  kInternal,                 // KMSInternalException (keep last: error_code_named walks up to it)
 };
 
 // The AWS name and HTTP status for a code.

@@ -27,15 +27,16 @@ int fail(const char* what) {
 
 // The first private key the URI names, or nullptr.
 EVP_PKEY* load_private_key(OSSL_LIB_CTX* libctx, const char* uri) {
-  OSSL_STORE_CTX* store = OSSL_STORE_open_ex(uri, libctx, nullptr, nullptr, nullptr, nullptr,
-                                             nullptr, nullptr);
+  OSSL_STORE_CTX* store =
+      OSSL_STORE_open_ex(uri, libctx, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
   if (store == nullptr) return nullptr;
   EVP_PKEY* key = nullptr;
   OSSL_STORE_expect(store, OSSL_STORE_INFO_PKEY);
   while (key == nullptr && OSSL_STORE_eof(store) == 0) {
     OSSL_STORE_INFO* info = OSSL_STORE_load(store);
     if (info == nullptr) break;
-    if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY) key = OSSL_STORE_INFO_get1_PKEY(info);
+    if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
+      key = OSSL_STORE_INFO_get1_PKEY(info);
     OSSL_STORE_INFO_free(info);
   }
   OSSL_STORE_close(store);
@@ -62,7 +63,8 @@ int main(int argc, char** argv) {
 
   EVP_PKEY* key = load_private_key(libctx, uri);
   if (key == nullptr) return fail("cannot load the key");
-  std::printf("loaded %s: %s, %d bits\n", uri, EVP_PKEY_get0_type_name(key), EVP_PKEY_get_bits(key));
+  std::printf("loaded %s: %s, %d bits\n", uri, EVP_PKEY_get0_type_name(key),
+              EVP_PKEY_get_bits(key));
 
   static const char kMessage[] = "a message signed by a key that never leaves Coffer";
   const auto* message = reinterpret_cast<const unsigned char*>(kMessage);
@@ -85,8 +87,8 @@ int main(int argc, char** argv) {
   unsigned char* der = nullptr;
   const int der_size = i2d_PUBKEY(key, &der);
   const unsigned char* p = der;
-  EVP_PKEY* pub = der_size > 0 ? d2i_PUBKEY_ex(nullptr, &p, der_size, libctx, "provider=default")
-                               : nullptr;
+  EVP_PKEY* pub =
+      der_size > 0 ? d2i_PUBKEY_ex(nullptr, &p, der_size, libctx, "provider=default") : nullptr;
   OPENSSL_free(der);
   if (pub == nullptr) return fail("cannot export the public key");
   if (EVP_PKEY_eq(key, pub) != 1) return fail("the public key does not match the Coffer key");

@@ -2,7 +2,8 @@
 
 namespace coffer::pkcs11 {
 
-AttributeTemplate& AttributeTemplate::add_raw(CK_ATTRIBUTE_TYPE type, void* value, std::size_t length) {
+AttributeTemplate& AttributeTemplate::add_raw(CK_ATTRIBUTE_TYPE type, void* value,
+                                              std::size_t length) {
   attributes_.push_back(CK_ATTRIBUTE{type, value, static_cast<CK_ULONG>(length)});
   return *this;
 }

@@ -157,8 +157,8 @@ ErrorCode error_code_for(CK_RV rv) {
 [[noreturn]] void throw_ckr(std::string_view operation, CK_RV rv) {
   char hex[32];
   std::snprintf(hex, sizeof hex, "0x%lx", static_cast<unsigned long>(rv));
-  std::string message = std::string(operation) + " failed: " + std::string(ckr_name(rv)) + " (" +
-                        hex + ")";
+  std::string message =
+      std::string(operation) + " failed: " + std::string(ckr_name(rv)) + " (" + hex + ")";
   throw Error(error_code_for(rv), std::move(message), std::string(operation), rv);
 }
 

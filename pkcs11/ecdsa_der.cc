@@ -34,7 +34,8 @@ Bytes ecdsa_raw_to_der(std::span<const std::uint8_t> raw) {
 
 std::optional<Bytes> ecdsa_der_to_raw(std::span<const std::uint8_t> der, std::size_t field_bytes) {
   const unsigned char* in = der.data();
-  std::unique_ptr<ECDSA_SIG, SigDeleter> sig(d2i_ECDSA_SIG(nullptr, &in, static_cast<long>(der.size())));
+  std::unique_ptr<ECDSA_SIG, SigDeleter> sig(
+      d2i_ECDSA_SIG(nullptr, &in, static_cast<long>(der.size())));
   if (!sig || in != der.data() + der.size()) return std::nullopt;
   // Re-encoding must give the same bytes: that rules out every BER alternative.
   int size = i2d_ECDSA_SIG(sig.get(), nullptr);

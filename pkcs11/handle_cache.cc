@@ -22,7 +22,8 @@ std::optional<CK_OBJECT_HANDLE> HandleCache::get(CK_OBJECT_CLASS object_class,
   return it->second;
 }
 
-void HandleCache::put(CK_OBJECT_CLASS object_class, const std::string& id, CK_OBJECT_HANDLE handle) {
+void HandleCache::put(CK_OBJECT_CLASS object_class, const std::string& id,
+                      CK_OBJECT_HANDLE handle) {
   std::string k = key(object_class, id);
   std::unique_lock lock(mutex_);
   handles_.insert_or_assign(std::move(k), handle);

@@ -17,9 +17,9 @@ enum class Digest { kSha1, kSha224, kSha256, kSha384, kSha512 };
 std::size_t digest_size(Digest digest);
 
 enum class Extractability {
-  kNever,                 // CKA_EXTRACTABLE=false: the usual case
-  kUnderTrustedKeyOnly,   // CKA_EXTRACTABLE=true + CKA_WRAP_WITH_TRUSTED=true (multi-region keys)
-  kPlainForTests,         // CKA_SENSITIVE=false, CKA_EXTRACTABLE=true: test fixtures only
+  kNever,                // CKA_EXTRACTABLE=false: the usual case
+  kUnderTrustedKeyOnly,  // CKA_EXTRACTABLE=true + CKA_WRAP_WITH_TRUSTED=true (multi-region keys)
+  kPlainForTests,        // CKA_SENSITIVE=false, CKA_EXTRACTABLE=true: test fixtures only
 };
 
 enum class Lifetime { kToken, kSession };
@@ -27,8 +27,8 @@ enum class Lifetime { kToken, kSession };
 struct SecretKeyOptions {
   Extractability extractability = Extractability::kNever;
   Lifetime lifetime = Lifetime::kToken;
-  bool can_wrap = false;     // CKA_WRAP / CKA_UNWRAP: a key-encryption key
-  bool can_crypt = true;     // CKA_ENCRYPT / CKA_DECRYPT
+  bool can_wrap = false;  // CKA_WRAP / CKA_UNWRAP: a key-encryption key
+  bool can_crypt = true;  // CKA_ENCRYPT / CKA_DECRYPT
   std::string label;
 };
 

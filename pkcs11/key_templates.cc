@@ -2,7 +2,8 @@
 
 namespace coffer::pkcs11 {
 
-AttributeTemplate secret_key_template(CK_KEY_TYPE key_type, const KeyId& id, const SecretKeyOptions& options) {
+AttributeTemplate secret_key_template(CK_KEY_TYPE key_type, const KeyId& id,
+                                      const SecretKeyOptions& options) {
   const bool mac_key = key_type == CKK_GENERIC_SECRET;
   const bool crypt = options.can_crypt && !mac_key;
   AttributeTemplate t;
@@ -23,7 +24,9 @@ AttributeTemplate secret_key_template(CK_KEY_TYPE key_type, const KeyId& id, con
       t.add_bool(CKA_SENSITIVE, true).add_bool(CKA_EXTRACTABLE, false);
       break;
     case Extractability::kUnderTrustedKeyOnly:
-      t.add_bool(CKA_SENSITIVE, true).add_bool(CKA_EXTRACTABLE, true).add_bool(CKA_WRAP_WITH_TRUSTED, true);
+      t.add_bool(CKA_SENSITIVE, true)
+          .add_bool(CKA_EXTRACTABLE, true)
+          .add_bool(CKA_WRAP_WITH_TRUSTED, true);
       break;
     case Extractability::kPlainForTests:
       t.add_bool(CKA_SENSITIVE, false).add_bool(CKA_EXTRACTABLE, true);

@@ -9,6 +9,7 @@ namespace coffer::pkcs11 {
 
 // CKA_CLASS, CKA_KEY_TYPE (CKK_AES or CKK_GENERIC_SECRET), CKA_ID, lifetime, usage and
 // extractability. Generic secrets are MAC keys: sign and verify, never encrypt.
-AttributeTemplate secret_key_template(CK_KEY_TYPE key_type, const KeyId& id, const SecretKeyOptions& options);
+AttributeTemplate secret_key_template(CK_KEY_TYPE key_type, const KeyId& id,
+                                      const SecretKeyOptions& options);
 
 }  // namespace coffer::pkcs11

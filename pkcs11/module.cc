@@ -15,7 +15,8 @@ Module::Module(const std::string& path) : path_(path) {
   auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(library_, "C_GetFunctionList"));
   if (get_list == nullptr) {
     dlclose(library_);
-    throw Error(ErrorCode::kKeyUnavailable, path + " is not a PKCS#11 module (no C_GetFunctionList)");
+    throw Error(ErrorCode::kKeyUnavailable,
+                path + " is not a PKCS#11 module (no C_GetFunctionList)");
   }
   CK_RV rv = get_list(&functions_);
   if (rv != CKR_OK || functions_ == nullptr) {

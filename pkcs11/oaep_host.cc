@@ -18,11 +18,11 @@ namespace coffer::pkcs11 {
 Bytes oaep_encrypt_on_host(std::span<const std::uint8_t> spki_der, Digest digest,
                            std::span<const std::uint8_t> plaintext) {
   const unsigned char* in = spki_der.data();
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(d2i_PUBKEY(nullptr, &in, static_cast<long>(spki_der.size())),
-                                                          EVP_PKEY_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      d2i_PUBKEY(nullptr, &in, static_cast<long>(spki_der.size())), EVP_PKEY_free);
   if (!key) throw Error(ErrorCode::kInternal, "cannot read the RSA public key");
-  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new(key.get(), nullptr),
-                                                                  EVP_PKEY_CTX_free);
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new(key.get(), nullptr), EVP_PKEY_CTX_free);
   std::size_t size = 0;
   if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
@@ -41,9 +41,9 @@ Bytes oaep_encrypt_on_host(std::span<const std::uint8_t> spki_der, Digest digest
 
 std::optional<SecretBytes> oaep_decode(std::span<const std::uint8_t> encoded, Digest digest) {
   SecretBytes out(encoded.size());
-  const int n = RSA_padding_check_PKCS1_OAEP_mgf1(out.data(), static_cast<int>(out.size()), encoded.data(),
-                                                  static_cast<int>(encoded.size()), static_cast<int>(encoded.size()),
-                                                  nullptr, 0, evp_digest(digest), evp_digest(digest));
+  const int n = RSA_padding_check_PKCS1_OAEP_mgf1(
+      out.data(), static_cast<int>(out.size()), encoded.data(), static_cast<int>(encoded.size()),
+      static_cast<int>(encoded.size()), nullptr, 0, evp_digest(digest), evp_digest(digest));
   if (n < 0) return std::nullopt;
   out.resize(static_cast<std::size_t>(n));
   return out;

@@ -23,7 +23,8 @@ SecretBytes PinSource::read() const {
   if (kind_ == Kind::kEnv) {
     const char* value = std::getenv(where_.c_str());
     if (value != nullptr) {
-      pin = SecretBytes(std::span(reinterpret_cast<const std::uint8_t*>(value), std::strlen(value)));
+      pin =
+          SecretBytes(std::span(reinterpret_cast<const std::uint8_t*>(value), std::strlen(value)));
     }
   } else {
     std::ifstream in(where_, std::ios::binary);

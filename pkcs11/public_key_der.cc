@@ -49,7 +49,8 @@ Bytes spki_from_params(const char* type, OSSL_PARAM_BLD* builder) {
 std::string curve_name_from_oid(std::span<const std::uint8_t> params_der) {
   const unsigned char* in = params_der.data();
   ObjPtr oid(d2i_ASN1_OBJECT(nullptr, &in, static_cast<long>(params_der.size())));
-  if (!oid || in != params_der.data() + params_der.size()) invalid("EC parameters are not a named curve");
+  if (!oid || in != params_der.data() + params_der.size())
+    invalid("EC parameters are not a named curve");
   int nid = OBJ_obj2nid(oid.get());
   const char* name = nid == NID_undef ? nullptr : OBJ_nid2sn(nid);
   if (name == nullptr) invalid("unknown curve");
@@ -102,7 +103,8 @@ Bytes strip_der_octet_string(std::span<const std::uint8_t> der) {
 std::size_t ec_field_bytes(std::span<const std::uint8_t> params_der) {
   const std::string name = curve_name_from_oid(params_der);
   int nid = OBJ_sn2nid(name.c_str());
-  std::unique_ptr<EC_GROUP, Deleter<EC_GROUP, EC_GROUP_free>> group(EC_GROUP_new_by_curve_name(nid));
+  std::unique_ptr<EC_GROUP, Deleter<EC_GROUP, EC_GROUP_free>> group(
+      EC_GROUP_new_by_curve_name(nid));
   if (!group) invalid("unsupported curve " + name);
   return static_cast<std::size_t>((EC_GROUP_order_bits(group.get()) + 7) / 8);
 }
@@ -111,7 +113,8 @@ Bytes rsa_spki_der(std::span<const std::uint8_t> modulus, std::span<const std::u
   BnPtr n(BN_bin2bn(modulus.data(), static_cast<int>(modulus.size()), nullptr));
   BnPtr e(BN_bin2bn(exponent.data(), static_cast<int>(exponent.size()), nullptr));
   ParamBldPtr builder(OSSL_PARAM_BLD_new());
-  if (!n || !e || !builder || !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) ||
+  if (!n || !e || !builder ||
+      !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) ||
       !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get())) {
     invalid("cannot hold RSA parameters");
   }
@@ -122,8 +125,10 @@ Bytes ec_spki_der(std::span<const std::uint8_t> params_der, std::span<const std:
   const std::string curve = curve_name_from_oid(params_der);
   ParamBldPtr builder(OSSL_PARAM_BLD_new());
   if (!builder ||
-      !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve.c_str(), 0) ||
-      !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size())) {
+      !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve.c_str(),
+                                       0) ||
+      !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                        point.size())) {
     invalid("cannot hold EC parameters");
   }
   return spki_from_params("EC", builder.get());
@@ -160,8 +165,8 @@ PublicParts parse_spki(std::span<const std::uint8_t> der) {
         invalid("EC key without a point");
       }
       parts.point.resize(point_size);
-      EVP_PKEY_get_octet_string_param(key.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, parts.point.data(),
-                                      point_size, &point_size);
+      EVP_PKEY_get_octet_string_param(key.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+                                      parts.point.data(), point_size, &point_size);
       return parts;
     }
     default:

@@ -9,7 +9,7 @@
 namespace coffer::pkcs11 {
 
 struct RsaPublicParts {
-  Bytes modulus;   // big-endian, no leading zeros
+  Bytes modulus;  // big-endian, no leading zeros
   Bytes exponent;
 };
 struct EcPublicParts {

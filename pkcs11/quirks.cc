@@ -22,8 +22,8 @@ TokenQuirks quirks_named(std::string_view name) {
     quirks.device_error_means_busy = true;
     return quirks;
   }
-  throw Error(ErrorCode::kValidation,
-              "unknown token quirks '" + std::string(name) + "' (known: softhsm, generic, cloudhsm)");
+  throw Error(ErrorCode::kValidation, "unknown token quirks '" + std::string(name) +
+                                          "' (known: softhsm, generic, cloudhsm)");
 }
 
 }  // namespace coffer::pkcs11

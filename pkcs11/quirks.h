@@ -21,7 +21,8 @@ struct TokenQuirks {
   // Whether C_OpenSession accepts a Notify callback (we never need one; some reject it).
   bool accepts_notify_callback = true;
   // A GCM tag, OAEP padding or RFC 5649 integrity check that fails comes back as
-  // CKR_GENERAL_ERROR instead of CKR_ENCRYPTED_DATA_INVALID / CKR_WRAPPED_KEY_INVALID (SoftHSM 2.6).
+  // CKR_GENERAL_ERROR instead of CKR_ENCRYPTED_DATA_INVALID / CKR_WRAPPED_KEY_INVALID
+  // (SoftHSM 2.6).
   bool decrypt_failure_is_general_error = false;
   // RFC 5649 wrapping of a key whose length is not a multiple of 8 gives a wrong result
   // (SoftHSM 2.6 zero-pads before wrapping): such wraps are refused instead.

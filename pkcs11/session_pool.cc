@@ -5,7 +5,10 @@
 
 namespace coffer::pkcs11 {
 SessionPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), handle_(other.handle_), leased_at_(other.leased_at_), discarded_(other.discarded_) {
+    : pool_(other.pool_),
+      handle_(other.handle_),
+      leased_at_(other.leased_at_),
+      discarded_(other.discarded_) {
   other.pool_ = nullptr;
 }
 

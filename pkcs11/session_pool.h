@@ -22,11 +22,11 @@ struct SessionPoolOptions {
 };
 
 struct SessionPoolStats {
-  std::size_t open = 0;         // sessions currently open
-  std::size_t in_use = 0;       // sessions lent out
-  std::size_t capacity = 0;     // configured size, or the token's cap once learned
-  std::size_t reopened = 0;     // sessions replaced after the token lost them
-  std::size_t timeouts = 0;     // acquire() calls that gave up
+  std::size_t open = 0;      // sessions currently open
+  std::size_t in_use = 0;    // sessions lent out
+  std::size_t capacity = 0;  // configured size, or the token's cap once learned
+  std::size_t reopened = 0;  // sessions replaced after the token lost them
+  std::size_t timeouts = 0;  // acquire() calls that gave up
 };
 
 class SessionPool {
@@ -46,7 +46,8 @@ class SessionPool {
     Lease(SessionPool* pool, CK_SESSION_HANDLE handle)
         : pool_(pool),
           handle_(handle),
-          leased_at_(pool->observer_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{}) {}
+          leased_at_(pool->observer_ ? std::chrono::steady_clock::now()
+                                     : std::chrono::steady_clock::time_point{}) {}
     SessionPool* pool_;
     CK_SESSION_HANDLE handle_;
     std::chrono::steady_clock::time_point leased_at_;
@@ -64,11 +65,14 @@ class SessionPool {
   SessionPoolStats stats() const;
   // Called with how long each lease was held: the latency of one token operation, for
   // metrics. Set before the pool is shared between threads.
-  void set_lease_observer(std::function<void(double seconds)> observer) { observer_ = std::move(observer); }
+  void set_lease_observer(std::function<void(double seconds)> observer) {
+    observer_ = std::move(observer);
+  }
   CK_SLOT_ID slot() const noexcept { return slot_; }
 
  private:
-  void release(CK_SESSION_HANDLE handle, bool discarded, std::chrono::steady_clock::time_point leased_at) noexcept;
+  void release(CK_SESSION_HANDLE handle, bool discarded,
+               std::chrono::steady_clock::time_point leased_at) noexcept;
   // Opens and logs in a session outside the lock. Returns false if the token's session
   // cap was reached (the cap is then learned); throws on other failures.
   bool open_session(CK_SESSION_HANDLE* out);
@@ -84,10 +88,10 @@ class SessionPool {
   mutable std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<CK_SESSION_HANDLE> idle_;
-  std::size_t open_ = 0;      // idle + lent + being opened
+  std::size_t open_ = 0;  // idle + lent + being opened
   std::size_t capacity_;
   std::size_t in_use_ = 0;
-  std::size_t waiters_ = 0;   // callers blocked in acquire(): release signals only for them
+  std::size_t waiters_ = 0;  // callers blocked in acquire(): release signals only for them
   std::size_t reopened_ = 0;
   std::size_t timeouts_ = 0;
 };

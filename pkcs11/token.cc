@@ -49,7 +49,8 @@ CK_OBJECT_HANDLE Token::find_object(CK_SESSION_HANDLE session, CK_OBJECT_CLASS o
     FindScope search(functions(), session, query);
     found = search.next(2);
   }
-  if (found.empty()) throw Error(ErrorCode::kNotFound, "no key object with id '" + id + "' in the token");
+  if (found.empty())
+    throw Error(ErrorCode::kNotFound, "no key object with id '" + id + "' in the token");
   if (found.size() > 1) {
     throw Error(ErrorCode::kInternal, "several key objects share id '" + id + "' in the token");
   }
@@ -100,11 +101,14 @@ std::vector<KeyId> Token::list_key_ids() {
       if (batch.empty()) break;
       for (CK_OBJECT_HANDLE handle : batch) {
         CK_ATTRIBUTE attribute{CKA_ID, nullptr, 0};
-        if (P11(functions(), C_GetAttributeValue, session, handle, &attribute, 1) != CKR_OK) continue;
-        if (attribute.ulValueLen == CK_UNAVAILABLE_INFORMATION || attribute.ulValueLen == 0) continue;
+        if (P11(functions(), C_GetAttributeValue, session, handle, &attribute, 1) != CKR_OK)
+          continue;
+        if (attribute.ulValueLen == CK_UNAVAILABLE_INFORMATION || attribute.ulValueLen == 0)
+          continue;
         std::string id(attribute.ulValueLen, '\0');
         attribute.pValue = id.data();
-        if (P11(functions(), C_GetAttributeValue, session, handle, &attribute, 1) != CKR_OK) continue;
+        if (P11(functions(), C_GetAttributeValue, session, handle, &attribute, 1) != CKR_OK)
+          continue;
         ids.push_back(std::move(id));
       }
     }
@@ -128,7 +132,8 @@ SecretBytes Token::read_plain_value(const KeyId& id) {
 void Token::random_into(std::span<std::uint8_t> out) {
   if (out.empty()) return;  // C_GenerateRandom refuses a NULL buffer even for 0 bytes
   with_session(true, [&](CK_SESSION_HANDLE session) {
-    P11_REQUIRE(functions(), C_GenerateRandom, session, out.data(), static_cast<CK_ULONG>(out.size()));
+    P11_REQUIRE(functions(), C_GenerateRandom, session, out.data(),
+                static_cast<CK_ULONG>(out.size()));
   });
 }
 
@@ -140,7 +145,8 @@ SecretBytes Token::random(std::size_t size) {
 
 void Token::check_single_call_input(std::size_t size, const char* operation) const {
   if (quirks_.max_single_call_input != 0 && size > quirks_.max_single_call_input) {
-    throw Error(ErrorCode::kValidation, std::string(operation) + " input of " + std::to_string(size) +
+    throw Error(ErrorCode::kValidation, std::string(operation) + " input of " +
+                                            std::to_string(size) +
                                             " bytes exceeds this token's limit of " +
                                             std::to_string(quirks_.max_single_call_input));
   }

@@ -6,12 +6,12 @@
 // when the token loses the session; key creation and destruction are not retried.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <span>
-#include <algorithm>
 #include <string>
 
 #include "common/secret_bytes.h"
@@ -50,11 +50,14 @@ class Token {
 
   // --- keys ---------------------------------------------------------------------------
   void generate_aes256(const KeyId& id, const SecretKeyOptions& options = {});
-  void generate_generic_secret(const KeyId& id, std::size_t bits, const SecretKeyOptions& options = {});
-  void generate_rsa(const KeyId& id, std::size_t modulus_bits, Lifetime lifetime = Lifetime::kToken);
+  void generate_generic_secret(const KeyId& id, std::size_t bits,
+                               const SecretKeyOptions& options = {});
+  void generate_rsa(const KeyId& id, std::size_t modulus_bits,
+                    Lifetime lifetime = Lifetime::kToken);
   void generate_ec(const KeyId& id, EcCurve curve, Lifetime lifetime = Lifetime::kToken);
   // Bring-your-own-key and test fixtures.
-  void import_aes(const KeyId& id, std::span<const std::uint8_t> value, const SecretKeyOptions& options = {});
+  void import_aes(const KeyId& id, std::span<const std::uint8_t> value,
+                  const SecretKeyOptions& options = {});
   void import_generic_secret(const KeyId& id, std::span<const std::uint8_t> value,
                              const SecretKeyOptions& options = {});
   // A public key (RSA or EC) given as DER SubjectPublicKeyInfo, usable to verify and wrap.
@@ -76,17 +79,18 @@ class Token {
                             std::span<const std::uint8_t> plaintext);
   // With a caller's IV and tag length: only for test vectors, refused where the token makes IVs.
   Bytes gcm_encrypt_with_iv(const KeyId& id, std::span<const std::uint8_t> iv,
-                            std::span<const std::uint8_t> aad, std::span<const std::uint8_t> plaintext,
-                            std::size_t tag_bytes = 16);
+                            std::span<const std::uint8_t> aad,
+                            std::span<const std::uint8_t> plaintext, std::size_t tag_bytes = 16);
   // Throws InvalidCiphertextException when the tag does not verify.
   SecretBytes gcm_decrypt(const KeyId& id, std::span<const std::uint8_t> iv,
-                          std::span<const std::uint8_t> aad, std::span<const std::uint8_t> ciphertext,
-                          std::size_t tag_bytes = 16);
+                          std::span<const std::uint8_t> aad,
+                          std::span<const std::uint8_t> ciphertext, std::size_t tag_bytes = 16);
 
   // --- wrap ---------------------------------------------------------------------------
   Bytes wrap(const KeyId& wrapping_key, WrapMechanism mechanism, const KeyId& key_to_wrap);
-  void unwrap(const KeyId& unwrapping_key, WrapMechanism mechanism, std::span<const std::uint8_t> wrapped,
-              const KeyId& new_id, UnwrappedKind kind, const SecretKeyOptions& options = {});
+  void unwrap(const KeyId& unwrapping_key, WrapMechanism mechanism,
+              std::span<const std::uint8_t> wrapped, const KeyId& new_id, UnwrappedKind kind,
+              const SecretKeyOptions& options = {});
 
   // --- sign and verify ----------------------------------------------------------------
   // ECDSA signatures are DER (as AWS returns them); the token's raw r||s is converted.
@@ -98,7 +102,8 @@ class Token {
 
   // --- RSA-OAEP -----------------------------------------------------------------------
   Bytes rsa_oaep_encrypt(const KeyId& id, Digest digest, std::span<const std::uint8_t> plaintext);
-  SecretBytes rsa_oaep_decrypt(const KeyId& id, Digest digest, std::span<const std::uint8_t> ciphertext);
+  SecretBytes rsa_oaep_decrypt(const KeyId& id, Digest digest,
+                               std::span<const std::uint8_t> ciphertext);
 
   // --- random -------------------------------------------------------------------------
   SecretBytes random(std::size_t size);
@@ -116,7 +121,8 @@ class Token {
       -> decltype(f(CK_SESSION_HANDLE{}, CK_OBJECT_HANDLE{}));
 
  private:
-  CK_OBJECT_HANDLE find_object(CK_SESSION_HANDLE session, CK_OBJECT_CLASS object_class, const KeyId& id);
+  CK_OBJECT_HANDLE find_object(CK_SESSION_HANDLE session, CK_OBJECT_CLASS object_class,
+                               const KeyId& id);
   void check_single_call_input(std::size_t size, const char* operation) const;
 
   Module module_;
@@ -136,8 +142,8 @@ auto Token::with_session(bool repeatable, F&& f) -> decltype(f(CK_SESSION_HANDLE
       if (quirks_.device_error_means_busy && error.ckr() == CKR_DEVICE_ERROR) {
         // CloudHSM reports throttling this way: try once more, then tell the caller to back off.
         if (repeatable && attempt == 0) continue;
-        throw Error(ErrorCode::kThrottling, std::string("token busy: ") + error.what(), error.operation(),
-                    error.ckr());
+        throw Error(ErrorCode::kThrottling, std::string("token busy: ") + error.what(),
+                    error.operation(), error.ckr());
       }
       if (!is_session_lost(error.ckr())) throw;
       lease.discard();

@@ -1,6 +1,6 @@
 // AES-256-GCM inside the token.
-#include <algorithm>
 #include <openssl/rand.h>
+#include <algorithm>
 
 #include "pkcs11/input_pointer.h"
 #include "pkcs11/token.h"
@@ -24,7 +24,8 @@ CK_GCM_PARAMS gcm_params(std::uint8_t* iv, std::size_t iv_size, std::span<const 
 // uses only part of a longer IV, so anything past 128 bytes is refused here.
 void check_iv(std::size_t size) {
   if (size < 1 || size > 128) {
-    throw Error(ErrorCode::kValidation, "AES-GCM IV of " + std::to_string(size) + " bytes: must be 1 to 128");
+    throw Error(ErrorCode::kValidation,
+                "AES-GCM IV of " + std::to_string(size) + " bytes: must be 1 to 128");
   }
 }
 
@@ -53,7 +54,8 @@ GcmCiphertext Token::gcm_encrypt(const KeyId& id, std::span<const std::uint8_t> 
     // such ciphertext would share it, which breaks GCM. Refuse the result.
     if (quirks_.token_generates_gcm_iv &&
         std::all_of(out.iv.begin(), out.iv.end(), [](std::uint8_t b) { return b == 0; })) {
-      throw Error(ErrorCode::kInternal, "the token did not generate a GCM IV (token_generates_gcm_iv)");
+      throw Error(ErrorCode::kInternal,
+                  "the token did not generate a GCM IV (token_generates_gcm_iv)");
     }
     out.ciphertext.resize(size);
   });
@@ -61,8 +63,8 @@ GcmCiphertext Token::gcm_encrypt(const KeyId& id, std::span<const std::uint8_t> 
 }
 
 Bytes Token::gcm_encrypt_with_iv(const KeyId& id, std::span<const std::uint8_t> iv,
-                                 std::span<const std::uint8_t> aad, std::span<const std::uint8_t> plaintext,
-                                 std::size_t tag_bytes) {
+                                 std::span<const std::uint8_t> aad,
+                                 std::span<const std::uint8_t> plaintext, std::size_t tag_bytes) {
   if (quirks_.token_generates_gcm_iv) {
     throw Error(ErrorCode::kUnsupportedOperation, "this token chooses GCM IVs itself");
   }
@@ -83,8 +85,8 @@ Bytes Token::gcm_encrypt_with_iv(const KeyId& id, std::span<const std::uint8_t> 
 }
 
 SecretBytes Token::gcm_decrypt(const KeyId& id, std::span<const std::uint8_t> iv,
-                               std::span<const std::uint8_t> aad, std::span<const std::uint8_t> ciphertext,
-                               std::size_t tag_bytes) {
+                               std::span<const std::uint8_t> aad,
+                               std::span<const std::uint8_t> ciphertext, std::size_t tag_bytes) {
   if (ciphertext.size() < tag_bytes) {
     throw Error(ErrorCode::kInvalidCiphertext, "ciphertext is shorter than its tag");
   }

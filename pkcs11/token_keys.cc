@@ -18,7 +18,8 @@ void Token::generate_aes256(const KeyId& id, const SecretKeyOptions& options) {
   });
 }
 
-void Token::generate_generic_secret(const KeyId& id, std::size_t bits, const SecretKeyOptions& options) {
+void Token::generate_generic_secret(const KeyId& id, std::size_t bits,
+                                    const SecretKeyOptions& options) {
   AttributeTemplate t = secret_key_template(CKK_GENERIC_SECRET, id, options);
   t.add_ulong(CKA_VALUE_LEN, static_cast<CK_ULONG>(bits / 8));
   CK_MECHANISM mechanism{CKM_GENERIC_SECRET_KEY_GEN, nullptr, 0};
@@ -31,12 +32,20 @@ void Token::generate_generic_secret(const KeyId& id, std::size_t bits, const Sec
 
 namespace {
 
-void add_pair_common(AttributeTemplate& pub, AttributeTemplate& priv, const KeyId& id, Lifetime lifetime) {
+void add_pair_common(AttributeTemplate& pub, AttributeTemplate& priv, const KeyId& id,
+                     Lifetime lifetime) {
   const bool persistent = lifetime == Lifetime::kToken;
-  pub.add_ulong(CKA_CLASS, CKO_PUBLIC_KEY).add_bool(CKA_TOKEN, persistent).add_string(CKA_ID, id)
-      .add_bool(CKA_VERIFY, true).add_bool(CKA_PRIVATE, false);
-  priv.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY).add_bool(CKA_TOKEN, persistent).add_string(CKA_ID, id)
-      .add_bool(CKA_SIGN, true).add_bool(CKA_PRIVATE, true).add_bool(CKA_SENSITIVE, true)
+  pub.add_ulong(CKA_CLASS, CKO_PUBLIC_KEY)
+      .add_bool(CKA_TOKEN, persistent)
+      .add_string(CKA_ID, id)
+      .add_bool(CKA_VERIFY, true)
+      .add_bool(CKA_PRIVATE, false);
+  priv.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY)
+      .add_bool(CKA_TOKEN, persistent)
+      .add_string(CKA_ID, id)
+      .add_bool(CKA_SIGN, true)
+      .add_bool(CKA_PRIVATE, true)
+      .add_bool(CKA_SENSITIVE, true)
       .add_bool(CKA_EXTRACTABLE, false);
 }
 
@@ -54,8 +63,8 @@ void Token::generate_rsa(const KeyId& id, std::size_t modulus_bits, Lifetime lif
   CK_MECHANISM mechanism{CKM_RSA_PKCS_KEY_PAIR_GEN, nullptr, 0};
   with_session(false, [&](CK_SESSION_HANDLE session) {
     CK_OBJECT_HANDLE pub_handle, priv_handle;
-    P11_REQUIRE(functions(), C_GenerateKeyPair, session, &mechanism, pub.data(), pub.size(), priv.data(),
-                priv.size(), &pub_handle, &priv_handle);
+    P11_REQUIRE(functions(), C_GenerateKeyPair, session, &mechanism, pub.data(), pub.size(),
+                priv.data(), priv.size(), &pub_handle, &priv_handle);
     handles_.put(CKO_PUBLIC_KEY, id, pub_handle);
     handles_.put(CKO_PRIVATE_KEY, id, priv_handle);
   });
@@ -68,14 +77,15 @@ void Token::generate_ec(const KeyId& id, EcCurve curve, Lifetime lifetime) {
   CK_MECHANISM mechanism{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
   with_session(false, [&](CK_SESSION_HANDLE session) {
     CK_OBJECT_HANDLE pub_handle, priv_handle;
-    P11_REQUIRE(functions(), C_GenerateKeyPair, session, &mechanism, pub.data(), pub.size(), priv.data(),
-                priv.size(), &pub_handle, &priv_handle);
+    P11_REQUIRE(functions(), C_GenerateKeyPair, session, &mechanism, pub.data(), pub.size(),
+                priv.data(), priv.size(), &pub_handle, &priv_handle);
     handles_.put(CKO_PUBLIC_KEY, id, pub_handle);
     handles_.put(CKO_PRIVATE_KEY, id, priv_handle);
   });
 }
 
-void Token::import_aes(const KeyId& id, std::span<const std::uint8_t> value, const SecretKeyOptions& options) {
+void Token::import_aes(const KeyId& id, std::span<const std::uint8_t> value,
+                       const SecretKeyOptions& options) {
   AttributeTemplate t = secret_key_template(CKK_AES, id, options);
   t.add_secret(CKA_VALUE, value);
   with_session(false, [&](CK_SESSION_HANDLE session) {
@@ -96,7 +106,8 @@ void Token::import_generic_secret(const KeyId& id, std::span<const std::uint8_t>
   });
 }
 
-void Token::import_public_key(const KeyId& id, std::span<const std::uint8_t> spki_der, Lifetime lifetime) {
+void Token::import_public_key(const KeyId& id, std::span<const std::uint8_t> spki_der,
+                              Lifetime lifetime) {
   PublicParts parts = parse_spki(spki_der);
   AttributeTemplate t;
   t.add_ulong(CKA_CLASS, CKO_PUBLIC_KEY)
@@ -137,7 +148,8 @@ Bytes Token::public_key_der(const KeyId& id) {
     CK_ATTRIBUTE type_attribute{CKA_KEY_TYPE, &type, sizeof type};
     P11_REQUIRE(functions(), C_GetAttributeValue, session, key, &type_attribute, 1);
     if (type == CKK_RSA) return rsa_spki_der(read(CKA_MODULUS), read(CKA_PUBLIC_EXPONENT));
-    if (type == CKK_EC) return ec_spki_der(read(CKA_EC_PARAMS), strip_der_octet_string(read(CKA_EC_POINT)));
+    if (type == CKK_EC)
+      return ec_spki_der(read(CKA_EC_PARAMS), strip_der_octet_string(read(CKA_EC_POINT)));
     throw Error(ErrorCode::kUnsupportedOperation, "key '" + id + "' is neither RSA nor EC");
   });
 }

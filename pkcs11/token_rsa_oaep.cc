@@ -13,7 +13,8 @@ CK_RSA_PKCS_OAEP_PARAMS oaep_params(Digest digest) {
 
 }  // namespace
 
-Bytes Token::rsa_oaep_encrypt(const KeyId& id, Digest digest, std::span<const std::uint8_t> plaintext) {
+Bytes Token::rsa_oaep_encrypt(const KeyId& id, Digest digest,
+                              std::span<const std::uint8_t> plaintext) {
   if (quirks_.oaep_sha1_only && digest != Digest::kSha1) {
     return oaep_encrypt_on_host(public_key_der(id), digest, plaintext);
   }
@@ -30,7 +31,8 @@ Bytes Token::rsa_oaep_encrypt(const KeyId& id, Digest digest, std::span<const st
   });
 }
 
-SecretBytes Token::rsa_oaep_decrypt(const KeyId& id, Digest digest, std::span<const std::uint8_t> ciphertext) {
+SecretBytes Token::rsa_oaep_decrypt(const KeyId& id, Digest digest,
+                                    std::span<const std::uint8_t> ciphertext) {
   const bool raw_rsa = quirks_.oaep_sha1_only && digest != Digest::kSha1;
   CK_RSA_PKCS_OAEP_PARAMS params = oaep_params(digest);
   CK_MECHANISM mechanism{CKM_RSA_PKCS_OAEP, &params, sizeof params};
@@ -54,17 +56,20 @@ SecretBytes Token::rsa_oaep_decrypt(const KeyId& id, Digest digest, std::span<co
     // as it does a GCM tag that does not verify (the same quirk).
     if (rv == CKR_ENCRYPTED_DATA_INVALID || rv == CKR_ENCRYPTED_DATA_LEN_RANGE ||
         (rv == CKR_GENERAL_ERROR && quirks_.decrypt_failure_is_general_error)) {
-      throw Error(ErrorCode::kInvalidCiphertext, "RSA-OAEP ciphertext does not decrypt", "C_Decrypt", rv);
+      throw Error(ErrorCode::kInvalidCiphertext, "RSA-OAEP ciphertext does not decrypt",
+                  "C_Decrypt", rv);
     }
     require_ok("C_Decrypt", rv);
     out.resize(size);
     if (!raw_rsa) return out;
     // Raw RSA drops leading zero bytes on some tokens: decode the full modulus-length block.
-    if (out.size() > modulus.ulValueLen) throw Error(ErrorCode::kInternal, "raw RSA result longer than the modulus");
+    if (out.size() > modulus.ulValueLen)
+      throw Error(ErrorCode::kInternal, "raw RSA result longer than the modulus");
     SecretBytes block(modulus.ulValueLen);
     std::copy(out.data(), out.data() + out.size(), block.data() + (block.size() - out.size()));
     auto decoded = oaep_decode(block.span(), digest);
-    if (!decoded) throw Error(ErrorCode::kInvalidCiphertext, "RSA-OAEP ciphertext does not decrypt");
+    if (!decoded)
+      throw Error(ErrorCode::kInvalidCiphertext, "RSA-OAEP ciphertext does not decrypt");
     return std::move(*decoded);
   });
 }

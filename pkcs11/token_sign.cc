@@ -15,8 +15,8 @@ namespace {
 constexpr std::size_t kMaxSignature = 512;
 
 // The length of a byte-string attribute, without reading it.
-CK_ULONG attribute_length(const CK_FUNCTION_LIST* functions, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key,
-                          CK_ATTRIBUTE_TYPE type) {
+CK_ULONG attribute_length(const CK_FUNCTION_LIST* functions, CK_SESSION_HANDLE session,
+                          CK_OBJECT_HANDLE key, CK_ATTRIBUTE_TYPE type) {
   CK_ATTRIBUTE attribute{type, nullptr, 0};
   P11_REQUIRE(functions, C_GetAttributeValue, session, key, &attribute, 1);
   return attribute.ulValueLen;
@@ -25,7 +25,8 @@ CK_ULONG attribute_length(const CK_FUNCTION_LIST* functions, CK_SESSION_HANDLE s
 Bytes host_digest(Digest digest, std::span<const std::uint8_t> message) {
   Bytes out(EVP_MAX_MD_SIZE);
   unsigned int size = 0;
-  if (EVP_Digest(message.data(), message.size(), out.data(), &size, evp_digest(digest), nullptr) != 1) {
+  if (EVP_Digest(message.data(), message.size(), out.data(), &size, evp_digest(digest), nullptr) !=
+      1) {
     throw Error(ErrorCode::kInternal, "host digest failed");
   }
   out.resize(size);
@@ -42,7 +43,8 @@ struct SignPlan {
 
 void plan(const SignAlgorithm& algorithm, std::span<const std::uint8_t> input, SignPlan& p) {
   if (algorithm.scheme == SignScheme::kHmac) {
-    if (algorithm.prehashed) throw Error(ErrorCode::kValidation, "HMAC takes a message, not a digest");
+    if (algorithm.prehashed)
+      throw Error(ErrorCode::kValidation, "HMAC takes a message, not a digest");
     p.mechanism = {hmac_mechanism(algorithm.digest), nullptr, 0};
     p.data.assign(input.begin(), input.end());
     p.signing_class = CKO_SECRET_KEY;
@@ -70,8 +72,10 @@ void plan(const SignAlgorithm& algorithm, std::span<const std::uint8_t> input, S
       return;
     }
     case SignScheme::kRsaPss: {
-      std::size_t salt = algorithm.pss_salt_length ? algorithm.pss_salt_length : digest_size(algorithm.digest);
-      p.pss = {hash_mechanism(algorithm.digest), mgf_for(algorithm.digest), static_cast<CK_ULONG>(salt)};
+      std::size_t salt =
+          algorithm.pss_salt_length ? algorithm.pss_salt_length : digest_size(algorithm.digest);
+      p.pss = {hash_mechanism(algorithm.digest), mgf_for(algorithm.digest),
+               static_cast<CK_ULONG>(salt)};
       p.mechanism = {CKM_RSA_PKCS_PSS, &p.pss, sizeof p.pss};
       return;
     }
@@ -82,25 +86,27 @@ void plan(const SignAlgorithm& algorithm, std::span<const std::uint8_t> input, S
 
 }  // namespace
 
-Bytes Token::sign(const KeyId& id, const SignAlgorithm& algorithm, std::span<const std::uint8_t> input) {
+Bytes Token::sign(const KeyId& id, const SignAlgorithm& algorithm,
+                  std::span<const std::uint8_t> input) {
   SignPlan p;
   plan(algorithm, input, p);
   check_single_call_input(p.data.size(), "sign");
-  Bytes signature = with_object(p.signing_class, id, [&](CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key) {
-    P11_REQUIRE(functions(), C_SignInit, session, &p.mechanism, key);
-    Bytes out(kMaxSignature);
-    CK_ULONG size = static_cast<CK_ULONG>(out.size());
-    P11_REQUIRE(functions(), C_Sign, session, input_pointer(p.data), static_cast<CK_ULONG>(p.data.size()),
-                out.data(), &size);
-    out.resize(size);
-    return out;
-  });
+  Bytes signature =
+      with_object(p.signing_class, id, [&](CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key) {
+        P11_REQUIRE(functions(), C_SignInit, session, &p.mechanism, key);
+        Bytes out(kMaxSignature);
+        CK_ULONG size = static_cast<CK_ULONG>(out.size());
+        P11_REQUIRE(functions(), C_Sign, session, input_pointer(p.data),
+                    static_cast<CK_ULONG>(p.data.size()), out.data(), &size);
+        out.resize(size);
+        return out;
+      });
   if (algorithm.scheme == SignScheme::kEcdsa) return ecdsa_raw_to_der(signature);
   return signature;
 }
 
-bool Token::verify(const KeyId& id, const SignAlgorithm& algorithm, std::span<const std::uint8_t> input,
-                   std::span<const std::uint8_t> signature) {
+bool Token::verify(const KeyId& id, const SignAlgorithm& algorithm,
+                   std::span<const std::uint8_t> input, std::span<const std::uint8_t> signature) {
   SignPlan p;
   plan(algorithm, input, p);
   const CK_OBJECT_CLASS verifying_class =
@@ -112,7 +118,8 @@ bool Token::verify(const KeyId& id, const SignAlgorithm& algorithm, std::span<co
     // CKR_ARGUMENTS_BAD when empty) without ending the verify operation, which leaves the
     // session unusable.
     if (algorithm.scheme == SignScheme::kRsaPkcs1 || algorithm.scheme == SignScheme::kRsaPss) {
-      if (signature.size() != attribute_length(functions(), session, key, CKA_MODULUS)) return false;
+      if (signature.size() != attribute_length(functions(), session, key, CKA_MODULUS))
+        return false;
     } else if (algorithm.scheme == SignScheme::kHmac) {
       if (signature.size() != digest_size(algorithm.digest)) return false;
     }

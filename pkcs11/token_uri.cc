@@ -17,8 +17,8 @@ CK_SLOT_ID find_slot(const Module& module, const std::string& uri_text) {
   std::unique_ptr<P11KitUri, UriDeleter> uri(p11_kit_uri_new());
   int parsed = p11_kit_uri_parse(uri_text.c_str(), P11_KIT_URI_FOR_ANY, uri.get());
   if (parsed != P11_KIT_URI_OK) {
-    throw Error(ErrorCode::kValidation, "token URI '" + uri_text +
-                                            "' does not parse: " + p11_kit_uri_message(parsed));
+    throw Error(ErrorCode::kValidation,
+                "token URI '" + uri_text + "' does not parse: " + p11_kit_uri_message(parsed));
   }
   // p11-kit returns (CK_SLOT_ID)-1 when the URI names no slot-id.
   const CK_SLOT_ID wanted_slot = p11_kit_uri_get_slot_id(uri.get());
@@ -32,7 +32,8 @@ CK_SLOT_ID find_slot(const Module& module, const std::string& uri_text) {
     if (P11(functions, C_GetTokenInfo, slot, &info) != CKR_OK) continue;
     if (!(info.flags & CKF_TOKEN_INITIALIZED)) continue;
     if (!p11_kit_uri_match_token_info(uri.get(), &info)) continue;
-    if (found) throw Error(ErrorCode::kValidation, "token URI '" + uri_text + "' matches several tokens");
+    if (found)
+      throw Error(ErrorCode::kValidation, "token URI '" + uri_text + "' matches several tokens");
     found = true;
     chosen = slot;
   }

@@ -53,40 +53,47 @@ Bytes Token::wrap(const KeyId& wrapping_key, WrapMechanism which, const KeyId& k
       }
     }
     CK_ULONG size = 0;
-    CK_RV rv = P11(functions(), C_WrapKey, session, &holder.mechanism, wrapping, target, nullptr, &size);
+    CK_RV rv =
+        P11(functions(), C_WrapKey, session, &holder.mechanism, wrapping, target, nullptr, &size);
     // The key's own policy forbids this: it never leaves the token, or only under a key the
     // token marks trusted. A refusal the caller asked for, not a token failure.
     if (rv == CKR_KEY_UNEXTRACTABLE || rv == CKR_KEY_NOT_WRAPPABLE) {
       throw Error(ErrorCode::kInvalidKeyUsage,
-                  "key '" + key_to_wrap + "' may not be wrapped by '" + wrapping_key + "'", "C_WrapKey", rv);
+                  "key '" + key_to_wrap + "' may not be wrapped by '" + wrapping_key + "'",
+                  "C_WrapKey", rv);
     }
     require_ok("C_WrapKey", rv);
     Bytes wrapped(size);
-    P11_REQUIRE(functions(), C_WrapKey, session, &holder.mechanism, wrapping, target, wrapped.data(), &size);
+    P11_REQUIRE(functions(), C_WrapKey, session, &holder.mechanism, wrapping, target,
+                wrapped.data(), &size);
     wrapped.resize(size);
     return wrapped;
   });
 }
 
-void Token::unwrap(const KeyId& unwrapping_key, WrapMechanism which, std::span<const std::uint8_t> wrapped,
-                   const KeyId& new_id, UnwrappedKind kind, const SecretKeyOptions& options) {
+void Token::unwrap(const KeyId& unwrapping_key, WrapMechanism which,
+                   std::span<const std::uint8_t> wrapped, const KeyId& new_id, UnwrappedKind kind,
+                   const SecretKeyOptions& options) {
   WrapMechanismHolder holder;
   describe(quirks_, which, holder);
-  AttributeTemplate t =
-      secret_key_template(kind == UnwrappedKind::kAes ? CKK_AES : CKK_GENERIC_SECRET, new_id, options);
+  AttributeTemplate t = secret_key_template(
+      kind == UnwrappedKind::kAes ? CKK_AES : CKK_GENERIC_SECRET, new_id, options);
   with_session(false, [&](CK_SESSION_HANDLE session) {
     CK_OBJECT_HANDLE unwrapping = find_object(session, unwrapping_class(which), unwrapping_key);
     CK_OBJECT_HANDLE handle;
     CK_RV rv = P11(functions(), C_UnwrapKey, session, &holder.mechanism, unwrapping,
-                   const_cast<std::uint8_t*>(wrapped.data()), static_cast<CK_ULONG>(wrapped.size()), t.data(),
-                   t.size(), &handle);
+                   const_cast<std::uint8_t*>(wrapped.data()), static_cast<CK_ULONG>(wrapped.size()),
+                   t.data(), t.size(), &handle);
     // SoftHSM reports a wrapped key whose integrity check fails as CKR_GENERAL_ERROR, as it
     // does for a GCM tag (the same quirk: its authenticated decryption has no other answer).
-    const bool token_says_general_error = rv == CKR_GENERAL_ERROR && which == WrapMechanism::kAesKeyWrapPad &&
+    const bool token_says_general_error = rv == CKR_GENERAL_ERROR &&
+                                          which == WrapMechanism::kAesKeyWrapPad &&
                                           quirks_.decrypt_failure_is_general_error;
-    if (rv == CKR_WRAPPED_KEY_INVALID || rv == CKR_WRAPPED_KEY_LEN_RANGE || rv == CKR_ENCRYPTED_DATA_INVALID ||
-        rv == CKR_ENCRYPTED_DATA_LEN_RANGE || token_says_general_error) {
-      throw Error(ErrorCode::kInvalidCiphertext, "wrapped key does not unwrap under the key", "C_UnwrapKey", rv);
+    if (rv == CKR_WRAPPED_KEY_INVALID || rv == CKR_WRAPPED_KEY_LEN_RANGE ||
+        rv == CKR_ENCRYPTED_DATA_INVALID || rv == CKR_ENCRYPTED_DATA_LEN_RANGE ||
+        token_says_general_error) {
+      throw Error(ErrorCode::kInvalidCiphertext, "wrapped key does not unwrap under the key",
+                  "C_UnwrapKey", rv);
     }
     require_ok("C_UnwrapKey", rv);
     handles_.put(CKO_SECRET_KEY, new_id, handle);

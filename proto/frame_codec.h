@@ -28,7 +28,9 @@ class FrameDecoder {
 
   explicit FrameDecoder(std::size_t max_frame = kDefaultMaxFrame) : max_frame_(max_frame) {}
 
-  void feed(const void* data, std::size_t size) { buffer_.append(static_cast<const char*>(data), size); }
+  void feed(const void* data, std::size_t size) {
+    buffer_.append(static_cast<const char*>(data), size);
+  }
   // kFrame: `frame` holds the next frame's body. kTooLarge / kEmpty: the stream is
   // broken and must be closed. kNeedMore: wait for more bytes.
   [[nodiscard]] Status next(std::string& frame);

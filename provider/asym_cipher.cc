@@ -108,8 +108,8 @@ std::string encryption_algorithm(EVP_PKEY_CTX* mirror) {
     throw Error(ErrorCode::kUnsupportedOperation,
                 "Coffer decrypts RSA with OAEP padding only (-pkeyopt rsa_padding_mode:oaep)");
   void* label_data = nullptr;
-  OSSL_PARAM label[] = {
-      OSSL_PARAM_octet_ptr(OSSL_ASYM_CIPHER_PARAM_OAEP_LABEL, &label_data, 0), OSSL_PARAM_END};
+  OSSL_PARAM label[] = {OSSL_PARAM_octet_ptr(OSSL_ASYM_CIPHER_PARAM_OAEP_LABEL, &label_data, 0),
+                        OSSL_PARAM_END};
   if (EVP_PKEY_CTX_get_params(mirror, label) == 1 && OSSL_PARAM_modified(label))
     label_size = label[0].return_size;
   if (label_size != 0)
@@ -192,7 +192,8 @@ const OSSL_PARAM* rsa_settable_ctx_params(void*, void* provctx) {
 
 }  // namespace
 
-#define FN(id, fn) {id, reinterpret_cast<void (*)()>(fn)}
+#define FN(id, fn) \
+  { id, reinterpret_cast<void (*)()>(fn) }
 extern const OSSL_DISPATCH kRsaCipherFunctions[] = {
     FN(OSSL_FUNC_ASYM_CIPHER_NEWCTX, rsa_newctx),
     FN(OSSL_FUNC_ASYM_CIPHER_FREECTX, rsa_freectx),

@@ -10,16 +10,16 @@
 namespace coffer::provider {
 
 enum Reason : int {
-  kBadUri = 1,          // not a coffer: URI, or no key reference in it
-  kKeyNotFound,         // Coffer has no such key or alias
-  kAccessDenied,        // the credential is unknown, revoked or not allowed
-  kUnavailable,         // cofferd cannot be reached, or did not answer in time
-  kServiceError,        // any other answer of Coffer: its exception name is in the text
-  kUnsupported,         // an algorithm or parameter Coffer cannot serve
-  kBadConfiguration,    // the provider's openssl.cnf section or environment
-  kNotACofferKey,       // a private-key operation on a key that is not in Coffer
-  kWrongKeyType,        // the key is neither RSA nor EC
-  kInternalError,       // a bug, or OpenSSL failed underneath us
+  kBadUri = 1,        // not a coffer: URI, or no key reference in it
+  kKeyNotFound,       // Coffer has no such key or alias
+  kAccessDenied,      // the credential is unknown, revoked or not allowed
+  kUnavailable,       // cofferd cannot be reached, or did not answer in time
+  kServiceError,      // any other answer of Coffer: its exception name is in the text
+  kUnsupported,       // an algorithm or parameter Coffer cannot serve
+  kBadConfiguration,  // the provider's openssl.cnf section or environment
+  kNotACofferKey,     // a private-key operation on a key that is not in Coffer
+  kWrongKeyType,      // the key is neither RSA nor EC
+  kInternalError,     // a bug, or OpenSSL failed underneath us
 };
 
 // For OSSL_FUNC_PROVIDER_GET_REASON_STRINGS.
@@ -44,6 +44,5 @@ void raise_service_error(const OSSL_CORE_HANDLE* handle, const char* file, int l
 
 #define COFFER_RAISE(handle, reason, ...) \
   ::coffer::provider::raise((handle), __FILE__, __LINE__, __func__, (reason), __VA_ARGS__)
-#define COFFER_RAISE_SERVICE(handle, error, what)                                        \
-  ::coffer::provider::raise_service_error((handle), __FILE__, __LINE__, __func__, (error), \
-                                          (what))
+#define COFFER_RAISE_SERVICE(handle, error, what) \
+  ::coffer::provider::raise_service_error((handle), __FILE__, __LINE__, __func__, (error), (what))

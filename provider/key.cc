@@ -27,9 +27,9 @@ std::unique_ptr<Key> fetch_key(ProviderContext& ctx, std::string_view reference)
     type = KeyType::kEc;
   } else {
     EVP_PKEY_free(pub);
-    throw Error(ErrorCode::kUnsupportedOperation,
-                "key " + std::string(reference) + " (" + response.key_spec() +
-                    ") is neither RSA nor EC");
+    throw Error(
+        ErrorCode::kUnsupportedOperation,
+        "key " + std::string(reference) + " (" + response.key_spec() + ") is neither RSA nor EC");
   }
   auto key = std::make_unique<Key>(&ctx, type);
   key->pub = pub;

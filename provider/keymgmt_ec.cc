@@ -45,7 +45,8 @@ const char* ec_operation_name(int operation_id) {
 
 }  // namespace
 
-#define FN(id, fn) {id, reinterpret_cast<void (*)()>(fn)}
+#define FN(id, fn) \
+  { id, reinterpret_cast<void (*)()>(fn) }
 extern const OSSL_DISPATCH kEcKeymgmtFunctions[] = {
     FN(OSSL_FUNC_KEYMGMT_NEW, ec_new),
     FN(OSSL_FUNC_KEYMGMT_FREE, keymgmt::free_key),

@@ -39,7 +39,8 @@ const char* rsa_operation_name(int) { return "RSA"; }
 
 }  // namespace
 
-#define FN(id, fn) {id, reinterpret_cast<void (*)()>(fn)}
+#define FN(id, fn) \
+  { id, reinterpret_cast<void (*)()>(fn) }
 extern const OSSL_DISPATCH kRsaKeymgmtFunctions[] = {
     FN(OSSL_FUNC_KEYMGMT_NEW, rsa_new),
     FN(OSSL_FUNC_KEYMGMT_FREE, keymgmt::free_key),

@@ -78,17 +78,23 @@ int coffer_get_params(void*, OSSL_PARAM params[]) {
 const OSSL_ALGORITHM* coffer_query(void*, int operation_id, int* no_cache) {
   *no_cache = 0;
   switch (operation_id) {
-    case OSSL_OP_KEYMGMT: return kKeymgmt;
-    case OSSL_OP_SIGNATURE: return kSignature;
-    case OSSL_OP_ASYM_CIPHER: return kAsymCipher;
-    case OSSL_OP_STORE: return kStore;
-    default: return nullptr;
+    case OSSL_OP_KEYMGMT:
+      return kKeymgmt;
+    case OSSL_OP_SIGNATURE:
+      return kSignature;
+    case OSSL_OP_ASYM_CIPHER:
+      return kAsymCipher;
+    case OSSL_OP_STORE:
+      return kStore;
+    default:
+      return nullptr;
   }
 }
 
 const OSSL_ITEM* coffer_reason_strings(void*) { return reason_strings(); }
 
-#define FN(id, fn) {id, reinterpret_cast<void (*)()>(fn)}
+#define FN(id, fn) \
+  { id, reinterpret_cast<void (*)()>(fn) }
 const OSSL_DISPATCH kProviderFunctions[] = {
     FN(OSSL_FUNC_PROVIDER_TEARDOWN, coffer_teardown),
     FN(OSSL_FUNC_PROVIDER_GETTABLE_PARAMS, coffer_gettable_params),
@@ -102,8 +108,7 @@ const OSSL_DISPATCH kProviderFunctions[] = {
 }  // namespace
 }  // namespace coffer::provider
 
-extern "C" int OSSL_provider_init(const OSSL_CORE_HANDLE* handle,
-                                  const OSSL_DISPATCH* in,
+extern "C" int OSSL_provider_init(const OSSL_CORE_HANDLE* handle, const OSSL_DISPATCH* in,
                                   const OSSL_DISPATCH** out, void** provctx) {
   using namespace coffer::provider;
   init_error_upcalls(in);

@@ -39,8 +39,8 @@ std::chrono::milliseconds parse_ms(const std::string& name, const std::string& v
   long long ms = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
   if (ec != std::errc() || end != value.data() + value.size() || ms <= 0 || ms > 3'600'000)
-    throw Error(ErrorCode::kValidation, name + " must be a number of milliseconds, not '" +
-                                            value + "'");
+    throw Error(ErrorCode::kValidation,
+                name + " must be a number of milliseconds, not '" + value + "'");
   return std::chrono::milliseconds(ms);
 }
 

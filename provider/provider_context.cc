@@ -33,7 +33,8 @@ client::KmsClient& ProviderContext::kms() {
   // application's providers (this one included). Made before taking mutex_, which
   // public_libctx() takes too.
   OSSL_LIB_CTX* tls_libctx = public_libctx();
-  if (tls_libctx == nullptr) throw ConfigurationError("cannot make the provider's private library context");
+  if (tls_libctx == nullptr)
+    throw ConfigurationError("cannot make the provider's private library context");
   std::lock_guard lock(mutex_);
   if (!kms_) {
     client::ClientConfig config = config_;

@@ -101,10 +101,9 @@ bool begin_digest(SignatureContext* sc, const char* mdname, void* keydata, bool 
     COFFER_RAISE(handle(sc), kUnsupported, "unknown digest %s", name);
     return false;
   }
-  const OSSL_PARAM digest[] = {
-      OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_DIGEST, const_cast<char*>(name),
-                             std::strlen(name)),
-      OSSL_PARAM_END};
+  const OSSL_PARAM digest[] = {OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_DIGEST,
+                                                      const_cast<char*>(name), std::strlen(name)),
+                               OSSL_PARAM_END};
   sc->md = EVP_MD_CTX_new();
   const bool ok = sc->md != nullptr && EVP_DigestInit_ex2(sc->md, md, nullptr) == 1 &&
                   EVP_PKEY_CTX_set_params(sc->mirror, digest) == 1 &&
@@ -228,27 +227,25 @@ const OSSL_PARAM* sig_settable_ctx_params(void*, void* provctx) {
 
 }  // namespace
 
-#define FN(id, fn) {id, reinterpret_cast<void (*)()>(fn)}
-#define SIGNATURE_FUNCTIONS(type)                                                  \
-  FN(OSSL_FUNC_SIGNATURE_NEWCTX, sig_newctx),                                      \
-      FN(OSSL_FUNC_SIGNATURE_FREECTX, sig_freectx),                                \
-      FN(OSSL_FUNC_SIGNATURE_DUPCTX, sig_dupctx),                                  \
-      FN(OSSL_FUNC_SIGNATURE_SIGN_INIT, sig_sign_init),                            \
-      FN(OSSL_FUNC_SIGNATURE_SIGN, sig_sign),                                      \
-      FN(OSSL_FUNC_SIGNATURE_VERIFY_INIT, sig_verify_init),                        \
-      FN(OSSL_FUNC_SIGNATURE_VERIFY, sig_verify),                                  \
-      FN(OSSL_FUNC_SIGNATURE_DIGEST_SIGN_INIT, sig_digest_sign_init),              \
-      FN(OSSL_FUNC_SIGNATURE_DIGEST_SIGN_UPDATE, sig_digest_update),               \
-      FN(OSSL_FUNC_SIGNATURE_DIGEST_SIGN_FINAL, sig_digest_sign_final),            \
-      FN(OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_INIT, sig_digest_verify_init),          \
-      FN(OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_UPDATE, sig_digest_update),             \
-      FN(OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_FINAL, sig_digest_verify_final),        \
-      FN(OSSL_FUNC_SIGNATURE_GET_CTX_PARAMS, sig_get_ctx_params),                  \
-      FN(OSSL_FUNC_SIGNATURE_GETTABLE_CTX_PARAMS, sig_gettable_ctx_params<type>),  \
-      FN(OSSL_FUNC_SIGNATURE_SET_CTX_PARAMS, sig_set_ctx_params),                  \
-      FN(OSSL_FUNC_SIGNATURE_SETTABLE_CTX_PARAMS, sig_settable_ctx_params<type>), \
-  {                                                                                \
-    0, nullptr                                                                     \
+#define FN(id, fn) \
+  { id, reinterpret_cast<void (*)()>(fn) }
+#define SIGNATURE_FUNCTIONS(type)                                                               \
+  FN(OSSL_FUNC_SIGNATURE_NEWCTX, sig_newctx), FN(OSSL_FUNC_SIGNATURE_FREECTX, sig_freectx),     \
+      FN(OSSL_FUNC_SIGNATURE_DUPCTX, sig_dupctx),                                               \
+      FN(OSSL_FUNC_SIGNATURE_SIGN_INIT, sig_sign_init), FN(OSSL_FUNC_SIGNATURE_SIGN, sig_sign), \
+      FN(OSSL_FUNC_SIGNATURE_VERIFY_INIT, sig_verify_init),                                     \
+      FN(OSSL_FUNC_SIGNATURE_VERIFY, sig_verify),                                               \
+      FN(OSSL_FUNC_SIGNATURE_DIGEST_SIGN_INIT, sig_digest_sign_init),                           \
+      FN(OSSL_FUNC_SIGNATURE_DIGEST_SIGN_UPDATE, sig_digest_update),                            \
+      FN(OSSL_FUNC_SIGNATURE_DIGEST_SIGN_FINAL, sig_digest_sign_final),                         \
+      FN(OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_INIT, sig_digest_verify_init),                       \
+      FN(OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_UPDATE, sig_digest_update),                          \
+      FN(OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_FINAL, sig_digest_verify_final),                     \
+      FN(OSSL_FUNC_SIGNATURE_GET_CTX_PARAMS, sig_get_ctx_params),                               \
+      FN(OSSL_FUNC_SIGNATURE_GETTABLE_CTX_PARAMS, sig_gettable_ctx_params<type>),               \
+      FN(OSSL_FUNC_SIGNATURE_SET_CTX_PARAMS, sig_set_ctx_params),                               \
+      FN(OSSL_FUNC_SIGNATURE_SETTABLE_CTX_PARAMS, sig_settable_ctx_params<type>), {             \
+    0, nullptr                                                                                  \
   }
 
 extern const OSSL_DISPATCH kRsaSignatureFunctions[] = {SIGNATURE_FUNCTIONS(KeyType::kRsa)};

@@ -21,10 +21,14 @@ int sha_bits(OSSL_LIB_CTX* libctx, const std::string& name) {
   const int nid = EVP_MD_get_type(md);
   EVP_MD_free(md);
   switch (nid) {
-    case NID_sha256: return 256;
-    case NID_sha384: return 384;
-    case NID_sha512: return 512;
-    default: unsupported("Coffer signs SHA-256, SHA-384 or SHA-512 digests, not " + name);
+    case NID_sha256:
+      return 256;
+    case NID_sha384:
+      return 384;
+    case NID_sha512:
+      return 512;
+    default:
+      unsupported("Coffer signs SHA-256, SHA-384 or SHA-512 digests, not " + name);
   }
 }
 
@@ -55,8 +59,9 @@ std::string signing_algorithm(KeyType type, EVP_PKEY_CTX* mirror, std::size_t di
                   std::to_string(digest_size) + "-byte input");
   }
   if (bits == 0)
-    unsupported("RSA signatures need a digest (e.g. -pkeyopt digest:sha256): Coffer does not "
-                "sign raw PKCS#1 data");
+    unsupported(
+        "RSA signatures need a digest (e.g. -pkeyopt digest:sha256): Coffer does not "
+        "sign raw PKCS#1 data");
   if (digest_size != static_cast<std::size_t>(bits / 8))
     unsupported("a SHA-" + std::to_string(bits) + " digest is " + std::to_string(bits / 8) +
                 " bytes, not " + std::to_string(digest_size));
@@ -69,8 +74,8 @@ std::string signing_algorithm(KeyType type, EVP_PKEY_CTX* mirror, std::size_t di
     unsupported("Coffer signs with RSA PKCS#1 v1.5 or PSS padding only");
   const int mgf1_bits = sha_bits(libctx, utf8_param(mirror, OSSL_SIGNATURE_PARAM_MGF1_DIGEST));
   if (mgf1_bits != 0 && mgf1_bits != bits)
-    unsupported("Coffer's RSA-PSS uses MGF1 with the message digest (SHA-" +
-                std::to_string(bits) + ")");
+    unsupported("Coffer's RSA-PSS uses MGF1 with the message digest (SHA-" + std::to_string(bits) +
+                ")");
   // AWS's RSASSA_PSS_* use a salt as long as the digest. OpenSSL's own default for
   // signing is the longest salt the key allows, which Coffer cannot produce.
   const int salt = int_param(mirror, OSSL_SIGNATURE_PARAM_PSS_SALTLEN, RSA_PSS_SALTLEN_AUTO);

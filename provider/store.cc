@@ -154,7 +154,8 @@ int store_close(void* loaderctx) {
 
 }  // namespace
 
-#define FN(id, fn) {id, reinterpret_cast<void (*)()>(fn)}
+#define FN(id, fn) \
+  { id, reinterpret_cast<void (*)()>(fn) }
 extern const OSSL_DISPATCH kStoreFunctions[] = {
     FN(OSSL_FUNC_STORE_OPEN, store_open),
     FN(OSSL_FUNC_STORE_SETTABLE_CTX_PARAMS, store_settable_ctx_params),

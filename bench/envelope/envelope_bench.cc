@@ -35,7 +35,9 @@ using namespace coffer::core::envelope;
 
 // One-thread figures use a 4 MiB message (in cache, like `openssl speed`); the scaling
 // runs use 64 MiB, so that a run is long against a worker's wake-up on a busy machine.
-std::size_t message_of(const benchmark::State& state) { return static_cast<std::size_t>(state.range(1)) << 20; }
+std::size_t message_of(const benchmark::State& state) {
+  return static_cast<std::size_t>(state.range(1)) << 20;
+}
 
 struct World {
   testing::TempToken temp;
@@ -259,7 +261,8 @@ void StreamUpdate(benchmark::State& state) {
     benchmark::DoNotOptimize(bytes.data());
   };
   for (auto _ : state) {
-    StreamEncryptor encryptor(materials);  // a fresh salt and derivation per message, as in real use
+    StreamEncryptor encryptor(
+        materials);  // a fresh salt and derivation per message, as in real use
     encryptor.update(plaintext, sink);
     encryptor.finish(sink);
   }

@@ -44,7 +44,8 @@ const std::string kRsaId = "coffer/bench/rsa-2048/v1";
 
 std::string required_env(const char* name) {
   const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') throw std::runtime_error(std::string(name) + " is not set");
+  if (value == nullptr || *value == '\0')
+    throw std::runtime_error(std::string(name) + " is not set");
   return value;
 }
 
@@ -55,7 +56,8 @@ EVP_PKEY* load_key(const std::string& uri) {
   while (store != nullptr && key == nullptr && OSSL_STORE_eof(store) == 0) {
     OSSL_STORE_INFO* info = OSSL_STORE_load(store);
     if (info == nullptr) break;
-    if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY) key = OSSL_STORE_INFO_get1_PKEY(info);
+    if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
+      key = OSSL_STORE_INFO_get1_PKEY(info);
     OSSL_STORE_INFO_free(info);
   }
   if (store != nullptr) OSSL_STORE_close(store);
@@ -100,10 +102,12 @@ void raw_sign(benchmark::State& state, const std::string& id, SignAlgorithm algo
 void Provider_EcdsaP256(benchmark::State& state) { provider_sign(state, g_ec_key, false); }
 void Provider_Rsa2048Pss(benchmark::State& state) { provider_sign(state, g_rsa_key, true); }
 void Raw_EcdsaP256(benchmark::State& state) {
-  raw_sign(state, kEcId, {.scheme = SignScheme::kEcdsa, .digest = Digest::kSha256, .prehashed = true});
+  raw_sign(state, kEcId,
+           {.scheme = SignScheme::kEcdsa, .digest = Digest::kSha256, .prehashed = true});
 }
 void Raw_Rsa2048Pss(benchmark::State& state) {
-  raw_sign(state, kRsaId, {.scheme = SignScheme::kRsaPss, .digest = Digest::kSha256, .prehashed = true});
+  raw_sign(state, kRsaId,
+           {.scheme = SignScheme::kRsaPss, .digest = Digest::kSha256, .prehashed = true});
 }
 
 BENCHMARK(Provider_EcdsaP256)->Name("Provider/EcdsaP256")->UseRealTime()->Threads(1)->Threads(4);

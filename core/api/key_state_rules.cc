@@ -82,18 +82,23 @@ const Rule* rule_of(Operation operation) {
 
 std::string_view to_string(AwsKeyState state) {
   constexpr std::array<std::string_view, kAwsKeyStateCount> names{
-      "Enabled", "Disabled", "PendingDeletion", "PendingReplicaDeletion", "PendingImport",
-      "Unavailable", "Creating", "Updating"};
+      "Enabled",       "Disabled",    "PendingDeletion", "PendingReplicaDeletion",
+      "PendingImport", "Unavailable", "Creating",        "Updating"};
   return names[static_cast<std::size_t>(state)];
 }
 
 AwsKeyState aws_state_of(KeyState state) {
   switch (state) {
-    case KeyState::kEnabled: return AwsKeyState::kEnabled;
-    case KeyState::kDisabled: return AwsKeyState::kDisabled;
-    case KeyState::kPendingDeletion: return AwsKeyState::kPendingDeletion;
-    case KeyState::kUnavailable: return AwsKeyState::kUnavailable;
-    case KeyState::kCreating: return AwsKeyState::kCreating;
+    case KeyState::kEnabled:
+      return AwsKeyState::kEnabled;
+    case KeyState::kDisabled:
+      return AwsKeyState::kDisabled;
+    case KeyState::kPendingDeletion:
+      return AwsKeyState::kPendingDeletion;
+    case KeyState::kUnavailable:
+      return AwsKeyState::kUnavailable;
+    case KeyState::kCreating:
+      return AwsKeyState::kCreating;
   }
   return AwsKeyState::kUnavailable;
 }

@@ -12,17 +12,23 @@
 namespace coffer::core::api {
 
 enum class StateOutcome : std::uint8_t {
-  kAllowed,       // ✓
-  kDisabled,      // X: DisabledException
-  kInvalidState,  // X: KMSInvalidStateException
+  kAllowed,             // ✓
+  kDisabled,            // X: DisabledException
+  kInvalidState,        // X: KMSInvalidStateException
   kNotPendingDeletion,  // X: KMSInvalidStateException "... is not pending deletion."
-  kUnsupported,   // X: UnsupportedOperationException (imported material, custom key stores)
+  kUnsupported,         // X: UnsupportedOperationException (imported material, custom key stores)
 };
 
 // The columns of AWS's table, in its order. Coffer's KeyState has the ones it can reach today.
 enum class AwsKeyState : std::uint8_t {
-  kEnabled, kDisabled, kPendingDeletion, kPendingReplicaDeletion, kPendingImport, kUnavailable,
-  kCreating, kUpdating,
+  kEnabled,
+  kDisabled,
+  kPendingDeletion,
+  kPendingReplicaDeletion,
+  kPendingImport,
+  kUnavailable,
+  kCreating,
+  kUpdating,
 };
 inline constexpr std::size_t kAwsKeyStateCount = 8;
 std::string_view to_string(AwsKeyState state);

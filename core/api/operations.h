@@ -30,14 +30,21 @@ inline constexpr std::size_t kOperationCount = 0
     ;
 
 enum class MemberType : std::uint8_t {
-  kString, kBlob, kInteger, kBoolean, kMap, kList, kStructure, kTimestamp
+  kString,
+  kBlob,
+  kInteger,
+  kBoolean,
+  kMap,
+  kList,
+  kStructure,
+  kTimestamp
 };
 
 // Which names of a key a member accepts, as AWS's API reference states per operation.
 enum class KeyIdForms : std::uint8_t {
-  kNotAKey,      // the member does not name a key
-  kKeyIdOrArn,   // "Specify the key ID or key ARN of the KMS key": an alias is refused
-  kAny,          // "key ID, key ARN, alias name, or alias ARN"
+  kNotAKey,     // the member does not name a key
+  kKeyIdOrArn,  // "Specify the key ID or key ARN of the KMS key": an alias is refused
+  kAny,         // "key ID, key ARN, alias name, or alias ARN"
 };
 
 // One request member, as botocore's model declares it.

@@ -35,8 +35,10 @@ std::optional<CharacterClass> parse_class(std::string_view p) {
   if (p.ends_with('$')) p.remove_suffix(1);
   if (p.size() < 3 || p.front() != '[') return std::nullopt;
   CharacterClass c;
-  if (p.back() == '*') c.allow_empty = true;
-  else if (p.back() != '+') return std::nullopt;
+  if (p.back() == '*')
+    c.allow_empty = true;
+  else if (p.back() != '+')
+    return std::nullopt;
   p.remove_suffix(1);
   if (p.back() != ']') return std::nullopt;
   p = p.substr(1, p.size() - 2);

@@ -22,12 +22,20 @@ namespace coffer::core::api {
 // A member's value as a codec sees it (views into the request; nothing is copied).
 struct MemberValue {
   enum class Kind : std::uint8_t {
-    kAbsent, kString, kBlob, kInteger, kBoolean, kList, kMap, kStructure, kWrongType
+    kAbsent,
+    kString,
+    kBlob,
+    kInteger,
+    kBoolean,
+    kList,
+    kMap,
+    kStructure,
+    kWrongType
   };
   Kind kind = Kind::kAbsent;
-  std::string_view text;         // kString
-  std::size_t size = 0;          // kString and kBlob: bytes; kList and kMap: entries
-  std::int64_t number = 0;       // kInteger
+  std::string_view text;                   // kString
+  std::size_t size = 0;                    // kString and kBlob: bytes; kList and kMap: entries
+  std::int64_t number = 0;                 // kInteger
   std::vector<std::string_view> elements;  // kList of strings
 };
 using MemberLookup = std::function<MemberValue(const Member&)>;

@@ -12,7 +12,8 @@ constexpr char kIdAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 std::string random_text(std::size_t n, const char* alphabet, std::size_t alphabet_size) {
   std::vector<std::uint8_t> bytes(n);
-  if (RAND_bytes(bytes.data(), static_cast<int>(n)) != 1) throw Error(ErrorCode::kInternal, "random failed");
+  if (RAND_bytes(bytes.data(), static_cast<int>(n)) != 1)
+    throw Error(ErrorCode::kInternal, "random failed");
   std::string out(n, '\0');
   for (std::size_t i = 0; i < n; ++i) out[i] = alphabet[bytes[i] % alphabet_size];
   return out;
@@ -36,15 +37,18 @@ NewAccessKey AccessKeys::create(const std::string& principal) {
   NewAccessKey made;
   made.access_key_id = "AKCF" + random_text(16, kIdAlphabet, 32);
   // 40 characters from a 64-letter alphabet: 240 bits, like an AWS secret access key.
-  static constexpr char kSecretAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kSecretAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   made.secret = random_text(40, kSecretAlphabet, 64);
   made.principal = principal;
-  auto sealed = token_.gcm_encrypt(kWrappingKeyId, as_bytes(made.access_key_id), as_bytes(made.secret));
+  auto sealed =
+      token_.gcm_encrypt(kWrappingKeyId, as_bytes(made.access_key_id), as_bytes(made.secret));
   AccessKeyRecord record;
   record.access_key_id = made.access_key_id;
   record.principal = principal;
   record.secret_ciphertext.assign(sealed.iv.begin(), sealed.iv.end());
-  record.secret_ciphertext.insert(record.secret_ciphertext.end(), sealed.ciphertext.begin(), sealed.ciphertext.end());
+  record.secret_ciphertext.insert(record.secret_ciphertext.end(), sealed.ciphertext.begin(),
+                                  sealed.ciphertext.end());
   record.created_at = clock_.now();
   store_.put_access_key(record);
   return made;
@@ -74,10 +78,12 @@ AccessKeys::Peek AccessKeys::peek(const std::string& access_key_id) {
   if (!plausible_id(access_key_id)) return {Known::kInvalid, std::nullopt};
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
-  if (auto it = cache_.find(access_key_id); it != cache_.end() && now - it->second.checked_at < kRecheckAfter) {
+  if (auto it = cache_.find(access_key_id);
+      it != cache_.end() && now - it->second.checked_at < kRecheckAfter) {
     return {Known::kValid, it->second.secret};
   }
-  if (auto it = refused_.find(access_key_id); it != refused_.end() && now - it->second < kRecheckAfter) {
+  if (auto it = refused_.find(access_key_id);
+      it != refused_.end() && now - it->second < kRecheckAfter) {
     return {Known::kInvalid, std::nullopt};
   }
   return {};
@@ -91,7 +97,8 @@ std::optional<AccessKeys::Secret> AccessKeys::secret_of(const std::string& acces
     const auto now = std::chrono::steady_clock::now();
     auto it = cache_.find(access_key_id);
     if (it != cache_.end() && now - it->second.checked_at < kRecheckAfter) return it->second.secret;
-    if (auto r = refused_.find(access_key_id); r != refused_.end() && now - r->second < kRecheckAfter) {
+    if (auto r = refused_.find(access_key_id);
+        r != refused_.end() && now - r->second < kRecheckAfter) {
       return std::nullopt;
     }
     if (it != cache_.end()) cached = it->second.secret;
@@ -110,8 +117,9 @@ std::optional<AccessKeys::Secret> AccessKeys::secret_of(const std::string& acces
   }
   if (!cached) {
     std::span<const std::uint8_t> blob(record->secret_ciphertext);
-    cached = Secret{record->principal, token_.gcm_decrypt(kWrappingKeyId, blob.first(12), as_bytes(access_key_id),
-                                                         blob.subspan(12))};
+    cached =
+        Secret{record->principal, token_.gcm_decrypt(kWrappingKeyId, blob.first(12),
+                                                     as_bytes(access_key_id), blob.subspan(12))};
   }
   std::lock_guard lock(mutex_);
   refused_.erase(access_key_id);
@@ -124,7 +132,8 @@ std::optional<std::string> AccessKeys::authenticate(std::string_view api_key) {
   if (colon == std::string_view::npos || colon == 0) return std::nullopt;
   auto secret = secret_of(std::string(api_key.substr(0, colon)));
   if (!secret) return std::nullopt;
-  if (!constant_time_equal(secret->secret.span(), as_bytes(api_key.substr(colon + 1)))) return std::nullopt;
+  if (!constant_time_equal(secret->secret.span(), as_bytes(api_key.substr(colon + 1))))
+    return std::nullopt;
   return secret->principal;
 }
 

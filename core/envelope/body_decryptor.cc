@@ -17,7 +17,8 @@ void BodyDecryptor::fail(const std::string& why) {
 void BodyDecryptor::open_one(std::span<const std::uint8_t> sealed, const Sink& sink) {
   const std::uint64_t index = next_index_;
   if (!cipher_->open(index, sealed, plain_.data()))
-    fail("segment " + std::to_string(index) + " does not verify (altered, reordered, truncated or extended)");
+    fail("segment " + std::to_string(index) +
+         " does not verify (altered, reordered, truncated or extended)");
   ++next_index_;
   const auto plaintext = plain_.span().first(sealed.size() - kTagSize);
   sink(plaintext);
@@ -30,7 +31,8 @@ void BodyDecryptor::update(std::span<const std::uint8_t> sealed, const Sink& sin
   const std::size_t full = cipher_->segment_size() + kTagSize;
   if (!pending_.empty()) {
     const std::size_t n = std::min(full - pending_.size(), sealed.size());
-    pending_.insert(pending_.end(), sealed.begin(), sealed.begin() + static_cast<std::ptrdiff_t>(n));
+    pending_.insert(pending_.end(), sealed.begin(),
+                    sealed.begin() + static_cast<std::ptrdiff_t>(n));
     sealed = sealed.subspan(n);
     if (pending_.size() < full) return;
     open_one(pending_, sink);

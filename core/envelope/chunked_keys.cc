@@ -46,7 +46,8 @@ void hkdf_expand_sha512(std::span<const std::uint8_t> prk, std::span<const std::
     const std::uint8_t counter = static_cast<std::uint8_t>(block);
     std::size_t written = 0;
     if (!ctx || EVP_MAC_update(ctx.get(), t.data(), t_size) != 1 ||
-        EVP_MAC_update(ctx.get(), info.data(), info.size()) != 1 || EVP_MAC_update(ctx.get(), &counter, 1) != 1 ||
+        EVP_MAC_update(ctx.get(), info.data(), info.size()) != 1 ||
+        EVP_MAC_update(ctx.get(), &counter, 1) != 1 ||
         EVP_MAC_final(ctx.get(), t.data(), &written, kHash) != 1 || written != kHash)
       throw Error(ErrorCode::kInternal, "HMAC-SHA-512 failed");
     t_size = kHash;
@@ -56,9 +57,11 @@ void hkdf_expand_sha512(std::span<const std::uint8_t> prk, std::span<const std::
   }
 }
 
-ChunkedKeys derive_chunked_keys(std::span<const std::uint8_t> input_key, std::span<const std::uint8_t> salt,
+ChunkedKeys derive_chunked_keys(std::span<const std::uint8_t> input_key,
+                                std::span<const std::uint8_t> salt,
                                 std::span<const std::uint8_t> context) {
-  if (input_key.size() != kDataKeySize) throw Error(ErrorCode::kValidation, "the data key must be 32 bytes");
+  if (input_key.size() != kDataKeySize)
+    throw Error(ErrorCode::kValidation, "the data key must be 32 bytes");
   if (salt.size() != kSaltSize) throw Error(ErrorCode::kValidation, "the salt must be 24 bytes");
   Bytes info;
   info.reserve(kLabel.size() + 1 + salt.size() + context.size());

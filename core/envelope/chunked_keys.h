@@ -25,7 +25,8 @@ struct ChunkedKeys {
 };
 
 // Throws ValidationException unless the input key is 32 bytes and the salt 24.
-ChunkedKeys derive_chunked_keys(std::span<const std::uint8_t> input_key, std::span<const std::uint8_t> salt,
+ChunkedKeys derive_chunked_keys(std::span<const std::uint8_t> input_key,
+                                std::span<const std::uint8_t> salt,
                                 std::span<const std::uint8_t> context);
 
 // Constant-time comparison of the derived commitment with the one a ciphertext carries;

@@ -8,26 +8,31 @@
 namespace coffer::core::envelope {
 
 EncryptionSession::EncryptionSession(EncryptionMaterials m) : materials(std::move(m)) {
-  record_header = encode_prefix({EnvelopeKind::kRecord, 0, materials.encrypted_keys, materials.context});
+  record_header =
+      encode_prefix({EnvelopeKind::kRecord, 0, materials.encrypted_keys, materials.context});
   std::uint8_t salt[kSaltSize];
-  if (RAND_bytes(salt, sizeof salt) != 1) throw Error(ErrorCode::kInternal, "no randomness for the salt");
+  if (RAND_bytes(salt, sizeof salt) != 1)
+    throw Error(ErrorCode::kInternal, "no randomness for the salt");
   const auto keys = derive_chunked_keys(materials.data_key, salt, record_header);
   record_header.insert(record_header.end(), salt, salt + sizeof salt);
   record_header.insert(record_header.end(), keys.commitment.begin(), keys.commitment.end());
   record_cipher = std::make_unique<SegmentCipher>(keys, kMaxRecordPlaintext);
 }
 
-DataKeyCache::DataKeyCache(CacheLimits limits, Clock clock) : limits_(limits), clock_(std::move(clock)) {
+DataKeyCache::DataKeyCache(CacheLimits limits, Clock clock)
+    : limits_(limits), clock_(std::move(clock)) {
   if (!clock_) clock_ = [] { return std::chrono::steady_clock::now(); };
   // A record's nonce is its counter: never let one session count past the C2SP bound.
   limits_.max_messages = std::min(limits_.max_messages, kMaxSegments);
   if (limits_.capacity == 0) limits_.capacity = 1;
 }
 
-std::string DataKeyCache::encryption_key(const std::vector<std::string>& keys, const EncryptionContext& context) {
+std::string DataKeyCache::encryption_key(const std::vector<std::string>& keys,
+                                         const EncryptionContext& context) {
   Bytes encoded;
   auto put = [&](const std::string& s) {
-    for (int shift = 24; shift >= 0; shift -= 8) encoded.push_back(static_cast<std::uint8_t>(s.size() >> shift));
+    for (int shift = 24; shift >= 0; shift -= 8)
+      encoded.push_back(static_cast<std::uint8_t>(s.size() >> shift));
     encoded.insert(encoded.end(), s.begin(), s.end());
   };
   put(std::to_string(keys.size()));
@@ -37,22 +42,26 @@ std::string DataKeyCache::encryption_key(const std::vector<std::string>& keys, c
 }
 
 template <class Value>
-void DataKeyCache::erase(Lru<Value>& lru,
-                         typename std::unordered_map<std::string, typename Lru<Value>::Entry>::iterator it) {
+void DataKeyCache::erase(
+    Lru<Value>& lru,
+    typename std::unordered_map<std::string, typename Lru<Value>::Entry>::iterator it) {
   lru.order.erase(it->second.order);
   lru.entries.erase(it);
   ++stats_.evictions;
 }
 
 template <class Value>
-void DataKeyCache::insert(Lru<Value>& lru, const std::string& key, std::shared_ptr<Value> value, std::uint64_t bytes) {
+void DataKeyCache::insert(Lru<Value>& lru, const std::string& key, std::shared_ptr<Value> value,
+                          std::uint64_t bytes) {
   if (auto it = lru.entries.find(key); it != lru.entries.end()) erase(lru, it);
   while (lru.entries.size() >= limits_.capacity) erase(lru, lru.entries.find(lru.order.back()));
   lru.order.push_front(key);
-  lru.entries.emplace(key, typename Lru<Value>::Entry{std::move(value), clock_(), 1, bytes, lru.order.begin()});
+  lru.entries.emplace(
+      key, typename Lru<Value>::Entry{std::move(value), clock_(), 1, bytes, lru.order.begin()});
 }
 
-std::shared_ptr<EncryptionSession> DataKeyCache::lookup(const std::string& cache_key, std::uint64_t bytes) {
+std::shared_ptr<EncryptionSession> DataKeyCache::lookup(const std::string& cache_key,
+                                                        std::uint64_t bytes) {
   std::lock_guard lock(mutex_);
   auto it = encrypt_.entries.find(cache_key);
   if (it == encrypt_.entries.end()) return nullptr;
@@ -69,9 +78,11 @@ std::shared_ptr<EncryptionSession> DataKeyCache::lookup(const std::string& cache
   return nullptr;
 }
 
-std::shared_ptr<EncryptionSession> DataKeyCache::session(const std::string& cache_key, std::uint64_t bytes,
-                                                         const std::function<EncryptionMaterials()>& make) {
-  if (bytes > limits_.max_bytes || limits_.max_messages == 0) return std::make_shared<EncryptionSession>(make());
+std::shared_ptr<EncryptionSession> DataKeyCache::session(
+    const std::string& cache_key, std::uint64_t bytes,
+    const std::function<EncryptionMaterials()>& make) {
+  if (bytes > limits_.max_bytes || limits_.max_messages == 0)
+    return std::make_shared<EncryptionSession>(make());
   if (auto hit = lookup(cache_key, bytes)) return hit;
   // One miss at a time calls the key service; threads that missed meanwhile find its entry.
   // Hits never wait for this lock.
@@ -98,7 +109,8 @@ std::shared_ptr<const SegmentCipher> DataKeyCache::lookup_cipher(const std::stri
 }
 
 std::shared_ptr<const SegmentCipher> DataKeyCache::record_cipher(
-    const std::string& cache_key, const std::function<std::shared_ptr<const SegmentCipher>()>& make) {
+    const std::string& cache_key,
+    const std::function<std::shared_ptr<const SegmentCipher>()>& make) {
   if (auto hit = lookup_cipher(cache_key)) return hit;
   std::lock_guard making(make_mutex_);
   if (auto hit = lookup_cipher(cache_key)) return hit;

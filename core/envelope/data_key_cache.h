@@ -55,7 +55,8 @@ class DataKeyCache {
   explicit DataKeyCache(CacheLimits limits = {}, Clock clock = nullptr);
 
   // The key for encryption entries: key ids and canonical context, unambiguously joined.
-  static std::string encryption_key(const std::vector<std::string>& keys, const EncryptionContext& context);
+  static std::string encryption_key(const std::vector<std::string>& keys,
+                                    const EncryptionContext& context);
 
   // A session for one more message of `bytes` plaintext bytes under `cache_key`: the cached
   // one while within the limits, else one made from make() and cached. Concurrent misses
@@ -64,8 +65,9 @@ class DataKeyCache {
                                              const std::function<EncryptionMaterials()>& make);
 
   // The opened cipher of a record header (decryption side).
-  std::shared_ptr<const SegmentCipher> record_cipher(const std::string& cache_key,
-                                                     const std::function<std::shared_ptr<const SegmentCipher>()>& make);
+  std::shared_ptr<const SegmentCipher> record_cipher(
+      const std::string& cache_key,
+      const std::function<std::shared_ptr<const SegmentCipher>()>& make);
 
   void clear();
   std::size_t size() const;
@@ -86,9 +88,11 @@ class DataKeyCache {
     std::list<std::string> order;  // most recently used first
   };
   template <class Value>
-  void insert(Lru<Value>& lru, const std::string& key, std::shared_ptr<Value> value, std::uint64_t bytes);
+  void insert(Lru<Value>& lru, const std::string& key, std::shared_ptr<Value> value,
+              std::uint64_t bytes);
   template <class Value>
-  void erase(Lru<Value>& lru, typename std::unordered_map<std::string, typename Lru<Value>::Entry>::iterator it);
+  void erase(Lru<Value>& lru,
+             typename std::unordered_map<std::string, typename Lru<Value>::Entry>::iterator it);
 
   // The entry for one more message, counted; null when absent or worn out (then erased).
   std::shared_ptr<EncryptionSession> lookup(const std::string& cache_key, std::uint64_t bytes);

@@ -22,7 +22,8 @@ class DataKeyService {
  public:
   virtual ~DataKeyService() = default;
   // GenerateDataKey(AES_256) under `key_id`, bound to `context`.
-  virtual DataKey generate_data_key(const std::string& key_id, const EncryptionContext& context) = 0;
+  virtual DataKey generate_data_key(const std::string& key_id,
+                                    const EncryptionContext& context) = 0;
   // Encrypt: seals an existing data key under another key (one more region).
   virtual Bytes encrypt(const std::string& key_id, std::span<const std::uint8_t> plaintext,
                         const EncryptionContext& context) = 0;

@@ -6,14 +6,16 @@
 
 namespace coffer::core::envelope {
 
-EncryptionMaterials make_encryption_materials(DataKeyService& service, const std::vector<std::string>& keys,
+EncryptionMaterials make_encryption_materials(DataKeyService& service,
+                                              const std::vector<std::string>& keys,
                                               const EncryptionContext& context) {
   if (keys.empty() || keys.size() > kMaxEncryptedKeys)
     throw Error(ErrorCode::kValidation, "give 1 to 16 keys to encrypt under");
   EncryptionMaterials materials;
   materials.context = context;
   auto first = service.generate_data_key(keys.front(), context);
-  if (first.plaintext.size() != kDataKeySize) throw Error(ErrorCode::kInternal, "data key is not 32 bytes");
+  if (first.plaintext.size() != kDataKeySize)
+    throw Error(ErrorCode::kInternal, "data key is not 32 bytes");
   materials.data_key = std::move(first.plaintext);
   materials.encrypted_keys.push_back(std::move(first.ciphertext));
   for (std::size_t i = 1; i < keys.size(); ++i)
@@ -28,7 +30,8 @@ SecretBytes decrypt_data_key(DataKeyService& service, const HeaderFields& header
     try {
       auto key_bytes = service.decrypt(blob, header.context, key);
       if (key_bytes.size() == kDataKeySize) return key_bytes;
-      last = std::make_exception_ptr(Error(ErrorCode::kInvalidCiphertext, "the data key is not 32 bytes"));
+      last = std::make_exception_ptr(
+          Error(ErrorCode::kInvalidCiphertext, "the data key is not 32 bytes"));
     } catch (const Error&) {
       // Another region's key, a key this server lacks: the next encrypted key may open.
       last = std::current_exception();
@@ -50,7 +53,8 @@ void require_context(const EncryptionContext& actual, const EncryptionContext& r
   for (const auto& [k, v] : required) {
     auto it = actual.find(k);
     if (it == actual.end() || it->second != v)
-      throw Error(ErrorCode::kInvalidCiphertext, "the envelope's encryption context does not have " + k + "=" + v);
+      throw Error(ErrorCode::kInvalidCiphertext,
+                  "the envelope's encryption context does not have " + k + "=" + v);
   }
 }
 

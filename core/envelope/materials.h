@@ -20,7 +20,8 @@ struct EncryptionMaterials {
 };
 
 // GenerateDataKey under keys[0], then Encrypt of the same data key under each other key.
-EncryptionMaterials make_encryption_materials(DataKeyService& service, const std::vector<std::string>& keys,
+EncryptionMaterials make_encryption_materials(DataKeyService& service,
+                                              const std::vector<std::string>& keys,
                                               const EncryptionContext& context);
 
 // The data key of a parsed header: tries each encrypted key in order (under one of

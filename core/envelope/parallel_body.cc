@@ -14,12 +14,14 @@ std::size_t segments_per_task(std::size_t segments, std::size_t threads) {
 }
 
 [[noreturn]] void bad_length() {
-  throw Error(ErrorCode::kInvalidCiphertext, "The envelope stream is invalid: truncated or extended");
+  throw Error(ErrorCode::kInvalidCiphertext,
+              "The envelope stream is invalid: truncated or extended");
 }
 
 }  // namespace
 
-std::uint64_t plaintext_size_of_segments(std::uint64_t sealed_size, std::size_t segment_size, bool final) {
+std::uint64_t plaintext_size_of_segments(std::uint64_t sealed_size, std::size_t segment_size,
+                                         bool final) {
   if (final) {
     auto size = plaintext_size_of(sealed_size, segment_size);
     if (!size) bad_length();
@@ -30,11 +32,14 @@ std::uint64_t plaintext_size_of_segments(std::uint64_t sealed_size, std::size_t 
 }
 
 void seal_segments(const SegmentCipher& cipher, WorkerPool& pool, std::uint64_t first_index,
-                   std::span<const std::uint8_t> plaintext, bool final, std::span<std::uint8_t> out) {
+                   std::span<const std::uint8_t> plaintext, bool final,
+                   std::span<std::uint8_t> out) {
   const std::size_t segment = cipher.segment_size();
-  if (!final && plaintext.size() % segment != 0) throw Error(ErrorCode::kInternal, "partial segment in the middle");
+  if (!final && plaintext.size() % segment != 0)
+    throw Error(ErrorCode::kInternal, "partial segment in the middle");
   const std::size_t segments = plaintext.size() / segment + (final ? 1 : 0);
-  if (out.size() != (final ? sealed_body_size(plaintext.size(), segment) : segments * (segment + kTagSize)))
+  if (out.size() !=
+      (final ? sealed_body_size(plaintext.size(), segment) : segments * (segment + kTagSize)))
     throw Error(ErrorCode::kInternal, "output buffer size");
   const std::size_t per_task = segments_per_task(segments, pool.threads());
   pool.run((segments + per_task - 1) / per_task, [&](std::size_t task) {
@@ -42,7 +47,8 @@ void seal_segments(const SegmentCipher& cipher, WorkerPool& pool, std::uint64_t 
     for (std::size_t s = task * per_task; s < end; ++s) {
       const std::size_t from = s * segment;
       const std::size_t size = std::min(segment, plaintext.size() - from);
-      cipher.seal(first_index + s, plaintext.subspan(from, size), out.data() + s * (segment + kTagSize));
+      cipher.seal(first_index + s, plaintext.subspan(from, size),
+                  out.data() + s * (segment + kTagSize));
     }
   });
 }
@@ -62,8 +68,9 @@ void open_segments(const SegmentCipher& cipher, WorkerPool& pool, std::uint64_t 
         const std::size_t from = s * full;
         const std::size_t size = std::min(full, sealed.size() - from);
         if (!cipher.open(first_index + s, sealed.subspan(from, size), out.data() + s * segment))
-          throw Error(ErrorCode::kInvalidCiphertext,
-                      "The envelope stream is invalid: segment " + std::to_string(first_index + s) + " does not verify");
+          throw Error(ErrorCode::kInvalidCiphertext, "The envelope stream is invalid: segment " +
+                                                         std::to_string(first_index + s) +
+                                                         " does not verify");
       }
     });
   } catch (...) {

@@ -16,7 +16,8 @@ namespace coffer::core::envelope {
 // short final one, possibly empty), or plaintext.size() / segment * (segment + 16) bytes
 // otherwise (plaintext.size() must then be a multiple of the segment size).
 void seal_segments(const SegmentCipher& cipher, WorkerPool& pool, std::uint64_t first_index,
-                   std::span<const std::uint8_t> plaintext, bool final, std::span<std::uint8_t> out);
+                   std::span<const std::uint8_t> plaintext, bool final,
+                   std::span<std::uint8_t> out);
 
 // Opens sealed segments first_index, ... from `sealed` into `out` (plaintext size). With
 // `final`, the last segment is the short final one. Throws InvalidCiphertextException for
@@ -26,6 +27,7 @@ void open_segments(const SegmentCipher& cipher, WorkerPool& pool, std::uint64_t 
 
 // The plaintext size of `sealed_size` bytes of segments (see plaintext_size_of); throws
 // InvalidCiphertextException when no run of segments has that size.
-std::uint64_t plaintext_size_of_segments(std::uint64_t sealed_size, std::size_t segment_size, bool final);
+std::uint64_t plaintext_size_of_segments(std::uint64_t sealed_size, std::size_t segment_size,
+                                         bool final);
 
 }  // namespace coffer::core::envelope

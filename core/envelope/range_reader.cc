@@ -13,13 +13,15 @@ StreamRangeReader::StreamRangeReader(DataKeyService& service, const DecryptOptio
   Bytes bytes;
   std::optional<ParsedHeader> parsed;
   for (std::size_t want = 4096; !parsed; want *= 2) {
-    const auto target = static_cast<std::size_t>(std::min<std::uint64_t>({want, kMaxHeaderSize, stream_size}));
+    const auto target =
+        static_cast<std::size_t>(std::min<std::uint64_t>({want, kMaxHeaderSize, stream_size}));
     const std::size_t have = bytes.size();
     bytes.resize(target);
     read_at_(have, std::span(bytes).subspan(have));
     parsed = parse_header(bytes);
     if (!parsed && (target == stream_size || target == kMaxHeaderSize))
-      throw Error(ErrorCode::kInvalidCiphertext, "The envelope stream is invalid: truncated header");
+      throw Error(ErrorCode::kInvalidCiphertext,
+                  "The envelope stream is invalid: truncated header");
   }
   require_context(parsed->fields.context, options.required_context);
   const auto data_key = decrypt_data_key(service, parsed->fields, options.allowed_keys);
@@ -27,7 +29,9 @@ StreamRangeReader::StreamRangeReader(DataKeyService& service, const DecryptOptio
   header_ = parsed->fields;
   header_size_ = parsed->size;
   const auto size = plaintext_size_of(stream_size - header_size_, cipher_->segment_size());
-  if (!size) throw Error(ErrorCode::kInvalidCiphertext, "The envelope stream is invalid: truncated or extended");
+  if (!size)
+    throw Error(ErrorCode::kInvalidCiphertext,
+                "The envelope stream is invalid: truncated or extended");
   plaintext_size_ = *size;
   segments_ = *size / cipher_->segment_size() + 1;
   sealed_.resize(cipher_->segment_size() + kTagSize);
@@ -39,12 +43,13 @@ StreamRangeReader::StreamRangeReader(DataKeyService& service, const DecryptOptio
 
 void StreamRangeReader::open_segment(std::uint64_t index, SecretBytes& plain, std::size_t& size) {
   const std::size_t segment = cipher_->segment_size();
-  size = index + 1 == segments_ ? static_cast<std::size_t>(plaintext_size_ - index * segment) : segment;
+  size = index + 1 == segments_ ? static_cast<std::size_t>(plaintext_size_ - index * segment)
+                                : segment;
   auto sealed = std::span(sealed_).first(size + kTagSize);
   read_at_(header_size_ + index * (segment + kTagSize), sealed);
   if (!cipher_->open(index, sealed, plain.data()))
-    throw Error(ErrorCode::kInvalidCiphertext,
-                "The envelope stream is invalid: segment " + std::to_string(index) + " does not verify");
+    throw Error(ErrorCode::kInvalidCiphertext, "The envelope stream is invalid: segment " +
+                                                   std::to_string(index) + " does not verify");
 }
 
 void StreamRangeReader::read(std::uint64_t offset, std::span<std::uint8_t> out) {

@@ -18,7 +18,8 @@ class StreamRangeReader {
  public:
   // Reads and parses the header, gets the data key, checks the commitment and opens the
   // final segment. `stream_size` is the size of the whole stream in bytes.
-  StreamRangeReader(DataKeyService& service, const DecryptOptions& options, std::uint64_t stream_size, ReadAt read_at);
+  StreamRangeReader(DataKeyService& service, const DecryptOptions& options,
+                    std::uint64_t stream_size, ReadAt read_at);
 
   std::uint64_t plaintext_size() const { return plaintext_size_; }
   const HeaderFields& header() const { return header_; }

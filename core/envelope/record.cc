@@ -35,9 +35,12 @@ std::optional<std::size_t> scan_header_size(std::span<const std::uint8_t> bytes)
   return in.position();
 }
 
-RecordSealer::RecordSealer(DataKeyService& service, DataKeyCache* cache, std::vector<std::string> keys,
-                           EncryptionContext context)
-    : service_(service), cache_(cache), keys_(std::move(keys)), context_(std::move(context)),
+RecordSealer::RecordSealer(DataKeyService& service, DataKeyCache* cache,
+                           std::vector<std::string> keys, EncryptionContext context)
+    : service_(service),
+      cache_(cache),
+      keys_(std::move(keys)),
+      context_(std::move(context)),
       cache_key_(DataKeyCache::encryption_key(keys_, context_)) {}
 
 Bytes RecordSealer::seal(std::span<const std::uint8_t> plaintext) {
@@ -51,7 +54,8 @@ void RecordSealer::seal(std::span<const std::uint8_t> plaintext, Bytes& record) 
     throw Error(ErrorCode::kValidation, "a record holds at most 64 KiB; use a stream");
   auto make = [&] { return make_encryption_materials(service_, keys_, context_); };
   std::shared_ptr<EncryptionSession> session =
-      cache_ ? cache_->session(cache_key_, plaintext.size(), make) : std::make_shared<EncryptionSession>(make());
+      cache_ ? cache_->session(cache_key_, plaintext.size(), make)
+             : std::make_shared<EncryptionSession>(make());
   const std::uint64_t number = session->next_record.fetch_add(1, std::memory_order_relaxed);
   const auto& header = session->record_header;
   record.resize(header.size() + kCounterSize + plaintext.size() + kTagSize);
@@ -66,7 +70,8 @@ RecordOpener::RecordOpener(DataKeyService& service, DataKeyCache* cache, Decrypt
   options_key_ = DataKeyCache::encryption_key(options_.allowed_keys, options_.required_context);
 }
 
-std::shared_ptr<const SegmentCipher> RecordOpener::cipher_for(std::span<const std::uint8_t> header) {
+std::shared_ptr<const SegmentCipher> RecordOpener::cipher_for(
+    std::span<const std::uint8_t> header) {
   auto make = [&]() -> std::shared_ptr<const SegmentCipher> {
     auto parsed = parse_header(header);
     if (!parsed || parsed->size != header.size()) invalid("header");
@@ -86,9 +91,10 @@ std::shared_ptr<const SegmentCipher> RecordOpener::cipher_for(std::span<const st
 std::size_t RecordOpener::open(std::span<const std::uint8_t> record, std::span<std::uint8_t> out) {
   // The magic, version and kind are checked here; a cached header has been parsed whole
   // before, and byte-equal headers share its cipher.
-  static constexpr std::uint8_t kRecordStart[] = {'C', 'F', 'E', kEnvelopeFormatV1,
-                                                  static_cast<std::uint8_t>(EnvelopeKind::kRecord), 0};
-  if (record.size() < sizeof kRecordStart || !std::equal(std::begin(kRecordStart), std::end(kRecordStart), record.begin()))
+  static constexpr std::uint8_t kRecordStart[] = {
+      'C', 'F', 'E', kEnvelopeFormatV1, static_cast<std::uint8_t>(EnvelopeKind::kRecord), 0};
+  if (record.size() < sizeof kRecordStart ||
+      !std::equal(std::begin(kRecordStart), std::end(kRecordStart), record.begin()))
     invalid("not a Coffer envelope record");
   const auto header_size = scan_header_size(record);
   ByteReader in(record);
@@ -98,7 +104,8 @@ std::size_t RecordOpener::open(std::span<const std::uint8_t> record, std::span<s
       !in.read_bytes(in.remaining(), sealed))
     invalid("truncated");
   if (sealed.size() - kTagSize > kMaxRecordPlaintext) invalid("too long");
-  if (out.size() < sealed.size() - kTagSize) throw Error(ErrorCode::kInternal, "output buffer too small");
+  if (out.size() < sealed.size() - kTagSize)
+    throw Error(ErrorCode::kInternal, "output buffer too small");
   if (number >= kMaxSegments) invalid("record number out of range");
   auto cipher = cipher_for(record.first(*header_size));
   if (!cipher->open(number, sealed, out.data())) invalid("the tag does not verify");

@@ -38,7 +38,8 @@ class SegmentCipher::Lease {
 
 SegmentCipher::SegmentCipher(const ChunkedKeys& keys, std::size_t segment_size)
     : key_(keys.key), base_nonce_(keys.base_nonce), segment_size_(segment_size) {
-  if (key_.size() != kDataKeySize) throw Error(ErrorCode::kInternal, "segment key must be 32 bytes");
+  if (key_.size() != kDataKeySize)
+    throw Error(ErrorCode::kInternal, "segment key must be 32 bytes");
   if (segment_size_ == 0 || segment_size_ > (std::size_t{1} << kMaxSegmentShift))
     throw Error(ErrorCode::kInternal, "bad segment size");
 }
@@ -57,7 +58,8 @@ EVP_CIPHER_CTX* SegmentCipher::acquire() const {
     }
   }
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-  if (ctx == nullptr || EVP_CipherInit_ex(ctx, aes_256_gcm(), nullptr, key_.data(), nullptr, 1) != 1) {
+  if (ctx == nullptr ||
+      EVP_CipherInit_ex(ctx, aes_256_gcm(), nullptr, key_.data(), nullptr, 1) != 1) {
     EVP_CIPHER_CTX_free(ctx);
     openssl_failed("key set-up");
   }
@@ -70,13 +72,17 @@ void SegmentCipher::release(EVP_CIPHER_CTX* ctx) const {
 }
 
 void SegmentCipher::nonce_for(std::uint64_t index, std::uint8_t* nonce) const {
-  if (index >= kMaxSegments) throw Error(ErrorCode::kValidation, "message longer than 2^38 segments");
+  if (index >= kMaxSegments)
+    throw Error(ErrorCode::kValidation, "message longer than 2^38 segments");
   std::copy(base_nonce_.begin(), base_nonce_.end(), nonce);
-  for (int i = 0; i < 8; ++i) nonce[kNonceSize - 1 - i] ^= static_cast<std::uint8_t>(index >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    nonce[kNonceSize - 1 - i] ^= static_cast<std::uint8_t>(index >> (8 * i));
 }
 
-void SegmentCipher::seal(std::uint64_t index, std::span<const std::uint8_t> plaintext, std::uint8_t* out) const {
-  if (plaintext.size() > segment_size_) throw Error(ErrorCode::kInternal, "segment larger than the segment size");
+void SegmentCipher::seal(std::uint64_t index, std::span<const std::uint8_t> plaintext,
+                         std::uint8_t* out) const {
+  if (plaintext.size() > segment_size_)
+    throw Error(ErrorCode::kInternal, "segment larger than the segment size");
   std::uint8_t nonce[kNonceSize];
   nonce_for(index, nonce);
   Lease lease(*this);
@@ -92,7 +98,8 @@ void SegmentCipher::seal(std::uint64_t index, std::span<const std::uint8_t> plai
     openssl_failed("tag");
 }
 
-bool SegmentCipher::open(std::uint64_t index, std::span<const std::uint8_t> sealed, std::uint8_t* out) const {
+bool SegmentCipher::open(std::uint64_t index, std::span<const std::uint8_t> sealed,
+                         std::uint8_t* out) const {
   if (sealed.size() < kTagSize || sealed.size() > segment_size_ + kTagSize) return false;
   const std::size_t size = sealed.size() - kTagSize;
   std::uint8_t nonce[kNonceSize];

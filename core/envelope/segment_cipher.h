@@ -36,7 +36,8 @@ class SegmentCipher {
   void seal(std::uint64_t index, std::span<const std::uint8_t> plaintext, std::uint8_t* out) const;
   // Opens segment `index` (sealed = ciphertext || tag, 16 .. segment_size + 16 bytes) into
   // out[0 .. sealed.size() - 16). False when the tag does not verify; out is then wiped.
-  [[nodiscard]] bool open(std::uint64_t index, std::span<const std::uint8_t> sealed, std::uint8_t* out) const;
+  [[nodiscard]] bool open(std::uint64_t index, std::span<const std::uint8_t> sealed,
+                          std::uint8_t* out) const;
 
  private:
   class Lease;

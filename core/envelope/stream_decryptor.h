@@ -21,7 +21,8 @@ struct DecryptOptions {
 
 // The cipher for a stream whose data key is known: derives keys and checks the commitment
 // (InvalidCiphertextException if it differs).
-std::shared_ptr<const SegmentCipher> open_header(const ParsedHeader& header, std::span<const std::uint8_t> data_key);
+std::shared_ptr<const SegmentCipher> open_header(const ParsedHeader& header,
+                                                 std::span<const std::uint8_t> data_key);
 
 class StreamDecryptor {
  public:

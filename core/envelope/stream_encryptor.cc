@@ -23,7 +23,8 @@ StreamEncryptor::StreamEncryptor(const EncryptionMaterials& materials, StreamOpt
                                  std::span<const std::uint8_t> salt) {
   if (options.segment_shift < kMinSegmentShift || options.segment_shift > kMaxSegmentShift)
     throw Error(ErrorCode::kValidation, "segment size must be 2^14 to 2^24 bytes");
-  header_ = encode_prefix({EnvelopeKind::kStream, options.segment_shift, materials.encrypted_keys, materials.context});
+  header_ = encode_prefix(
+      {EnvelopeKind::kStream, options.segment_shift, materials.encrypted_keys, materials.context});
   const auto keys = derive_chunked_keys(materials.data_key, salt, header_);
   header_.insert(header_.end(), salt.begin(), salt.end());
   header_.insert(header_.end(), keys.commitment.begin(), keys.commitment.end());
@@ -83,7 +84,8 @@ std::optional<std::uint64_t> plaintext_size_of(std::uint64_t body_size, std::siz
   const std::uint64_t sealed = segment_size + kTagSize;
   const std::uint64_t full = body_size / sealed;
   const std::uint64_t rest = body_size % sealed;
-  if (rest < kTagSize) return std::nullopt;  // ends on a segment boundary: the short final one is missing
+  if (rest < kTagSize)
+    return std::nullopt;  // ends on a segment boundary: the short final one is missing
   return full * segment_size + (rest - kTagSize);
 }
 

@@ -27,7 +27,8 @@ class StreamEncryptor {
   StreamEncryptor(const EncryptionMaterials& materials, StreamOptions options = {});
   // With a fixed salt: golden vectors and known-answer tests only; a salt must never repeat
   // under one data key.
-  StreamEncryptor(const EncryptionMaterials& materials, StreamOptions options, std::span<const std::uint8_t> salt);
+  StreamEncryptor(const EncryptionMaterials& materials, StreamOptions options,
+                  std::span<const std::uint8_t> salt);
 
   std::span<const std::uint8_t> header() const { return header_; }
   const SegmentCipher& cipher() const { return *cipher_; }
@@ -44,7 +45,7 @@ class StreamEncryptor {
   std::unique_ptr<SegmentCipher> cipher_;
   SecretBytes pending_;  // plaintext of the segment being filled
   std::size_t pending_size_ = 0;
-  Bytes sealed_;         // one sealed segment
+  Bytes sealed_;  // one sealed segment
   std::uint64_t next_index_ = 0;
   bool header_sent_ = false;
   bool finished_ = false;

@@ -24,7 +24,8 @@ Bytes encode_prefix(const HeaderFields& fields) {
   ByteWriter writer(out);
   writer.write_u8(kEnvelopeFormatV1);
   writer.write_u8(static_cast<std::uint8_t>(fields.kind));
-  writer.write_u8(static_cast<std::uint8_t>(fields.kind == EnvelopeKind::kStream ? fields.segment_shift : 0));
+  writer.write_u8(
+      static_cast<std::uint8_t>(fields.kind == EnvelopeKind::kStream ? fields.segment_shift : 0));
   writer.write_u8(static_cast<std::uint8_t>(fields.encrypted_keys.size()));
   for (const auto& key : fields.encrypted_keys) {
     if (key.empty() || key.size() > kMaxEncryptedKeySize)
@@ -34,7 +35,8 @@ Bytes encode_prefix(const HeaderFields& fields) {
   }
   Bytes context;
   append_canonical(fields.context, context);
-  if (context.size() > kMaxContextEncoding) throw Error(ErrorCode::kValidation, "encryption context too large");
+  if (context.size() > kMaxContextEncoding)
+    throw Error(ErrorCode::kValidation, "encryption context too large");
   writer.write_u32(static_cast<std::uint32_t>(context.size()));
   writer.write_bytes(context);
   return out;
@@ -61,7 +63,8 @@ std::optional<ParsedHeader> parse_header(std::span<const std::uint8_t> bytes) {
   parsed.fields.kind = static_cast<EnvelopeKind>(kind);
   parsed.fields.segment_shift = segment_shift;
   if (parsed.fields.kind == EnvelopeKind::kStream) {
-    if (parsed.fields.segment_shift < kMinSegmentShift || parsed.fields.segment_shift > kMaxSegmentShift)
+    if (parsed.fields.segment_shift < kMinSegmentShift ||
+        parsed.fields.segment_shift > kMaxSegmentShift)
       malformed("segment size out of range");
   } else if (parsed.fields.segment_shift != 0) {
     malformed("a record has no segment size");
@@ -77,7 +80,8 @@ std::optional<ParsedHeader> parse_header(std::span<const std::uint8_t> bytes) {
   }
   std::uint32_t context_size = 0;
   if (!in.read_u32(context_size)) return std::nullopt;
-  if (context_size < 4 || context_size > kMaxContextEncoding) malformed("encryption context length");
+  if (context_size < 4 || context_size > kMaxContextEncoding)
+    malformed("encryption context length");
   std::span<const std::uint8_t> context;
   if (!in.read_bytes(context_size, context)) return std::nullopt;
   parsed.fields.context = decode_canonical_context(context);

@@ -55,8 +55,8 @@ struct ParsedHeader {
 // (read more). Throws InvalidCiphertextException for anything malformed, never reads
 // outside `bytes`, and needs at most kMaxHeaderSize bytes to decide.
 [[nodiscard]] std::optional<ParsedHeader> parse_header(std::span<const std::uint8_t> bytes);
-inline constexpr std::size_t kMaxHeaderSize =
-    7 + kMaxEncryptedKeys * (2 + kMaxEncryptedKeySize) + 4 + kMaxContextEncoding + kSaltSize + kCommitmentSize;
+inline constexpr std::size_t kMaxHeaderSize = 7 + kMaxEncryptedKeys * (2 + kMaxEncryptedKeySize) +
+                                              4 + kMaxContextEncoding + kSaltSize + kCommitmentSize;
 
 // The inverse of append_canonical; throws InvalidCiphertextException unless `bytes` is
 // exactly one canonical encoding (keys in strictly ascending order, no trailing bytes).

@@ -46,7 +46,8 @@ void WorkerPool::work() {
     // thread that woke it until the scheduler moves it, which costs milliseconds of
     // parallelism on every run; back-to-back runs find it still awake on its own core.
     const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
-    while (generation_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until)
+    while (generation_.load(std::memory_order_acquire) == seen &&
+           std::chrono::steady_clock::now() < until)
       std::this_thread::yield();
     {
       std::unique_lock lock(mutex_);

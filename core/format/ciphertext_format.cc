@@ -55,13 +55,15 @@ ParsedCiphertext parse_blob(std::span<const std::uint8_t> blob) {
   std::uint8_t id_length = 0;
   if (!in.read_bytes(sizeof kMagic, magic) || !in.read_u8(format) || !in.read_u8(id_length))
     malformed("too short");
-  if (!std::equal(magic.begin(), magic.end(), std::begin(kMagic))) malformed("not a Coffer ciphertext");
+  if (!std::equal(magic.begin(), magic.end(), std::begin(kMagic)))
+    malformed("not a Coffer ciphertext");
   if (format != kCiphertextFormatV1) malformed("unknown format version");
   if (id_length == 0) malformed("empty key id");
   // Every length is checked before any field is: a short blob is "too short", whatever it holds.
   ParsedCiphertext parsed;
   std::span<const std::uint8_t> id;
-  if (!in.read_bytes(id_length, id) || !in.read_u32(parsed.header.key_version)) malformed("too short");
+  if (!in.read_bytes(id_length, id) || !in.read_u32(parsed.header.key_version))
+    malformed("too short");
   parsed.header_bytes = in.consumed();
   if (!in.read_bytes(kGcmIvSize, parsed.iv) || in.remaining() < kGcmTagSize ||
       !in.read_bytes(in.remaining(), parsed.sealed))
@@ -73,7 +75,8 @@ ParsedCiphertext parse_blob(std::span<const std::uint8_t> blob) {
   return parsed;
 }
 
-pkcs11::Bytes additional_data(std::span<const std::uint8_t> header_bytes, const EncryptionContext& context) {
+pkcs11::Bytes additional_data(std::span<const std::uint8_t> header_bytes,
+                              const EncryptionContext& context) {
   pkcs11::Bytes aad(header_bytes.begin(), header_bytes.end());
   append_canonical(context, aad);
   return aad;

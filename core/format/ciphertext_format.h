@@ -31,7 +31,7 @@ struct ParsedCiphertext {
   CiphertextHeader header;
   std::span<const std::uint8_t> header_bytes;  // authenticated as AAD
   std::span<const std::uint8_t> iv;
-  std::span<const std::uint8_t> sealed;        // ciphertext || tag
+  std::span<const std::uint8_t> sealed;  // ciphertext || tag
 };
 
 pkcs11::Bytes encode_header(const CiphertextHeader& header);
@@ -43,6 +43,7 @@ pkcs11::Bytes assemble_blob(std::span<const std::uint8_t> header, std::span<cons
 [[nodiscard]] ParsedCiphertext parse_blob(std::span<const std::uint8_t> blob);
 
 // AAD = header bytes || canonical context.
-pkcs11::Bytes additional_data(std::span<const std::uint8_t> header_bytes, const EncryptionContext& context);
+pkcs11::Bytes additional_data(std::span<const std::uint8_t> header_bytes,
+                              const EncryptionContext& context);
 
 }  // namespace coffer::core

@@ -12,7 +12,9 @@ using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 
 inline std::int64_t to_millis(Timestamp t) { return t.time_since_epoch().count(); }
 inline Timestamp from_millis(std::int64_t ms) { return Timestamp(std::chrono::milliseconds(ms)); }
-inline constexpr std::chrono::milliseconds days(std::int64_t n) { return std::chrono::hours(24 * n); }
+inline constexpr std::chrono::milliseconds days(std::int64_t n) {
+  return std::chrono::hours(24 * n);
+}
 
 class Clock {
  public:
@@ -23,7 +25,8 @@ class Clock {
 class SystemClock final : public Clock {
  public:
   Timestamp now() const override {
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
   }
 };
 

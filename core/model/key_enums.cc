@@ -31,10 +31,12 @@ constexpr Names<KeySpec, 12> kKeySpecs{{{KeySpec::kSymmetricDefault, "SYMMETRIC_
                                         {KeySpec::kHmac256, "HMAC_256"},
                                         {KeySpec::kHmac384, "HMAC_384"},
                                         {KeySpec::kHmac512, "HMAC_512"}}};
-constexpr Names<Origin, 2> kOrigins{{{Origin::kAwsKms, "AWS_KMS"}, {Origin::kExternal, "EXTERNAL"}}};
+constexpr Names<Origin, 2> kOrigins{
+    {{Origin::kAwsKms, "AWS_KMS"}, {Origin::kExternal, "EXTERNAL"}}};
 constexpr Names<RotationType, 2> kRotationTypes{
     {{RotationType::kAutomatic, "AUTOMATIC"}, {RotationType::kOnDemand, "ON_DEMAND"}}};
-constexpr Names<DataKeySpec, 2> kDataKeySpecs{{{DataKeySpec::kAes256, "AES_256"}, {DataKeySpec::kAes128, "AES_128"}}};
+constexpr Names<DataKeySpec, 2> kDataKeySpecs{
+    {{DataKeySpec::kAes256, "AES_256"}, {DataKeySpec::kAes128, "AES_128"}}};
 
 template <class E, std::size_t N>
 std::string_view name_of(const Names<E, N>& names, E value) {
@@ -52,10 +54,10 @@ E parse(const Names<E, N>& names, std::string_view text, std::string_view field)
     if (!allowed.empty()) allowed += ", ";
     allowed += entry.second;
   }
-  throw Error(ErrorCode::kValidation, "1 validation error detected: Value '" + std::string(text) + "' at '" +
-                                          std::string(field) +
-                                          "' failed to satisfy constraint: Member must satisfy enum value set: [" +
-                                          allowed + "]");
+  throw Error(
+      ErrorCode::kValidation,
+      "1 validation error detected: Value '" + std::string(text) + "' at '" + std::string(field) +
+          "' failed to satisfy constraint: Member must satisfy enum value set: [" + allowed + "]");
 }
 
 }  // namespace
@@ -71,8 +73,12 @@ KeyState parse_key_state(std::string_view t, std::string_view f) { return parse(
 KeyUsage parse_key_usage(std::string_view t, std::string_view f) { return parse(kKeyUsages, t, f); }
 KeySpec parse_key_spec(std::string_view t, std::string_view f) { return parse(kKeySpecs, t, f); }
 Origin parse_origin(std::string_view t, std::string_view f) { return parse(kOrigins, t, f); }
-RotationType parse_rotation_type(std::string_view t, std::string_view f) { return parse(kRotationTypes, t, f); }
-DataKeySpec parse_data_key_spec(std::string_view t, std::string_view f) { return parse(kDataKeySpecs, t, f); }
+RotationType parse_rotation_type(std::string_view t, std::string_view f) {
+  return parse(kRotationTypes, t, f);
+}
+DataKeySpec parse_data_key_spec(std::string_view t, std::string_view f) {
+  return parse(kDataKeySpecs, t, f);
+}
 
 bool is_symmetric(KeySpec spec) { return spec == KeySpec::kSymmetricDefault; }
 bool is_hmac(KeySpec spec) {

@@ -12,9 +12,17 @@ enum class KeyState { kCreating, kEnabled, kDisabled, kPendingDeletion, kUnavail
 enum class KeyUsage { kEncryptDecrypt, kSignVerify, kGenerateVerifyMac };
 enum class KeySpec {
   kSymmetricDefault,
-  kRsa2048, kRsa3072, kRsa4096,
-  kEccNistP256, kEccNistP384, kEccNistP521, kEccSecgP256k1,
-  kHmac224, kHmac256, kHmac384, kHmac512,
+  kRsa2048,
+  kRsa3072,
+  kRsa4096,
+  kEccNistP256,
+  kEccNistP384,
+  kEccNistP521,
+  kEccSecgP256k1,
+  kHmac224,
+  kHmac256,
+  kHmac384,
+  kHmac512,
 };
 // EXTERNAL: material brought in with KmsService::import_key (public-only asymmetric keys
 // for verification, or HMAC keys).

@@ -46,12 +46,11 @@ std::string default_key_policy(const std::string& account_id) {
   const Json policy = {
       {"Version", "2012-10-17"},
       {"Id", "key-default-1"},
-      {"Statement",
-       Json::array({{{"Sid", "Enable IAM User Permissions"},
-                     {"Effect", "Allow"},
-                     {"Principal", {{"AWS", "arn:aws:iam::" + account_id + ":root"}}},
-                     {"Action", "kms:*"},
-                     {"Resource", "*"}}})}};
+      {"Statement", Json::array({{{"Sid", "Enable IAM User Permissions"},
+                                  {"Effect", "Allow"},
+                                  {"Principal", {{"AWS", "arn:aws:iam::" + account_id + ":root"}}},
+                                  {"Action", "kms:*"},
+                                  {"Resource", "*"}}})}};
   return policy.dump(2);
 }
 
@@ -68,8 +67,9 @@ void require_default_key_policy(std::string_view policy, const std::string& acco
   }
   const Json& statements = doc["Statement"];
   const bool one_default =
-      statements.is_array() ? statements.size() == 1 && is_default_statement(statements[0], account_id)
-                            : is_default_statement(statements, account_id);
+      statements.is_array()
+          ? statements.size() == 1 && is_default_statement(statements[0], account_id)
+          : is_default_statement(statements, account_id);
   if (!one_default) throw Error(ErrorCode::kUnsupportedOperation, kNotEnforced);
 }
 

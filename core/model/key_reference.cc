@@ -22,7 +22,8 @@ KeyReference parse_key_reference(std::string_view text, std::string_view field) 
   KeyReference ref;
   if (text.starts_with("arn:")) {
     // arn:aws:kms:REGION:ACCOUNT:key/ID or …:alias/NAME
-    if (!text.starts_with(kArnPrefix)) throw Error(ErrorCode::kInvalidArn, "Invalid arn " + std::string(text));
+    if (!text.starts_with(kArnPrefix))
+      throw Error(ErrorCode::kInvalidArn, "Invalid arn " + std::string(text));
     std::string_view rest = text.substr(kArnPrefix.size());
     auto region_end = rest.find(':');
     if (region_end == std::string_view::npos || region_end == 0)
@@ -50,13 +51,14 @@ KeyReference parse_key_reference(std::string_view text, std::string_view field) 
 
 std::string new_key_id(bool multi_region) {
   std::uint8_t bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw Error(ErrorCode::kInternal, "random generator failed");
+  if (RAND_bytes(bytes, sizeof bytes) != 1)
+    throw Error(ErrorCode::kInternal, "random generator failed");
   if (multi_region) return "mrk-" + to_hex(bytes);
   bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0f) | 0x40);  // version 4
   bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
   std::string hex = to_hex(bytes);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
 bool looks_like_key_id(std::string_view text) {
@@ -75,18 +77,22 @@ bool looks_like_key_id(std::string_view text) {
 }
 
 std::string key_arn(std::string_view region, std::string_view account, std::string_view key_id) {
-  return std::string(kArnPrefix) + std::string(region) + ":" + std::string(account) + ":key/" + std::string(key_id);
+  return std::string(kArnPrefix) + std::string(region) + ":" + std::string(account) + ":key/" +
+         std::string(key_id);
 }
 
-std::string alias_arn(std::string_view region, std::string_view account, std::string_view alias_name) {
-  return std::string(kArnPrefix) + std::string(region) + ":" + std::string(account) + ":" + std::string(alias_name);
+std::string alias_arn(std::string_view region, std::string_view account,
+                      std::string_view alias_name) {
+  return std::string(kArnPrefix) + std::string(region) + ":" + std::string(account) + ":" +
+         std::string(alias_name);
 }
 
 void validate_alias_name(std::string_view name, bool allow_reserved) {
-  if (name.empty() || name.size() > 256) throw_validation(length_violation("AliasName", name, name.size(), 1, 256));
+  if (name.empty() || name.size() > 256)
+    throw_validation(length_violation("AliasName", name, name.size(), 1, 256));
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' || c == '/' ||
-              c == '_' || c == '-';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == ':' || c == '/' || c == '_' || c == '-';
     if (!ok) throw_validation(pattern_violation("AliasName", name, "^[a-zA-Z0-9:/_-]+$"));
   }
   if (!name.starts_with("alias/") || name.size() == 6) {
@@ -96,7 +102,8 @@ void validate_alias_name(std::string_view name, bool allow_reserved) {
   }
   // AWS answers NotAuthorizedException: the names belong to AWS managed keys.
   if (!allow_reserved && name.starts_with("alias/aws/")) {
-    throw Error(ErrorCode::kNotAuthorized, "Alias must not begin with alias/aws/, which is reserved for AWS");
+    throw Error(ErrorCode::kNotAuthorized,
+                "Alias must not begin with alias/aws/, which is reserved for AWS");
   }
 }
 

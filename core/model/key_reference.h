@@ -28,7 +28,8 @@ std::string new_key_id(bool multi_region);
 bool looks_like_key_id(std::string_view text);
 
 std::string key_arn(std::string_view region, std::string_view account, std::string_view key_id);
-std::string alias_arn(std::string_view region, std::string_view account, std::string_view alias_name);
+std::string alias_arn(std::string_view region, std::string_view account,
+                      std::string_view alias_name);
 
 // AWS's rules: "alias/" prefix, [a-zA-Z0-9:/_-], at most 256 characters, not "alias/aws/…".
 // Throws InvalidAliasNameException (ValidationException for the length rule).

@@ -224,7 +224,7 @@ struct VerifyMacRequest {
   std::span<const std::uint8_t> mac;
 };
 struct VerifyMacResult {  // a MAC that does not verify is KMSInvalidMacException
-  std::string key_id;  // ARN
+  std::string key_id;     // ARN
   bool mac_valid = true;
   std::string mac_algorithm;
 };

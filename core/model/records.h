@@ -13,7 +13,7 @@
 namespace coffer::core {
 
 struct KeyRecord {
-  std::string key_id;       // UUID, or mrk- + 32 hex digits
+  std::string key_id;  // UUID, or mrk- + 32 hex digits
   std::string region;
   std::string description;
   KeyUsage key_usage = KeyUsage::kEncryptDecrypt;
@@ -35,7 +35,7 @@ struct KeyRecord {
 struct KeyVersionRecord {
   std::string key_id;
   std::uint32_t version = 1;
-  std::string token_object_id;   // CKA_ID of the token object(s) holding this version
+  std::string token_object_id;  // CKA_ID of the token object(s) holding this version
   Timestamp created_at{};
   // Empty for the key's first version; AUTOMATIC or ON_DEMAND for rotations.
   std::optional<RotationType> rotation_type;
@@ -45,7 +45,7 @@ struct KeyVersionRecord {
 
 struct AliasRecord {
   std::string region;
-  std::string alias_name;    // "alias/…"
+  std::string alias_name;  // "alias/…"
   std::string target_key_id;
   Timestamp created_at{};
   Timestamp updated_at{};
@@ -54,7 +54,7 @@ struct AliasRecord {
 // A credential for the rpc API and AWS SigV4. The secret is stored only as a ciphertext
 // under a key in the token.
 struct AccessKeyRecord {
-  std::string access_key_id;   // "AKIA…" style, 20 characters
+  std::string access_key_id;  // "AKIA…" style, 20 characters
   std::string principal;
   std::vector<std::uint8_t> secret_ciphertext;
   Timestamp created_at{};

@@ -9,11 +9,13 @@ namespace {
 
 void validate_tag_key(const std::string& key) {
   if (key.empty() || key.size() > 128) {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value '" + key +
-                                            "' at 'tags.member.tagKey' failed to satisfy constraint: Member must "
-                                            "have length between 1 and 128");
+    throw Error(ErrorCode::kValidation,
+                "1 validation error detected: Value '" + key +
+                    "' at 'tags.member.tagKey' failed to satisfy constraint: Member must "
+                    "have length between 1 and 128");
   }
-  if (key.starts_with("aws:")) throw Error(ErrorCode::kTag, "Tag keys beginning with aws: are reserved");
+  if (key.starts_with("aws:"))
+    throw Error(ErrorCode::kTag, "Tag keys beginning with aws: are reserved");
 }
 
 }  // namespace
@@ -23,13 +25,15 @@ void validate_tags(const std::vector<Tag>& tags, int max_tags) {
   for (const Tag& tag : tags) {
     validate_tag_key(tag.key);
     if (tag.value.size() > 256) {
-      throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'tags.member.tagValue' failed "
-                                          "to satisfy constraint: Member must have length less than or equal to 256");
+      throw Error(ErrorCode::kValidation,
+                  "1 validation error detected: Value at 'tags.member.tagValue' failed "
+                  "to satisfy constraint: Member must have length less than or equal to 256");
     }
     if (!seen.insert(tag.key).second) throw Error(ErrorCode::kTag, "Duplicate tag key " + tag.key);
   }
   if (static_cast<int>(tags.size()) > max_tags) {
-    throw Error(ErrorCode::kLimitExceeded, "A key can have at most " + std::to_string(max_tags) + " tags");
+    throw Error(ErrorCode::kLimitExceeded,
+                "A key can have at most " + std::to_string(max_tags) + " tags");
   }
 }
 

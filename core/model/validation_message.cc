@@ -26,16 +26,14 @@ std::string bound_text(std::string_view what, std::int64_t min, std::int64_t max
   if (min >= 0 && actual < min)
     return "Member must have " + std::string(what) + " greater than or equal to " +
            std::to_string(min);
-  return "Member must have " + std::string(what) + " less than or equal to " +
-         std::to_string(max);
+  return "Member must have " + std::string(what) + " less than or equal to " + std::to_string(max);
 }
 
 }  // namespace
 
 std::string member_path(std::string_view member) {
   std::string path(member);
-  if (!path.empty())
-    path[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(path[0])));
+  if (!path.empty()) path[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(path[0])));
   return path;
 }
 
@@ -70,11 +68,10 @@ std::string pattern_violation(std::string_view member, std::string_view value,
 }
 
 void throw_validation(const std::vector<std::string>& violations) {
-  std::string message = std::to_string(violations.size()) +
-                        (violations.size() == 1 ? " validation error detected: "
-                                                : " validation errors detected: ");
-  for (std::size_t i = 0; i < violations.size(); ++i)
-    message += (i ? "; " : "") + violations[i];
+  std::string message =
+      std::to_string(violations.size()) +
+      (violations.size() == 1 ? " validation error detected: " : " validation errors detected: ");
+  for (std::size_t i = 0; i < violations.size(); ++i) message += (i ? "; " : "") + violations[i];
   throw Error(ErrorCode::kValidation, message);
 }
 

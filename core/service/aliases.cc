@@ -13,7 +13,8 @@ void KmsService::create_alias(const std::string& alias_name, const std::string& 
   auto key = key_for(api::Operation::kCreateAlias, target, "TargetKeyId", /*fresh=*/true);
   const std::string& key_id = key->record.key_id;
   if (static_cast<int>(store_.count_aliases(key_id)) >= config_.max_aliases_per_key) {
-    throw Error(ErrorCode::kLimitExceeded, "Key '" + key->arn + "' already has the maximum number of aliases");
+    throw Error(ErrorCode::kLimitExceeded,
+                "Key '" + key->arn + "' already has the maximum number of aliases");
   }
   const Timestamp now = clock_.now();
   store_.create_alias({config_.region, alias_name, key_id, now, now});
@@ -30,9 +31,11 @@ void KmsService::update_alias(const std::string& alias_name, const std::string& 
   const std::string& key_id = key->record.key_id;
   // As AWS: the new target must be the same kind of key as the old one.
   if (auto old_key = load_key(alias->target_key_id)) {
-    if (old_key->record.key_spec != key->record.key_spec || old_key->record.key_usage != key->record.key_usage) {
-      throw Error(ErrorCode::kValidation, "The new target key must have the same key spec and key usage as the "
-                                          "current target key");
+    if (old_key->record.key_spec != key->record.key_spec ||
+        old_key->record.key_usage != key->record.key_usage) {
+      throw Error(ErrorCode::kValidation,
+                  "The new target key must have the same key spec and key usage as the "
+                  "current target key");
     }
   }
   alias->target_key_id = key_id;
@@ -50,7 +53,8 @@ void KmsService::delete_alias(const std::string& alias_name) {
   aliases_.erase(alias_name);
 }
 
-ListAliasesResult KmsService::list_aliases(const std::optional<std::string>& key_reference, const Page& page) {
+ListAliasesResult KmsService::list_aliases(const std::optional<std::string>& key_reference,
+                                           const Page& page) {
   const std::size_t limit = detail::page_limit(page, 100);
   const std::string after = detail::read_marker(page);
   std::optional<std::string> key_id;
@@ -63,9 +67,9 @@ ListAliasesResult KmsService::list_aliases(const std::optional<std::string>& key
   result.truncated = records.size() > limit;
   if (result.truncated) records.resize(limit);
   for (const auto& a : records) {
-    result.aliases.push_back(
-        {a.alias_name, alias_arn(config_.region, config_.account_id, a.alias_name), a.target_key_id, a.created_at,
-         a.updated_at});
+    result.aliases.push_back({a.alias_name,
+                              alias_arn(config_.region, config_.account_id, a.alias_name),
+                              a.target_key_id, a.created_at, a.updated_at});
   }
   if (result.truncated) result.next_marker = detail::make_marker(records.back().alias_name);
   return result;

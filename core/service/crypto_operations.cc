@@ -8,14 +8,15 @@ namespace {
 
 void check_symmetric_algorithm(const std::optional<std::string>& algorithm, const char* field) {
   if (!algorithm || *algorithm == "SYMMETRIC_DEFAULT") return;
-  if (*algorithm == "RSAES_OAEP_SHA_1" || *algorithm == "RSAES_OAEP_SHA_256" || *algorithm == "SM2PKE") {
+  if (*algorithm == "RSAES_OAEP_SHA_1" || *algorithm == "RSAES_OAEP_SHA_256" ||
+      *algorithm == "SM2PKE") {
     throw Error(ErrorCode::kInvalidKeyUsage,
                 "EncryptionAlgorithm " + *algorithm + " is not supported by a symmetric key");
   }
-  throw Error(ErrorCode::kValidation, std::string("1 validation error detected: Value '") + *algorithm + "' at '" +
-                                          field +
-                                          "' failed to satisfy constraint: Member must satisfy enum value set: "
-                                          "[SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE]");
+  throw Error(ErrorCode::kValidation,
+              std::string("1 validation error detected: Value '") + *algorithm + "' at '" + field +
+                  "' failed to satisfy constraint: Member must satisfy enum value set: "
+                  "[SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE]");
 }
 
 // Unknown names are ValidationException before any key is looked at.
@@ -29,15 +30,17 @@ void check_known_algorithm(const std::optional<std::string>& algorithm, const ch
 
 void check_plaintext(std::size_t size) {
   if (size < 1 || size > 4096) {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'plaintext' failed to satisfy "
-                                        "constraint: Member must have length between 1 and 4096");
+    throw Error(ErrorCode::kValidation,
+                "1 validation error detected: Value at 'plaintext' failed to satisfy "
+                "constraint: Member must have length between 1 and 4096");
   }
 }
 
 void check_ciphertext(std::size_t size) {
   if (size < 1 || size > kMaxCiphertextBlob) {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'ciphertextBlob' failed to satisfy "
-                                        "constraint: Member must have length between 1 and 6144");
+    throw Error(ErrorCode::kValidation,
+                "1 validation error detected: Value at 'ciphertextBlob' failed to satisfy "
+                "constraint: Member must have length between 1 and 6144");
   }
 }
 
@@ -47,9 +50,9 @@ Bytes KmsService::seal(const CachedKey& key, std::span<const std::uint8_t> plain
                        const EncryptionContext& context) {
   const std::uint32_t version = key.record.current_version;
   const std::string& key_id = key.record.key_id;
-  const std::uint64_t n = key.counter->take(config_.encryption_reservation_block, [&](std::uint64_t reserved) {
-    store_.reserve_encryptions(key_id, version, reserved);
-  });
+  const std::uint64_t n = key.counter->take(
+      config_.encryption_reservation_block,
+      [&](std::uint64_t reserved) { store_.reserve_encryptions(key_id, version, reserved); });
   const Bytes header = encode_header({key_id, version});
   const Bytes aad = additional_data(header, context);
   auto sealed = token_.gcm_encrypt(key.current_object, aad, plaintext);
@@ -57,7 +60,8 @@ Bytes KmsService::seal(const CachedKey& key, std::span<const std::uint8_t> plain
   return assemble_blob(header, sealed.iv, sealed.ciphertext);
 }
 
-KmsService::Opened KmsService::open(std::span<const std::uint8_t> blob, const EncryptionContext& context,
+KmsService::Opened KmsService::open(std::span<const std::uint8_t> blob,
+                                    const EncryptionContext& context,
                                     const std::optional<std::string>& expected_key,
                                     api::Operation operation) {
   check_ciphertext(blob.size());
@@ -66,8 +70,9 @@ KmsService::Opened KmsService::open(std::span<const std::uint8_t> blob, const En
   if (expected_key) {
     const std::string expected_id = resolve_key_id(*expected_key, operation);
     if (expected_id != parsed.header.key_id) {
-      throw Error(ErrorCode::kIncorrectKey,
-                  "The key ID in the request does not identify a CMK that can perform this operation.");
+      throw Error(
+          ErrorCode::kIncorrectKey,
+          "The key ID in the request does not identify a CMK that can perform this operation.");
     }
   }
   auto key = cached_key(parsed.header.key_id);
@@ -78,8 +83,9 @@ KmsService::Opened KmsService::open(std::span<const std::uint8_t> blob, const En
   require_symmetric_encrypt(key->record);
   require_state(operation, key->record);
   const Bytes aad = additional_data(parsed.header_bytes, context);
-  SecretBytes plaintext = token_.gcm_decrypt(token_object_id(parsed.header.key_id, parsed.header.key_version),
-                                             parsed.iv, aad, parsed.sealed);
+  SecretBytes plaintext =
+      token_.gcm_decrypt(token_object_id(parsed.header.key_id, parsed.header.key_version),
+                         parsed.iv, aad, parsed.sealed);
   return {std::move(key), std::move(plaintext), parsed.header.key_version};
 }
 
@@ -107,8 +113,8 @@ DecryptResult KmsService::decrypt(const DecryptRequest& request) {
     if (key && is_rsa(key->record.key_spec)) return rsa_decrypt(*key, request);
   }
   check_symmetric_algorithm(request.encryption_algorithm, "encryptionAlgorithm");
-  Opened opened =
-      open(request.ciphertext_blob, request.encryption_context, request.key_id, api::Operation::kDecrypt);
+  Opened opened = open(request.ciphertext_blob, request.encryption_context, request.key_id,
+                       api::Operation::kDecrypt);
   DecryptResult result;
   result.key_id = opened.key->arn;
   result.plaintext = std::move(opened.plaintext);
@@ -121,16 +127,19 @@ ReEncryptResult KmsService::re_encrypt(const ReEncryptRequest& request) {
   check_known_algorithm(request.destination_encryption_algorithm, "destinationEncryptionAlgorithm");
   validate_context(request.destination_encryption_context, "destinationEncryptionContext");
   // The destination is checked before anything is decrypted.
-  auto destination = key_for(api::Operation::kReEncrypt, request.destination_key_id, "DestinationKeyId");
-  if (destination->record.key_usage != KeyUsage::kEncryptDecrypt) require_symmetric_encrypt(destination->record);
+  auto destination =
+      key_for(api::Operation::kReEncrypt, request.destination_key_id, "DestinationKeyId");
+  if (destination->record.key_usage != KeyUsage::kEncryptDecrypt)
+    require_symmetric_encrypt(destination->record);
   DecryptResult opened = decrypt({.ciphertext_blob = request.ciphertext_blob,
                                   .encryption_context = request.source_encryption_context,
                                   .key_id = request.source_key_id,
                                   .encryption_algorithm = request.source_encryption_algorithm});
-  EncryptResult sealed = encrypt({.key_id = destination->record.key_id,
-                                  .plaintext = opened.plaintext,
-                                  .encryption_context = request.destination_encryption_context,
-                                  .encryption_algorithm = request.destination_encryption_algorithm});
+  EncryptResult sealed =
+      encrypt({.key_id = destination->record.key_id,
+               .plaintext = opened.plaintext,
+               .encryption_context = request.destination_encryption_context,
+               .encryption_algorithm = request.destination_encryption_algorithm});
   ReEncryptResult result;
   result.ciphertext_blob = std::move(sealed.ciphertext_blob);
   result.source_key_id = opened.key_id;
@@ -140,10 +149,12 @@ ReEncryptResult KmsService::re_encrypt(const ReEncryptRequest& request) {
   return result;
 }
 
-GenerateDataKeyResult KmsService::make_data_key(const GenerateDataKeyRequest& request, bool with_plaintext) {
+GenerateDataKeyResult KmsService::make_data_key(const GenerateDataKeyRequest& request,
+                                                bool with_plaintext) {
   validate_context(request.encryption_context, "encryptionContext");
   if (request.number_of_bytes && request.key_spec) {
-    throw Error(ErrorCode::kValidation, "Please specify either number of bytes or key spec, not both");
+    throw Error(ErrorCode::kValidation,
+                "Please specify either number of bytes or key spec, not both");
   }
   if (!request.number_of_bytes && !request.key_spec) {
     throw Error(ErrorCode::kValidation, "Please specify either number of bytes or key spec");
@@ -151,8 +162,9 @@ GenerateDataKeyResult KmsService::make_data_key(const GenerateDataKeyRequest& re
   std::size_t size = 0;
   if (request.number_of_bytes) {
     if (*request.number_of_bytes < 1 || *request.number_of_bytes > 1024) {
-      throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'numberOfBytes' failed to satisfy "
-                                          "constraint: Member must have value between 1 and 1024");
+      throw Error(ErrorCode::kValidation,
+                  "1 validation error detected: Value at 'numberOfBytes' failed to satisfy "
+                  "constraint: Member must have value between 1 and 1024");
     }
     size = static_cast<std::size_t>(*request.number_of_bytes);
   } else {
@@ -176,15 +188,17 @@ GenerateDataKeyResult KmsService::generate_data_key(const GenerateDataKeyRequest
   return make_data_key(request, true);
 }
 
-GenerateDataKeyResult KmsService::generate_data_key_without_plaintext(const GenerateDataKeyRequest& request) {
+GenerateDataKeyResult KmsService::generate_data_key_without_plaintext(
+    const GenerateDataKeyRequest& request) {
   return make_data_key(request, false);
 }
 
 SecretBytes KmsService::generate_random(std::optional<int> number_of_bytes) {
   const int size = number_of_bytes.value_or(0);
   if (size < 1 || size > 1024) {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'numberOfBytes' failed to satisfy "
-                                        "constraint: Member must have value between 1 and 1024");
+    throw Error(ErrorCode::kValidation,
+                "1 validation error detected: Value at 'numberOfBytes' failed to satisfy "
+                "constraint: Member must have value between 1 and 1024");
   }
   return token_.random(static_cast<std::size_t>(size));
 }

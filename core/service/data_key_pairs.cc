@@ -26,14 +26,16 @@ KeySpec parse_key_pair_spec(const std::string& text) {
     spec = KeySpec::kSymmetricDefault;
   }
   if (text == "SM2" || text == "ECC_NIST_EDWARDS25519") {
-    throw Error(ErrorCode::kUnsupportedOperation, "KeyPairSpec " + text + " is not supported by Coffer.");
+    throw Error(ErrorCode::kUnsupportedOperation,
+                "KeyPairSpec " + text + " is not supported by Coffer.");
   }
   if (is_symmetric(spec) || is_hmac(spec)) {
-    throw Error(ErrorCode::kValidation,
-                "1 validation error detected: Value '" + text +
-                    "' at 'keyPairSpec' failed to satisfy constraint: Member must satisfy enum value set: "
-                    "[RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, "
-                    "ECC_SECG_P256K1, SM2, ECC_NIST_EDWARDS25519]");
+    throw Error(
+        ErrorCode::kValidation,
+        "1 validation error detected: Value '" + text +
+            "' at 'keyPairSpec' failed to satisfy constraint: Member must satisfy enum value set: "
+            "[RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, "
+            "ECC_SECG_P256K1, SM2, ECC_NIST_EDWARDS25519]");
   }
   return spec;
 }
@@ -41,14 +43,29 @@ KeySpec parse_key_pair_spec(const std::string& text) {
 Pkey generate(KeySpec spec) {
   EVP_PKEY* key = nullptr;
   switch (spec) {
-    case KeySpec::kRsa2048: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048}); break;
-    case KeySpec::kRsa3072: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{3072}); break;
-    case KeySpec::kRsa4096: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{4096}); break;
-    case KeySpec::kEccNistP256: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
-    case KeySpec::kEccNistP384: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
-    case KeySpec::kEccNistP521: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521"); break;
-    case KeySpec::kEccSecgP256k1: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "secp256k1"); break;
-    default: break;
+    case KeySpec::kRsa2048:
+      key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048});
+      break;
+    case KeySpec::kRsa3072:
+      key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{3072});
+      break;
+    case KeySpec::kRsa4096:
+      key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{4096});
+      break;
+    case KeySpec::kEccNistP256:
+      key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+      break;
+    case KeySpec::kEccNistP384:
+      key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+      break;
+    case KeySpec::kEccNistP521:
+      key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
+      break;
+    case KeySpec::kEccSecgP256k1:
+      key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "secp256k1");
+      break;
+    default:
+      break;
   }
   if (!key) throw Error(ErrorCode::kInternal, "key pair generation failed");
   return Pkey(key);
@@ -96,7 +113,8 @@ GenerateDataKeyPairResult KmsService::make_data_key_pair(const GenerateDataKeyPa
   return result;
 }
 
-GenerateDataKeyPairResult KmsService::generate_data_key_pair(const GenerateDataKeyPairRequest& request) {
+GenerateDataKeyPairResult KmsService::generate_data_key_pair(
+    const GenerateDataKeyPairRequest& request) {
   return make_data_key_pair(request, true);
 }
 

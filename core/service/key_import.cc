@@ -4,7 +4,6 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-
 #include "common/error.h"
 #include "core/model/key_reference.h"
 #include "core/service/kms_service_internal.h"
@@ -23,14 +22,22 @@ KeySpec spec_of_public_key(std::span<const std::uint8_t> der) {
   std::optional<KeySpec> spec;
   if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) {
     switch (EVP_PKEY_get_bits(key)) {
-      case 2048: spec = KeySpec::kRsa2048; break;
-      case 3072: spec = KeySpec::kRsa3072; break;
-      case 4096: spec = KeySpec::kRsa4096; break;
-      default: break;
+      case 2048:
+        spec = KeySpec::kRsa2048;
+        break;
+      case 3072:
+        spec = KeySpec::kRsa3072;
+        break;
+      case 4096:
+        spec = KeySpec::kRsa4096;
+        break;
+      default:
+        break;
     }
   } else if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC) {
     char group[64] = {};
-    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, nullptr) == 1) {
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                       nullptr) == 1) {
       const std::string_view name(group);
       if (name == "prime256v1" || name == "P-256") spec = KeySpec::kEccNistP256;
       if (name == "secp384r1" || name == "P-384") spec = KeySpec::kEccNistP384;
@@ -45,11 +52,15 @@ KeySpec spec_of_public_key(std::span<const std::uint8_t> der) {
 
 // AWS's bounds on imported HMAC key material.
 void check_hmac_material(KeySpec spec, std::size_t size) {
-  const std::size_t min = spec == KeySpec::kHmac224 ? 28 : spec == KeySpec::kHmac256 ? 32 : spec == KeySpec::kHmac384 ? 48 : 64;
+  const std::size_t min = spec == KeySpec::kHmac224   ? 28
+                          : spec == KeySpec::kHmac256 ? 32
+                          : spec == KeySpec::kHmac384 ? 48
+                                                      : 64;
   const std::size_t max = (spec == KeySpec::kHmac224 || spec == KeySpec::kHmac256) ? 64 : 128;
   if (size < min || size > max) {
-    throw Error(ErrorCode::kValidation, "HMAC key material for " + std::string(to_string(spec)) + " must be " +
-                                            std::to_string(min) + " to " + std::to_string(max) + " bytes.");
+    throw Error(ErrorCode::kValidation, "HMAC key material for " + std::string(to_string(spec)) +
+                                            " must be " + std::to_string(min) + " to " +
+                                            std::to_string(max) + " bytes.");
   }
 }
 
@@ -58,7 +69,8 @@ void check_hmac_material(KeySpec spec, std::size_t size) {
 KeyMetadata KmsService::import_key(const ImportKeyRequest& request) {
   KeyRecord key = new_key_record(request.key_spec, request.key_usage, request.description, false);
   if (is_symmetric(key.key_spec)) {
-    throw Error(ErrorCode::kUnsupportedOperation, "Importing SYMMETRIC_DEFAULT key material is not supported.");
+    throw Error(ErrorCode::kUnsupportedOperation,
+                "Importing SYMMETRIC_DEFAULT key material is not supported.");
   }
   if (is_hmac(key.key_spec)) {
     check_hmac_material(key.key_spec, request.material.size());

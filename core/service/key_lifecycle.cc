@@ -5,33 +5,58 @@
 #include "common/error.h"
 #include "core/model/key_policy.h"
 #include "core/model/key_reference.h"
-#include "core/service/kms_service_internal.h"
 #include "core/model/tag_rules.h"
+#include "core/service/kms_service_internal.h"
 
 namespace coffer::core {
 namespace {
 
 void make_token_key(pkcs11::Token& token, KeySpec spec, const std::string& object_id) {
   switch (spec) {
-    case KeySpec::kSymmetricDefault: token.generate_aes256(object_id); return;
-    case KeySpec::kRsa2048: token.generate_rsa(object_id, 2048); return;
-    case KeySpec::kRsa3072: token.generate_rsa(object_id, 3072); return;
-    case KeySpec::kRsa4096: token.generate_rsa(object_id, 4096); return;
-    case KeySpec::kEccNistP256: token.generate_ec(object_id, pkcs11::EcCurve::kP256); return;
-    case KeySpec::kEccNistP384: token.generate_ec(object_id, pkcs11::EcCurve::kP384); return;
-    case KeySpec::kEccNistP521: token.generate_ec(object_id, pkcs11::EcCurve::kP521); return;
-    case KeySpec::kEccSecgP256k1: token.generate_ec(object_id, pkcs11::EcCurve::kSecp256k1); return;
-    case KeySpec::kHmac224: token.generate_generic_secret(object_id, 224); return;
-    case KeySpec::kHmac256: token.generate_generic_secret(object_id, 256); return;
-    case KeySpec::kHmac384: token.generate_generic_secret(object_id, 384); return;
-    case KeySpec::kHmac512: token.generate_generic_secret(object_id, 512); return;
+    case KeySpec::kSymmetricDefault:
+      token.generate_aes256(object_id);
+      return;
+    case KeySpec::kRsa2048:
+      token.generate_rsa(object_id, 2048);
+      return;
+    case KeySpec::kRsa3072:
+      token.generate_rsa(object_id, 3072);
+      return;
+    case KeySpec::kRsa4096:
+      token.generate_rsa(object_id, 4096);
+      return;
+    case KeySpec::kEccNistP256:
+      token.generate_ec(object_id, pkcs11::EcCurve::kP256);
+      return;
+    case KeySpec::kEccNistP384:
+      token.generate_ec(object_id, pkcs11::EcCurve::kP384);
+      return;
+    case KeySpec::kEccNistP521:
+      token.generate_ec(object_id, pkcs11::EcCurve::kP521);
+      return;
+    case KeySpec::kEccSecgP256k1:
+      token.generate_ec(object_id, pkcs11::EcCurve::kSecp256k1);
+      return;
+    case KeySpec::kHmac224:
+      token.generate_generic_secret(object_id, 224);
+      return;
+    case KeySpec::kHmac256:
+      token.generate_generic_secret(object_id, 256);
+      return;
+    case KeySpec::kHmac384:
+      token.generate_generic_secret(object_id, 384);
+      return;
+    case KeySpec::kHmac512:
+      token.generate_generic_secret(object_id, 512);
+      return;
   }
 }
 
 void validate_description(const std::string& description) {
   if (description.size() > 8192) {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'description' failed to satisfy "
-                                        "constraint: Member must have length less than or equal to 8192");
+    throw Error(ErrorCode::kValidation,
+                "1 validation error detected: Value at 'description' failed to satisfy "
+                "constraint: Member must have length less than or equal to 8192");
   }
 }
 
@@ -39,7 +64,8 @@ void validate_description(const std::string& description) {
 
 KeyRecord KmsService::new_key_record(const std::optional<std::string>& key_spec,
                                      const std::optional<std::string>& key_usage,
-                                     const std::optional<std::string>& description, bool multi_region) const {
+                                     const std::optional<std::string>& description,
+                                     bool multi_region) const {
   KeyRecord key;
   key.key_spec = key_spec ? parse_key_spec(*key_spec, "keySpec") : KeySpec::kSymmetricDefault;
   key.key_usage = key_usage ? parse_key_usage(*key_usage, "keyUsage") : default_usage(key.key_spec);
@@ -59,9 +85,11 @@ KeyRecord KmsService::new_key_record(const std::optional<std::string>& key_spec,
   return key;
 }
 
-KeyMetadata KmsService::commit_new_key(const KeyRecord& key, const std::vector<Tag>& tags,
-                                       const std::function<void(const std::string& object_id)>& make_material) {
-  KeyVersionRecord version{key.key_id, 1, token_object_id(key.key_id, 1), key.created_at, std::nullopt, 0};
+KeyMetadata KmsService::commit_new_key(
+    const KeyRecord& key, const std::vector<Tag>& tags,
+    const std::function<void(const std::string& object_id)>& make_material) {
+  KeyVersionRecord version{key.key_id,   1, token_object_id(key.key_id, 1), key.created_at,
+                           std::nullopt, 0};
   std::lock_guard lock(mutation_mutex_);
   // The token object first: if we crash before the commit, the reconciler finds an
   // object no metadata names, never a key without its material.
@@ -84,14 +112,17 @@ KeyMetadata KmsService::create_key(const CreateKeyRequest& request) {
     throw Error(ErrorCode::kUnsupportedOperation, "Only Origin AWS_KMS is supported");
   }
   if (request.policy) require_default_key_policy(*request.policy, config_.account_id);
-  KeyRecord key = new_key_record(request.key_spec, request.key_usage, request.description, request.multi_region);
+  KeyRecord key = new_key_record(request.key_spec, request.key_usage, request.description,
+                                 request.multi_region);
   if (request.multi_region && !is_symmetric(key.key_spec)) {
     // Replication of asymmetric and HMAC keys is not built yet; refuse instead of pretending.
-    throw Error(ErrorCode::kUnsupportedOperation, "Multi-Region keys are symmetric only in this version");
+    throw Error(ErrorCode::kUnsupportedOperation,
+                "Multi-Region keys are symmetric only in this version");
   }
   validate_tags(request.tags, config_.max_tags_per_key);
-  return commit_new_key(key, request.tags,
-                        [&](const std::string& object_id) { make_token_key(token_, key.key_spec, object_id); });
+  return commit_new_key(key, request.tags, [&](const std::string& object_id) {
+    make_token_key(token_, key.key_spec, object_id);
+  });
 }
 
 std::string KmsService::get_key_policy(const std::string& key_id) {
@@ -117,7 +148,8 @@ KeyMetadata KmsService::describe_key(const std::string& reference) {
 ListKeysResult KmsService::list_keys(const Page& page) {
   const std::size_t limit = detail::page_limit(page, 100);
   const std::string after = detail::read_marker(page);
-  if (!after.empty() && !looks_like_key_id(after)) throw Error(ErrorCode::kInvalidMarker, "Invalid marker");
+  if (!after.empty() && !looks_like_key_id(after))
+    throw Error(ErrorCode::kInvalidMarker, "Invalid marker");
   auto records = store_.list_keys(config_.region, after, limit + 1);
   ListKeysResult result;
   result.truncated = records.size() > limit;
@@ -147,13 +179,14 @@ void KmsService::disable_key(const std::string& reference) {
   publish(record);
 }
 
-ScheduleKeyDeletionResult KmsService::schedule_key_deletion(const std::string& reference,
-                                                            std::optional<int> pending_window_in_days) {
+ScheduleKeyDeletionResult KmsService::schedule_key_deletion(
+    const std::string& reference, std::optional<int> pending_window_in_days) {
   const int days_to_wait = pending_window_in_days.value_or(30);
   if (days_to_wait < 7 || days_to_wait > 30) {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value '" + std::to_string(days_to_wait) +
-                                            "' at 'pendingWindowInDays' failed to satisfy constraint: Member must "
-                                            "have value between 7 and 30");
+    throw Error(ErrorCode::kValidation,
+                "1 validation error detected: Value '" + std::to_string(days_to_wait) +
+                    "' at 'pendingWindowInDays' failed to satisfy constraint: Member must "
+                    "have value between 7 and 30");
   }
   std::lock_guard lock(mutation_mutex_);
   auto key = key_for(api::Operation::kScheduleKeyDeletion, reference, "KeyId", /*fresh=*/true);
@@ -179,7 +212,8 @@ std::string KmsService::cancel_key_deletion(const std::string& reference) {
   return arn_of(record.key_id);
 }
 
-void KmsService::update_key_description(const std::string& reference, const std::string& description) {
+void KmsService::update_key_description(const std::string& reference,
+                                        const std::string& description) {
   validate_description(description);
   std::lock_guard lock(mutation_mutex_);
   auto key = key_for(api::Operation::kUpdateKeyDescription, reference, "KeyId", /*fresh=*/true);

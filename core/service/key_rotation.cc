@@ -11,7 +11,8 @@ namespace {
 void require_rotatable(const KeyRecord& key) {
   if (!is_symmetric(key.key_spec)) {
     throw Error(ErrorCode::kUnsupportedOperation,
-                "Key rotation is not supported for keys with KeySpec " + std::string(to_string(key.key_spec)));
+                "Key rotation is not supported for keys with KeySpec " +
+                    std::string(to_string(key.key_spec)));
   }
 }
 
@@ -50,9 +51,10 @@ void KmsService::rotate_locked(const std::string& key_id, RotationType type) {
 void KmsService::enable_key_rotation(const std::string& reference, std::optional<int> period) {
   const int days_between = period.value_or(365);
   if (days_between < 90 || days_between > 2560) {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value '" + std::to_string(days_between) +
-                                            "' at 'rotationPeriodInDays' failed to satisfy constraint: Member must "
-                                            "have value between 90 and 2560");
+    throw Error(ErrorCode::kValidation,
+                "1 validation error detected: Value '" + std::to_string(days_between) +
+                    "' at 'rotationPeriodInDays' failed to satisfy constraint: Member must "
+                    "have value between 90 and 2560");
   }
   std::lock_guard lock(mutation_mutex_);
   auto key = key_for(api::Operation::kEnableKeyRotation, reference, "KeyId", /*fresh=*/true);
@@ -105,7 +107,8 @@ std::string KmsService::rotate_key_on_demand(const std::string& reference) {
   return record.key_id;
 }
 
-ListKeyRotationsResult KmsService::list_key_rotations(const std::string& reference, const Page& page) {
+ListKeyRotationsResult KmsService::list_key_rotations(const std::string& reference,
+                                                      const Page& page) {
   const std::size_t limit = detail::page_limit(page, 100);
   const std::string marker = detail::read_marker(page);
   std::uint32_t after = 0;
@@ -148,11 +151,12 @@ int KmsService::run_due_work() {
     std::lock_guard lock(mutation_mutex_);
     auto record = store_.get_key(due.key_id);  // it may have changed since the query
     if (!record) continue;
-    if (record->state == KeyState::kPendingDeletion && record->deletion_date && *record->deletion_date <= now) {
+    if (record->state == KeyState::kPendingDeletion && record->deletion_date &&
+        *record->deletion_date <= now) {
       delete_now_locked(*record);
       ++changed;
-    } else if (record->rotation_enabled && record->state == KeyState::kEnabled && record->next_rotation_at &&
-               *record->next_rotation_at <= now) {
+    } else if (record->rotation_enabled && record->state == KeyState::kEnabled &&
+               record->next_rotation_at && *record->next_rotation_at <= now) {
       rotate_locked(record->key_id, RotationType::kAutomatic);
       ++changed;
     }

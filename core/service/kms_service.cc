@@ -18,9 +18,10 @@ namespace detail {
 std::size_t page_limit(const Page& page, std::size_t fallback) {
   if (!page.limit) return fallback;
   if (*page.limit < 1 || *page.limit > 1000) {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value '" + std::to_string(*page.limit) +
-                                            "' at 'limit' failed to satisfy constraint: Member must have value "
-                                            "between 1 and 1000");
+    throw Error(ErrorCode::kValidation,
+                "1 validation error detected: Value '" + std::to_string(*page.limit) +
+                    "' at 'limit' failed to satisfy constraint: Member must have value "
+                    "between 1 and 1000");
   }
   return static_cast<std::size_t>(*page.limit);
 }
@@ -40,7 +41,8 @@ std::string read_marker(const Page& page) {
 
 }  // namespace detail
 
-KmsService::KmsService(pkcs11::Token& token, MetadataStore& store, const Clock& clock, KmsConfig config)
+KmsService::KmsService(pkcs11::Token& token, MetadataStore& store, const Clock& clock,
+                       KmsConfig config)
     : token_(token), store_(store), clock_(clock), config_(std::move(config)) {}
 
 KmsService::~KmsService() { stop_scheduler(); }
@@ -101,7 +103,8 @@ std::string KmsService::resolve_key_id(const std::string& reference, api::Operat
       member->key_id_forms == api::KeyIdForms::kKeyIdOrArn) {
     throw Error(ErrorCode::kNotFound, "Invalid keyId " + valid_utf8(reference));
   }
-  if ((ref.region && *ref.region != config_.region) || (ref.account && *ref.account != config_.account_id)) {
+  if ((ref.region && *ref.region != config_.region) ||
+      (ref.account && *ref.account != config_.account_id)) {
     detail::not_found(reference);
   }
   if (ref.kind == KeyReference::Kind::kKeyId) return ref.name;
@@ -111,8 +114,10 @@ std::string KmsService::resolve_key_id(const std::string& reference, api::Operat
     if (it != aliases_.end()) return it->second;
   }
   auto alias = store_.get_alias(config_.region, ref.name);
-  if (!alias) throw Error(ErrorCode::kNotFound, "Alias " + alias_arn(config_.region, config_.account_id, ref.name) +
-                                                    " is not found.");
+  if (!alias)
+    throw Error(
+        ErrorCode::kNotFound,
+        "Alias " + alias_arn(config_.region, config_.account_id, ref.name) + " is not found.");
   std::unique_lock lock(cache_mutex_);
   aliases_[ref.name] = alias->target_key_id;
   return alias->target_key_id;
@@ -140,7 +145,8 @@ KeyMetadata KmsService::metadata_of(const KeyRecord& k) const {
   }
   m.pending_deletion_window_in_days = k.pending_window_days;
   // AWS reports key material ids for symmetric encryption keys only.
-  if (is_symmetric(k.key_spec)) m.current_key_material_id = token_object_id(k.key_id, k.current_version);
+  if (is_symmetric(k.key_spec))
+    m.current_key_material_id = token_object_id(k.key_id, k.current_version);
   return m;
 }
 
@@ -159,13 +165,12 @@ void KmsService::require_state(api::Operation operation, const KeyRecord& key) c
 
 void KmsService::require_symmetric_encrypt(const KeyRecord& key) {
   if (key.key_usage != KeyUsage::kEncryptDecrypt || !is_symmetric(key.key_spec)) {
-    throw Error(ErrorCode::kInvalidKeyUsage, "Key '" + key.key_id + "' with KeySpec " +
-                                                 std::string(to_string(key.key_spec)) + " and KeyUsage " +
-                                                 std::string(to_string(key.key_usage)) +
-                                                 " cannot be used for this symmetric operation.");
+    throw Error(ErrorCode::kInvalidKeyUsage,
+                "Key '" + key.key_id + "' with KeySpec " + std::string(to_string(key.key_spec)) +
+                    " and KeyUsage " + std::string(to_string(key.key_usage)) +
+                    " cannot be used for this symmetric operation.");
   }
 }
-
 
 std::uint64_t KmsService::encryptions_of(const std::string& key_id, std::uint32_t version) const {
   return counter_.used(key_id, version);

@@ -18,8 +18,8 @@
 
 #include "core/api/operations.h"
 #include "core/model/clock.h"
-#include "core/store/encryption_counter.h"
 #include "core/model/kms_types.h"
+#include "core/store/encryption_counter.h"
 #include "core/store/metadata_store.h"
 #include "pkcs11/token.h"
 
@@ -53,12 +53,13 @@ class KmsService {
   ListKeysResult list_keys(const Page& page);
   void enable_key(const std::string& key_id);
   void disable_key(const std::string& key_id);
-  ScheduleKeyDeletionResult schedule_key_deletion(const std::string& key_id, std::optional<int> pending_window_in_days);
+  ScheduleKeyDeletionResult schedule_key_deletion(const std::string& key_id,
+                                                  std::optional<int> pending_window_in_days);
   std::string cancel_key_deletion(const std::string& key_id);  // returns the key ARN
   void update_key_description(const std::string& key_id, const std::string& description);
 
   // --- key policies (not evaluated yet: see core/key_policy.h) ---
-  std::string get_key_policy(const std::string& key_id);  // the default policy
+  std::string get_key_policy(const std::string& key_id);                  // the default policy
   std::vector<std::string> list_key_policies(const std::string& key_id);  // {"default"}
   void put_key_policy(const std::string& key_id, const std::string& policy);
 
@@ -95,7 +96,8 @@ class KmsService {
   GenerateMacResult generate_mac(const GenerateMacRequest& request);
   VerifyMacResult verify_mac(const VerifyMacRequest& request);
   GenerateDataKeyPairResult generate_data_key_pair(const GenerateDataKeyPairRequest& request);
-  GenerateDataKeyPairResult generate_data_key_pair_without_plaintext(const GenerateDataKeyPairRequest& request);
+  GenerateDataKeyPairResult generate_data_key_pair_without_plaintext(
+      const GenerateDataKeyPairRequest& request);
   KeyMetadata import_key(const ImportKeyRequest& request);
 
   // --- background work ---
@@ -134,13 +136,15 @@ class KmsService {
 
   // A new key's record from the request's spec, usage and description (validated), with
   // id, region, state and timestamps filled; version 1 is current.
-  KeyRecord new_key_record(const std::optional<std::string>& key_spec, const std::optional<std::string>& key_usage,
+  KeyRecord new_key_record(const std::optional<std::string>& key_spec,
+                           const std::optional<std::string>& key_usage,
                            const std::optional<std::string>& description, bool multi_region) const;
   // Makes version 1's token object(s) with `make_material(object_id)`, then commits key and
   // version in one transaction; if the commit fails the objects are destroyed (or left to
   // the reconciler). Takes mutation_mutex_.
-  KeyMetadata commit_new_key(const KeyRecord& key, const std::vector<Tag>& tags,
-                             const std::function<void(const std::string& object_id)>& make_material);
+  KeyMetadata commit_new_key(
+      const KeyRecord& key, const std::vector<Tag>& tags,
+      const std::function<void(const std::string& object_id)>& make_material);
 
   // Rules shared by operations.
   // AWS's key-state table (core/api/key_state_rules.h) for `operation` on `key`.
@@ -148,7 +152,8 @@ class KmsService {
   static void require_symmetric_encrypt(const KeyRecord& key);
 
   // Seals plaintext under the key's current version (the Encrypt path).
-  Bytes seal(const CachedKey& key, std::span<const std::uint8_t> plaintext, const EncryptionContext& context);
+  Bytes seal(const CachedKey& key, std::span<const std::uint8_t> plaintext,
+             const EncryptionContext& context);
   // Opens a blob; checks the expected key (if any) and the key's state.
   struct Opened {
     CachedKeyPtr key;
@@ -158,7 +163,8 @@ class KmsService {
   Opened open(std::span<const std::uint8_t> blob, const EncryptionContext& context,
               const std::optional<std::string>& expected_key, api::Operation operation);
   GenerateDataKeyResult make_data_key(const GenerateDataKeyRequest& request, bool with_plaintext);
-  GenerateDataKeyPairResult make_data_key_pair(const GenerateDataKeyPairRequest& request, bool with_plaintext);
+  GenerateDataKeyPairResult make_data_key_pair(const GenerateDataKeyPairRequest& request,
+                                               bool with_plaintext);
   // The key a Sign/Verify/GenerateMac/VerifyMac/GetPublicKey names, enabled and of `usage`.
   CachedKeyPtr usable_key(const std::string& reference, KeyUsage usage, api::Operation operation);
   // RSA-OAEP Encrypt and Decrypt (EncryptionAlgorithm RSAES_OAEP_SHA_1 / _256).

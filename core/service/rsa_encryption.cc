@@ -17,8 +17,9 @@ void refuse_context(const EncryptionContext& context) {
 // CiphertextBlob's bounds (botocore: 1..6144), checked before the key, as for Encrypt's.
 void check_ciphertext_length(std::size_t size) {
   if (size < 1 || size > 6144) {
-    throw Error(ErrorCode::kValidation, "1 validation error detected: Value at 'ciphertextBlob' failed to satisfy "
-                                        "constraint: Member must have length between 1 and 6144");
+    throw Error(ErrorCode::kValidation,
+                "1 validation error detected: Value at 'ciphertextBlob' failed to satisfy "
+                "constraint: Member must have length between 1 and 6144");
   }
 }
 
@@ -31,8 +32,8 @@ EncryptResult KmsService::rsa_encrypt(const CachedKey& key, const EncryptRequest
   const std::size_t max = oaep_max_plaintext(key.record.key_spec, digest);
   if (request.plaintext.size() > max) {
     throw Error(ErrorCode::kValidation, "Plaintext of " + std::to_string(request.plaintext.size()) +
-                                            " bytes is longer than the " + std::to_string(max) + " bytes " +
-                                            algorithm + " allows with a " +
+                                            " bytes is longer than the " + std::to_string(max) +
+                                            " bytes " + algorithm + " allows with a " +
                                             std::string(to_string(key.record.key_spec)) + " key.");
   }
   EncryptResult result;
@@ -54,8 +55,9 @@ DecryptResult KmsService::rsa_decrypt(const CachedKey& key, const DecryptRequest
   const pkcs11::Digest digest = oaep_digest_for(key.record.key_spec, algorithm);
   refuse_context(request.encryption_context);
   if (key.record.origin == Origin::kExternal) {
-    throw Error(ErrorCode::kUnsupportedOperation,
-                "Key '" + key.arn + "' holds only imported public key material and cannot decrypt.");
+    throw Error(
+        ErrorCode::kUnsupportedOperation,
+        "Key '" + key.arn + "' holds only imported public key material and cannot decrypt.");
   }
   if (request.ciphertext_blob.size() != rsa_modulus_bytes(key.record.key_spec)) {
     throw Error(ErrorCode::kInvalidCiphertext, "The ciphertext is invalid.");

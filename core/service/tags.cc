@@ -3,8 +3,8 @@
 #include <set>
 
 #include "common/error.h"
-#include "core/service/kms_service_internal.h"
 #include "core/model/tag_rules.h"
+#include "core/service/kms_service_internal.h"
 
 namespace coffer::core {
 
@@ -22,7 +22,8 @@ void KmsService::tag_resource(const std::string& reference, const std::vector<Ta
   store_.put_tags(key->record.key_id, tags);
 }
 
-void KmsService::untag_resource(const std::string& reference, const std::vector<std::string>& tag_keys) {
+void KmsService::untag_resource(const std::string& reference,
+                                const std::vector<std::string>& tag_keys) {
   validate_tag_keys(tag_keys);
   std::lock_guard lock(mutation_mutex_);
   auto key = key_for(api::Operation::kUntagResource, reference, "KeyId", /*fresh=*/true);

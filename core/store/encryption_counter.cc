@@ -21,7 +21,8 @@ std::string EncryptionCounter::slot_name(const std::string& key_id, std::uint32_
   return key_id + "#" + std::to_string(version);
 }
 
-std::shared_ptr<VersionCounter> EncryptionCounter::counter_for(const std::string& key_id, std::uint32_t version,
+std::shared_ptr<VersionCounter> EncryptionCounter::counter_for(const std::string& key_id,
+                                                               std::uint32_t version,
                                                                std::uint64_t durable_reserved) {
   std::lock_guard lock(mutex_);
   auto& slot = counters_[slot_name(key_id, version)];
@@ -39,8 +40,10 @@ void EncryptionCounter::forget_key(const std::string& key_id) {
   std::lock_guard lock(mutex_);
   const std::string prefix = key_id + "#";
   for (auto it = counters_.begin(); it != counters_.end();) {
-    if (it->first.starts_with(prefix)) it = counters_.erase(it);
-    else ++it;
+    if (it->first.starts_with(prefix))
+      it = counters_.erase(it);
+    else
+      ++it;
   }
 }
 

@@ -18,7 +18,8 @@ class VersionCounter {
   // Persists a new reservation; must be durable when it returns.
   using Reserve = std::function<void(std::uint64_t reserved)>;
 
-  explicit VersionCounter(std::uint64_t durable_reserved) : used_(durable_reserved), reserved_(durable_reserved) {}
+  explicit VersionCounter(std::uint64_t durable_reserved)
+      : used_(durable_reserved), reserved_(durable_reserved) {}
 
   // Counts one encryption and returns the count including it. Writes a reservation of
   // `block` more first when the current one is used up.

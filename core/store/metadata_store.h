@@ -21,16 +21,18 @@ class MetadataStore {
   // Replaces the row; NotFound if it is gone.
   virtual void update_key(const KeyRecord& key) = 0;
   // Keys of one region ordered by key id, starting after `after_key_id`.
-  virtual std::vector<KeyRecord> list_keys(const std::string& region, const std::string& after_key_id,
-                                           std::size_t limit) = 0;
+  virtual std::vector<KeyRecord> list_keys(const std::string& region,
+                                           const std::string& after_key_id, std::size_t limit) = 0;
   // Keys in every region whose rotation or deletion deadline is at or before `now`.
   virtual std::vector<KeyRecord> keys_due(Timestamp now) = 0;
   // Adds a version and updates the key (current version, rotation dates) together.
   virtual void add_version(const KeyRecord& key, const KeyVersionRecord& version) = 0;
-  virtual std::optional<KeyVersionRecord> get_version(const std::string& key_id, std::uint32_t version) = 0;
+  virtual std::optional<KeyVersionRecord> get_version(const std::string& key_id,
+                                                      std::uint32_t version) = 0;
   virtual std::vector<KeyVersionRecord> list_versions(const std::string& key_id) = 0;
   // Raises a version's reservation to `reserved` (never lowers it).
-  virtual void reserve_encryptions(const std::string& key_id, std::uint32_t version, std::uint64_t reserved) = 0;
+  virtual void reserve_encryptions(const std::string& key_id, std::uint32_t version,
+                                   std::uint64_t reserved) = 0;
   // Removes the key with its versions, tags and aliases.
   virtual void delete_key(const std::string& key_id) = 0;
   // Every token object id that any version names (for the reconciler).
@@ -40,14 +42,18 @@ class MetadataStore {
   virtual void create_alias(const AliasRecord& alias) = 0;  // AlreadyExists if taken
   virtual void update_alias(const AliasRecord& alias) = 0;  // NotFound if absent
   virtual void delete_alias(const std::string& region, const std::string& alias_name) = 0;
-  virtual std::optional<AliasRecord> get_alias(const std::string& region, const std::string& alias_name) = 0;
+  virtual std::optional<AliasRecord> get_alias(const std::string& region,
+                                               const std::string& alias_name) = 0;
   // Ordered by alias name, after `after_name`; only those naming `key_id` when given.
-  virtual std::vector<AliasRecord> list_aliases(const std::string& region, const std::optional<std::string>& key_id,
-                                                const std::string& after_name, std::size_t limit) = 0;
+  virtual std::vector<AliasRecord> list_aliases(const std::string& region,
+                                                const std::optional<std::string>& key_id,
+                                                const std::string& after_name,
+                                                std::size_t limit) = 0;
   virtual std::size_t count_aliases(const std::string& key_id) = 0;
 
   // --- tags ---
-  virtual void put_tags(const std::string& key_id, const std::vector<Tag>& tags) = 0;  // upsert by key
+  virtual void put_tags(const std::string& key_id,
+                        const std::vector<Tag>& tags) = 0;  // upsert by key
   virtual void remove_tags(const std::string& key_id, const std::vector<std::string>& tag_keys) = 0;
   virtual std::vector<Tag> list_tags(const std::string& key_id) = 0;  // ordered by tag key
 

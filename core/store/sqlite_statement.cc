@@ -7,11 +7,13 @@
 namespace coffer::core {
 
 [[noreturn]] void throw_sqlite(sqlite3* db, std::string_view what) {
-  throw Error(ErrorCode::kInternal, "metadata store: " + std::string(what) + ": " + sqlite3_errmsg(db));
+  throw Error(ErrorCode::kInternal,
+              "metadata store: " + std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
 SqliteStatement::SqliteStatement(sqlite3* db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &statement_, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &statement_, nullptr) !=
+      SQLITE_OK) {
     throw_sqlite(db, "prepare");
   }
 }
@@ -19,7 +21,8 @@ SqliteStatement::SqliteStatement(sqlite3* db, std::string_view sql) : db_(db) {
 SqliteStatement::~SqliteStatement() { sqlite3_finalize(statement_); }
 
 SqliteStatement& SqliteStatement::bind(int index, std::string_view text) {
-  if (sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+  if (sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                        SQLITE_TRANSIENT) != SQLITE_OK)
     throw_sqlite(db_, "bind");
   return *this;
 }
@@ -35,7 +38,8 @@ SqliteStatement& SqliteStatement::bind_null(int index) {
 }
 
 SqliteStatement& SqliteStatement::bind_blob(int index, const std::vector<std::uint8_t>& bytes) {
-  if (sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+  if (sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()),
+                        SQLITE_TRANSIENT) != SQLITE_OK)
     throw_sqlite(db_, "bind");
   return *this;
 }
@@ -62,12 +66,17 @@ int SqliteStatement::run() {
 std::string SqliteStatement::text(int column) const {
   const unsigned char* value = sqlite3_column_text(statement_, column);
   int size = sqlite3_column_bytes(statement_, column);
-  return value ? std::string(reinterpret_cast<const char*>(value), static_cast<std::size_t>(size)) : std::string();
+  return value ? std::string(reinterpret_cast<const char*>(value), static_cast<std::size_t>(size))
+               : std::string();
 }
 
-std::int64_t SqliteStatement::integer(int column) const { return sqlite3_column_int64(statement_, column); }
+std::int64_t SqliteStatement::integer(int column) const {
+  return sqlite3_column_int64(statement_, column);
+}
 
-bool SqliteStatement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+bool SqliteStatement::is_null(int column) const {
+  return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+}
 
 std::optional<std::int64_t> SqliteStatement::optional_integer(int column) const {
   if (is_null(column)) return std::nullopt;

@@ -68,15 +68,19 @@ CREATE TABLE access_keys (
 )sql";
 
 constexpr const char* kKeyColumns =
-    "key_id, region, description, key_usage, key_spec, origin, multi_region, state, created_at, deletion_date, "
-    "pending_window_days, rotation_enabled, rotation_period_days, next_rotation_at, on_demand_rotation_started_at, "
+    "key_id, region, description, key_usage, key_spec, origin, multi_region, state, created_at, "
+    "deletion_date, "
+    "pending_window_days, rotation_enabled, rotation_period_days, next_rotation_at, "
+    "on_demand_rotation_started_at, "
     "on_demand_rotations, current_version";
 
 constexpr const char* kUpdateKey =
     "UPDATE keys SET region = ?2, description = ?3, key_usage = ?4, key_spec = ?5, origin = ?6, "
-    "multi_region = ?7, state = ?8, created_at = ?9, deletion_date = ?10, pending_window_days = ?11, "
+    "multi_region = ?7, state = ?8, created_at = ?9, deletion_date = ?10, pending_window_days = "
+    "?11, "
     "rotation_enabled = ?12, rotation_period_days = ?13, next_rotation_at = ?14, "
-    "on_demand_rotation_started_at = ?15, on_demand_rotations = ?16, current_version = ?17 WHERE key_id = ?1";
+    "on_demand_rotation_started_at = ?15, on_demand_rotations = ?16, current_version = ?17 WHERE "
+    "key_id = ?1";
 
 template <class T>
 std::optional<std::int64_t> millis_or_null(const std::optional<T>& t) {
@@ -128,12 +132,18 @@ AliasRecord read_alias(const SqliteStatement& s) {
 }
 
 void insert_version(sqlite3* db, const KeyVersionRecord& v) {
-  SqliteStatement s(db,
-                    "INSERT INTO key_versions (key_id, version, token_object_id, created_at, rotation_type, "
-                    "encryptions_reserved) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  s.bind(1, v.key_id).bind(2, std::int64_t{v.version}).bind(3, v.token_object_id).bind(4, to_millis(v.created_at));
-  if (v.rotation_type) s.bind(5, to_string(*v.rotation_type));
-  else s.bind_null(5);
+  SqliteStatement s(
+      db,
+      "INSERT INTO key_versions (key_id, version, token_object_id, created_at, rotation_type, "
+      "encryptions_reserved) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  s.bind(1, v.key_id)
+      .bind(2, std::int64_t{v.version})
+      .bind(3, v.token_object_id)
+      .bind(4, to_millis(v.created_at));
+  if (v.rotation_type)
+    s.bind(5, to_string(*v.rotation_type));
+  else
+    s.bind_null(5);
   s.bind(6, static_cast<std::int64_t>(v.encryptions_reserved)).run();
 }
 
@@ -149,7 +159,8 @@ void upsert_tags(sqlite3* db, const std::string& key_id, const std::vector<Tag>&
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+  if (sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -245,7 +256,8 @@ void SqliteStore::create_key(const KeyRecord& key, const KeyVersionRecord& first
                              const std::vector<Tag>& tags) {
   transaction([&] {
     SqliteStatement s(db_, std::string("INSERT INTO keys (") + kKeyColumns +
-                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                               "?14, ?15, ?16, ?17)");
     write_key(s, key);
     s.run();
     insert_version(db_, first_version);
@@ -263,18 +275,18 @@ std::optional<KeyRecord> SqliteStore::get_key(const std::string& key_id) {
 
 void SqliteStore::update_key(const KeyRecord& key) {
   transaction([&] {
-    SqliteStatement s(db_,
-                      kUpdateKey);
+    SqliteStatement s(db_, kUpdateKey);
     write_key(s, key);
     if (s.run() != 1) throw Error(ErrorCode::kNotFound, "key '" + key.key_id + "' does not exist");
   });
 }
 
-std::vector<KeyRecord> SqliteStore::list_keys(const std::string& region, const std::string& after_key_id,
-                                              std::size_t limit) {
+std::vector<KeyRecord> SqliteStore::list_keys(const std::string& region,
+                                              const std::string& after_key_id, std::size_t limit) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, std::string("SELECT ") + kKeyColumns +
-                             " FROM keys WHERE region = ?1 AND key_id > ?2 ORDER BY key_id LIMIT ?3");
+  SqliteStatement s(db_,
+                    std::string("SELECT ") + kKeyColumns +
+                        " FROM keys WHERE region = ?1 AND key_id > ?2 ORDER BY key_id LIMIT ?3");
   s.bind(1, region).bind(2, after_key_id).bind(3, static_cast<std::int64_t>(limit));
   std::vector<KeyRecord> out;
   while (s.step()) out.push_back(read_key(s));
@@ -283,9 +295,11 @@ std::vector<KeyRecord> SqliteStore::list_keys(const std::string& region, const s
 
 std::vector<KeyRecord> SqliteStore::keys_due(Timestamp now) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, std::string("SELECT ") + kKeyColumns +
-                             " FROM keys WHERE (state = 'PendingDeletion' AND deletion_date <= ?1) OR "
-                             "(rotation_enabled = 1 AND state = 'Enabled' AND next_rotation_at <= ?1) ORDER BY key_id");
+  SqliteStatement s(db_,
+                    std::string("SELECT ") + kKeyColumns +
+                        " FROM keys WHERE (state = 'PendingDeletion' AND deletion_date <= ?1) OR "
+                        "(rotation_enabled = 1 AND state = 'Enabled' AND next_rotation_at <= ?1) "
+                        "ORDER BY key_id");
   s.bind(1, to_millis(now));
   std::vector<KeyRecord> out;
   while (s.step()) out.push_back(read_key(s));
@@ -295,18 +309,19 @@ std::vector<KeyRecord> SqliteStore::keys_due(Timestamp now) {
 void SqliteStore::add_version(const KeyRecord& key, const KeyVersionRecord& version) {
   transaction([&] {
     insert_version(db_, version);
-    SqliteStatement s(db_,
-                      kUpdateKey);
+    SqliteStatement s(db_, kUpdateKey);
     write_key(s, key);
     if (s.run() != 1) throw Error(ErrorCode::kNotFound, "key '" + key.key_id + "' does not exist");
   });
 }
 
-std::optional<KeyVersionRecord> SqliteStore::get_version(const std::string& key_id, std::uint32_t version) {
+std::optional<KeyVersionRecord> SqliteStore::get_version(const std::string& key_id,
+                                                         std::uint32_t version) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_,
-                    "SELECT key_id, version, token_object_id, created_at, rotation_type, encryptions_reserved "
-                    "FROM key_versions WHERE key_id = ?1 AND version = ?2");
+  SqliteStatement s(
+      db_,
+      "SELECT key_id, version, token_object_id, created_at, rotation_type, encryptions_reserved "
+      "FROM key_versions WHERE key_id = ?1 AND version = ?2");
   s.bind(1, key_id).bind(2, std::int64_t{version});
   if (!s.step()) return std::nullopt;
   return read_version(s);
@@ -314,21 +329,27 @@ std::optional<KeyVersionRecord> SqliteStore::get_version(const std::string& key_
 
 std::vector<KeyVersionRecord> SqliteStore::list_versions(const std::string& key_id) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_,
-                    "SELECT key_id, version, token_object_id, created_at, rotation_type, encryptions_reserved "
-                    "FROM key_versions WHERE key_id = ?1 ORDER BY version");
+  SqliteStatement s(
+      db_,
+      "SELECT key_id, version, token_object_id, created_at, rotation_type, encryptions_reserved "
+      "FROM key_versions WHERE key_id = ?1 ORDER BY version");
   s.bind(1, key_id);
   std::vector<KeyVersionRecord> out;
   while (s.step()) out.push_back(read_version(s));
   return out;
 }
 
-void SqliteStore::reserve_encryptions(const std::string& key_id, std::uint32_t version, std::uint64_t reserved) {
+void SqliteStore::reserve_encryptions(const std::string& key_id, std::uint32_t version,
+                                      std::uint64_t reserved) {
   transaction([&] {
-    SqliteStatement s(db_,
-                      "UPDATE key_versions SET encryptions_reserved = max(encryptions_reserved, ?3) "
-                      "WHERE key_id = ?1 AND version = ?2");
-    s.bind(1, key_id).bind(2, std::int64_t{version}).bind(3, static_cast<std::int64_t>(reserved)).run();
+    SqliteStatement s(
+        db_,
+        "UPDATE key_versions SET encryptions_reserved = max(encryptions_reserved, ?3) "
+        "WHERE key_id = ?1 AND version = ?2");
+    s.bind(1, key_id)
+        .bind(2, std::int64_t{version})
+        .bind(3, static_cast<std::int64_t>(reserved))
+        .run();
   });
 }
 
@@ -352,11 +373,17 @@ void SqliteStore::create_alias(const AliasRecord& a) {
   transaction([&] {
     SqliteStatement exists(db_, "SELECT 1 FROM aliases WHERE region = ?1 AND alias_name = ?2");
     exists.bind(1, a.region).bind(2, a.alias_name);
-    if (exists.step()) throw Error(ErrorCode::kAlreadyExists, "An alias with the name " + a.alias_name + " already exists");
-    SqliteStatement s(db_,
-                      "INSERT INTO aliases (region, alias_name, target_key_id, created_at, updated_at) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5)");
-    s.bind(1, a.region).bind(2, a.alias_name).bind(3, a.target_key_id).bind(4, to_millis(a.created_at));
+    if (exists.step())
+      throw Error(ErrorCode::kAlreadyExists,
+                  "An alias with the name " + a.alias_name + " already exists");
+    SqliteStatement s(
+        db_,
+        "INSERT INTO aliases (region, alias_name, target_key_id, created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, a.region)
+        .bind(2, a.alias_name)
+        .bind(3, a.target_key_id)
+        .bind(4, to_millis(a.created_at));
     s.bind(5, to_millis(a.updated_at)).run();
   });
 }
@@ -364,8 +391,12 @@ void SqliteStore::create_alias(const AliasRecord& a) {
 void SqliteStore::update_alias(const AliasRecord& a) {
   transaction([&] {
     SqliteStatement s(db_,
-                      "UPDATE aliases SET target_key_id = ?3, updated_at = ?4 WHERE region = ?1 AND alias_name = ?2");
-    s.bind(1, a.region).bind(2, a.alias_name).bind(3, a.target_key_id).bind(4, to_millis(a.updated_at));
+                      "UPDATE aliases SET target_key_id = ?3, updated_at = ?4 WHERE region = ?1 "
+                      "AND alias_name = ?2");
+    s.bind(1, a.region)
+        .bind(2, a.alias_name)
+        .bind(3, a.target_key_id)
+        .bind(4, to_millis(a.updated_at));
     if (s.run() != 1) throw Error(ErrorCode::kNotFound, "Alias " + a.alias_name + " is not found.");
   });
 }
@@ -378,7 +409,8 @@ void SqliteStore::delete_alias(const std::string& region, const std::string& ali
   });
 }
 
-std::optional<AliasRecord> SqliteStore::get_alias(const std::string& region, const std::string& alias_name) {
+std::optional<AliasRecord> SqliteStore::get_alias(const std::string& region,
+                                                  const std::string& alias_name) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(db_,
                     "SELECT region, alias_name, target_key_id, created_at, updated_at FROM aliases "
@@ -388,16 +420,20 @@ std::optional<AliasRecord> SqliteStore::get_alias(const std::string& region, con
   return read_alias(s);
 }
 
-std::vector<AliasRecord> SqliteStore::list_aliases(const std::string& region, const std::optional<std::string>& key_id,
-                                                   const std::string& after_name, std::size_t limit) {
+std::vector<AliasRecord> SqliteStore::list_aliases(const std::string& region,
+                                                   const std::optional<std::string>& key_id,
+                                                   const std::string& after_name,
+                                                   std::size_t limit) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(db_,
                     "SELECT region, alias_name, target_key_id, created_at, updated_at FROM aliases "
                     "WHERE region = ?1 AND alias_name > ?2 AND (?3 IS NULL OR target_key_id = ?3) "
                     "ORDER BY alias_name LIMIT ?4");
   s.bind(1, region).bind(2, after_name);
-  if (key_id) s.bind(3, *key_id);
-  else s.bind_null(3);
+  if (key_id)
+    s.bind(3, *key_id);
+  else
+    s.bind_null(3);
   s.bind(4, static_cast<std::int64_t>(limit));
   std::vector<AliasRecord> out;
   while (s.step()) out.push_back(read_alias(s));
@@ -437,7 +473,8 @@ std::vector<Tag> SqliteStore::list_tags(const std::string& key_id) {
 void SqliteStore::put_access_key(const AccessKeyRecord& key) {
   transaction([&] {
     SqliteStatement s(db_,
-                      "INSERT OR REPLACE INTO access_keys (access_key_id, principal, secret_ciphertext, created_at, "
+                      "INSERT OR REPLACE INTO access_keys (access_key_id, principal, "
+                      "secret_ciphertext, created_at, "
                       "active) VALUES (?1, ?2, ?3, ?4, ?5)");
     s.bind(1, key.access_key_id).bind(2, key.principal);
     s.bind_blob(3, key.secret_ciphertext);
@@ -459,9 +496,10 @@ AccessKeyRecord read_access_key(const SqliteStatement& s) {
 
 std::optional<AccessKeyRecord> SqliteStore::get_access_key(const std::string& access_key_id) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_,
-                    "SELECT access_key_id, principal, secret_ciphertext, created_at, active FROM access_keys "
-                    "WHERE access_key_id = ?1");
+  SqliteStatement s(
+      db_,
+      "SELECT access_key_id, principal, secret_ciphertext, created_at, active FROM access_keys "
+      "WHERE access_key_id = ?1");
   s.bind(1, access_key_id);
   if (!s.step()) return std::nullopt;
   return read_access_key(s);
@@ -469,9 +507,10 @@ std::optional<AccessKeyRecord> SqliteStore::get_access_key(const std::string& ac
 
 std::vector<AccessKeyRecord> SqliteStore::list_access_keys() {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_,
-                    "SELECT access_key_id, principal, secret_ciphertext, created_at, active FROM access_keys "
-                    "ORDER BY access_key_id");
+  SqliteStatement s(
+      db_,
+      "SELECT access_key_id, principal, secret_ciphertext, created_at, active FROM access_keys "
+      "ORDER BY access_key_id");
   std::vector<AccessKeyRecord> out;
   while (s.step()) out.push_back(read_access_key(s));
   return out;
@@ -491,9 +530,10 @@ std::vector<std::string> SqliteStore::integrity_problems() {
   }
   {
     // Every key's current version must exist: no half-made version is ever visible.
-    SqliteStatement s(db_,
-                      "SELECT k.key_id FROM keys k LEFT JOIN key_versions v ON v.key_id = k.key_id AND "
-                      "v.version = k.current_version WHERE v.key_id IS NULL");
+    SqliteStatement s(
+        db_,
+        "SELECT k.key_id FROM keys k LEFT JOIN key_versions v ON v.key_id = k.key_id AND "
+        "v.version = k.current_version WHERE v.key_id IS NULL");
     while (s.step()) problems.push_back("key " + s.text(0) + " has no row for its current version");
   }
   return problems;

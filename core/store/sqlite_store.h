@@ -23,24 +23,29 @@ class SqliteStore final : public MetadataStore {
   static constexpr int kSchemaVersion = 2;
   int schema_version();
 
-  void create_key(const KeyRecord& key, const KeyVersionRecord& first_version, const std::vector<Tag>& tags) override;
+  void create_key(const KeyRecord& key, const KeyVersionRecord& first_version,
+                  const std::vector<Tag>& tags) override;
   std::optional<KeyRecord> get_key(const std::string& key_id) override;
   void update_key(const KeyRecord& key) override;
   std::vector<KeyRecord> list_keys(const std::string& region, const std::string& after_key_id,
                                    std::size_t limit) override;
   std::vector<KeyRecord> keys_due(Timestamp now) override;
   void add_version(const KeyRecord& key, const KeyVersionRecord& version) override;
-  std::optional<KeyVersionRecord> get_version(const std::string& key_id, std::uint32_t version) override;
+  std::optional<KeyVersionRecord> get_version(const std::string& key_id,
+                                              std::uint32_t version) override;
   std::vector<KeyVersionRecord> list_versions(const std::string& key_id) override;
-  void reserve_encryptions(const std::string& key_id, std::uint32_t version, std::uint64_t reserved) override;
+  void reserve_encryptions(const std::string& key_id, std::uint32_t version,
+                           std::uint64_t reserved) override;
   void delete_key(const std::string& key_id) override;
   std::vector<std::string> all_token_object_ids() override;
 
   void create_alias(const AliasRecord& alias) override;
   void update_alias(const AliasRecord& alias) override;
   void delete_alias(const std::string& region, const std::string& alias_name) override;
-  std::optional<AliasRecord> get_alias(const std::string& region, const std::string& alias_name) override;
-  std::vector<AliasRecord> list_aliases(const std::string& region, const std::optional<std::string>& key_id,
+  std::optional<AliasRecord> get_alias(const std::string& region,
+                                       const std::string& alias_name) override;
+  std::vector<AliasRecord> list_aliases(const std::string& region,
+                                        const std::optional<std::string>& key_id,
                                         const std::string& after_name, std::size_t limit) override;
   std::size_t count_aliases(const std::string& key_id) override;
 

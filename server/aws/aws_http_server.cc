@@ -149,10 +149,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto self = this->shared_from_this();
     if (auth.verified) {
       authenticated_ = true;
-      const bool accepted =
-          shared_->submit([self, request, verified = std::move(*auth.verified)] {
-            self->post_response(request, self->shared_->handler.execute(*request, verified));
-          });
+      const bool accepted = shared_->submit([self, request, verified = std::move(*auth.verified)] {
+        self->post_response(request, self->shared_->handler.execute(*request, verified));
+      });
       if (!accepted) throttled(*request);
       return;
     }
@@ -169,10 +168,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void post_response(const std::shared_ptr<HttpRequest>& request, HttpResponse response) {
-    asio::post(stream_.get_executor(),
-               [self = this->shared_from_this(), request, response = std::move(response)]() mutable {
-                 self->respond(*request, std::move(response));
-               });
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), request,
+                                        response = std::move(response)]() mutable {
+      self->respond(*request, std::move(response));
+    });
   }
 
   void throttled(const HttpRequest& request) {
@@ -233,9 +232,9 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
        Submit submit_authentication)
       : limiter_(options.max_connections, options.max_connections_per_source), acceptor_(io_) {
     auto budget = options.budget ? options.budget : std::make_shared<net::ByteBudget>(64u << 20);
-    shared_ = std::make_shared<const Shared>(Shared{std::move(options), handler, std::move(submit),
-                                                    std::move(submit_authentication),
-                                                    std::move(budget)});
+    shared_ =
+        std::make_shared<const Shared>(Shared{std::move(options), handler, std::move(submit),
+                                              std::move(submit_authentication), std::move(budget)});
   }
 
   void start() {
@@ -300,15 +299,15 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
 
  private:
   void accept() {
-    acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec,
-                                                                               tcp::socket s) {
-      if (ec) {
-        if (ec != asio::error::operation_aborted) self->accept();
-        return;
-      }
-      self->admit(std::move(s));
-      self->accept();
-    });
+    acceptor_.async_accept(asio::make_strand(io_),
+                           [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+                             if (ec) {
+                               if (ec != asio::error::operation_aborted) self->accept();
+                               return;
+                             }
+                             self->admit(std::move(s));
+                             self->accept();
+                           });
   }
 
   void admit(tcp::socket s) {
@@ -325,9 +324,8 @@ class AwsHttpServer::Impl : public std::enable_shared_from_this<AwsHttpServer::I
       started(std::make_shared<Session<Stream>>(Stream(beast::tcp_stream(std::move(s)), *tls_),
                                                 shared_from_this(), shared_, std::move(slot)));
     } else {
-      started(std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(s)),
-                                                           shared_from_this(), shared_,
-                                                           std::move(slot)));
+      started(std::make_shared<Session<beast::tcp_stream>>(
+          beast::tcp_stream(std::move(s)), shared_from_this(), shared_, std::move(slot)));
     }
   }
 

@@ -21,7 +21,7 @@ namespace coffer::server::aws {
 
 struct AwsServerOptions {
   std::string listen = "127.0.0.1:4599";  // see net::parse_bind_address
-  bool tls = false;  // plaintext is refused on anything but a loopback address
+  bool tls = false;                       // plaintext is refused on anything but a loopback address
   std::string cert_file, key_file;
   std::size_t network_threads = 1;
   std::size_t max_body_bytes = 1 << 20;

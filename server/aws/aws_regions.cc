@@ -65,7 +65,8 @@ core::KmsService& AwsRegions::at(const std::string& region) {
     owned_[region] = std::move(kms);
     return ref;
   }
-  throw invalid_signature("Credential should be scoped to a valid region, not '" + quoted_excerpt(region, 32) + "'. ");
+  throw invalid_signature("Credential should be scoped to a valid region, not '" +
+                          quoted_excerpt(region, 32) + "'. ");
 }
 
 }  // namespace coffer::server::aws

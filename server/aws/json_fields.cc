@@ -38,7 +38,7 @@ core::api::MemberValue member_value(const Json& request, const core::api::Member
   using Kind = core::api::MemberValue::Kind;
   using Type = core::api::MemberType;
   core::api::MemberValue v;
-  auto it = request.find(std::string(member.name));
+  auto it = request.find(member.name);  // transparent comparator: no copy of the name
   if (it == request.end() || it->is_null()) return v;
   const Json& value = *it;
   v.kind = Kind::kWrongType;

@@ -4,14 +4,11 @@
 namespace coffer::server::aws {
 namespace {
 
-std::string alias_name(const Json& in) {
-  return required_string(in, "AliasName");
-}
+std::string alias_name(const Json& in) { return required_string(in, "AliasName"); }
 
 Json list_aliases(core::KmsService& kms, const Json& in) {
   auto key = optional_string(in, "KeyId");
-  auto result = kms.list_aliases(
-      key, {optional_int(in, "Limit"), optional_string(in, "Marker")});
+  auto result = kms.list_aliases(key, {optional_int(in, "Limit"), optional_string(in, "Marker")});
   Json aliases = Json::array();
   for (const auto& a : result.aliases) {
     aliases.push_back({{"AliasName", a.alias_name},
@@ -28,8 +25,8 @@ Json list_aliases(core::KmsService& kms, const Json& in) {
 
 Json list_resource_tags(core::KmsService& kms, const Json& in) {
   const auto key = required_string(in, "KeyId");
-  auto result = kms.list_resource_tags(
-      key, {optional_int(in, "Limit"), optional_string(in, "Marker")});
+  auto result =
+      kms.list_resource_tags(key, {optional_int(in, "Limit"), optional_string(in, "Marker")});
   Json list = Json::array();
   for (const auto& t : result.tags) list.push_back({{"TagKey", t.key}, {"TagValue", t.value}});
   Json out{{"Tags", std::move(list)}};

@@ -23,7 +23,6 @@ void refuse_dry_run(const Json& in) {
 
 namespace {
 
-
 Json encrypt(core::KmsService& kms, const Json& in) {
   const auto key = required_string(in, "KeyId");
   const auto plaintext = secret_blob(in, "Plaintext");
@@ -38,8 +37,7 @@ Json encrypt(core::KmsService& kms, const Json& in) {
 
 Json decrypt(core::KmsService& kms, const Json& in) {
   const auto blob = required_blob(in, "CiphertextBlob");
-  core::DecryptRequest r{blob, context(in, "EncryptionContext"),
-                         optional_string(in, "KeyId"),
+  core::DecryptRequest r{blob, context(in, "EncryptionContext"), optional_string(in, "KeyId"),
                          optional_string(in, "EncryptionAlgorithm")};
   refuse_dry_run(in);
   if (in.contains("Recipient") && !in["Recipient"].is_null()) {

@@ -21,7 +21,9 @@ using KmsOperation = std::function<Json(core::KmsService&, const Json& request)>
 // The AWS JSON codec of each operation in core/api's table.
 class KmsOperationTable {
  public:
-  KmsOperation& operator[](core::api::Operation op) { return codecs_[static_cast<std::size_t>(op)]; }
+  KmsOperation& operator[](core::api::Operation op) {
+    return codecs_[static_cast<std::size_t>(op)];
+  }
   // nullptr when the operation has no AWS JSON codec.
   const KmsOperation* find(core::api::Operation op) const {
     const auto& codec = codecs_[static_cast<std::size_t>(op)];
@@ -33,7 +35,6 @@ class KmsOperationTable {
 };
 
 const KmsOperationTable& kms_operations();
-
 
 // One area each (kms_json_keys.cc, kms_json_aliases_tags.cc, kms_json_crypto.cc).
 void add_key_operations(KmsOperationTable& table);

@@ -88,11 +88,11 @@ Json list_key_rotations(core::KmsService& kms, const Json& in) {
   return out;
 }
 
-
 // Key policies are not evaluated yet: there is one, the default, and only it may be put.
 std::string policy_name(const Json& in) {
   const auto name = optional_string(in, "PolicyName").value_or("default");
-  if (name != "default") throw Error(ErrorCode::kNotFound, "No such policy: " + quoted_excerpt(name));
+  if (name != "default")
+    throw Error(ErrorCode::kNotFound, "No such policy: " + quoted_excerpt(name));
   return name;
 }
 

@@ -5,7 +5,6 @@
 namespace coffer::server::aws {
 namespace {
 
-
 Json sign(core::KmsService& kms, const Json& in) {
   const auto message = required_blob(in, "Message");
   core::SignRequest r{required_string(in, "KeyId"), message, optional_string(in, "MessageType"),
@@ -38,7 +37,8 @@ Json get_public_key(core::KmsService& kms, const Json& in) {
            {"KeySpec", spec},
            {"CustomerMasterKeySpec", spec},
            {"KeyUsage", std::string(core::to_string(result.key_usage))}};
-  if (!result.encryption_algorithms.empty()) out["EncryptionAlgorithms"] = result.encryption_algorithms;
+  if (!result.encryption_algorithms.empty())
+    out["EncryptionAlgorithms"] = result.encryption_algorithms;
   if (!result.signing_algorithms.empty()) out["SigningAlgorithms"] = result.signing_algorithms;
   return out;
 }
@@ -49,7 +49,9 @@ Json generate_mac(core::KmsService& kms, const Json& in) {
                              required_string(in, "MacAlgorithm")};
   refuse_dry_run(in);
   auto result = kms.generate_mac(r);
-  return {{"KeyId", result.key_id}, {"Mac", base64(result.mac)}, {"MacAlgorithm", result.mac_algorithm}};
+  return {{"KeyId", result.key_id},
+          {"Mac", base64(result.mac)},
+          {"MacAlgorithm", result.mac_algorithm}};
 }
 
 Json verify_mac(core::KmsService& kms, const Json& in) {
@@ -59,7 +61,9 @@ Json verify_mac(core::KmsService& kms, const Json& in) {
                            required_string(in, "MacAlgorithm"), mac};
   refuse_dry_run(in);
   auto result = kms.verify_mac(r);
-  return {{"KeyId", result.key_id}, {"MacValid", result.mac_valid}, {"MacAlgorithm", result.mac_algorithm}};
+  return {{"KeyId", result.key_id},
+          {"MacValid", result.mac_valid},
+          {"MacAlgorithm", result.mac_algorithm}};
 }
 
 core::GenerateDataKeyPairRequest pair_request(const Json& in) {
@@ -67,7 +71,8 @@ core::GenerateDataKeyPairRequest pair_request(const Json& in) {
                                      required_string(in, "KeyPairSpec")};
   refuse_dry_run(in);
   if (in.contains("Recipient") && !in["Recipient"].is_null()) {
-    throw Error(ErrorCode::kUnsupportedOperation, "Recipient (Nitro Enclaves attestation) is not supported.");
+    throw Error(ErrorCode::kUnsupportedOperation,
+                "Recipient (Nitro Enclaves attestation) is not supported.");
   }
   return r;
 }
@@ -99,7 +104,8 @@ void add_signing_operations(KmsOperationTable& t) {
   t[core::api::Operation::kGenerateMac] = generate_mac;
   t[core::api::Operation::kVerifyMac] = verify_mac;
   t[core::api::Operation::kGenerateDataKeyPair] = generate_data_key_pair;
-  t[core::api::Operation::kGenerateDataKeyPairWithoutPlaintext] = generate_data_key_pair_without_plaintext;
+  t[core::api::Operation::kGenerateDataKeyPairWithoutPlaintext] =
+      generate_data_key_pair_without_plaintext;
 }
 
 }  // namespace coffer::server::aws

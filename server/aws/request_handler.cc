@@ -6,8 +6,8 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/utf8.h"
-#include "server/aws/aws_error.h"
 #include "core/api/validation.h"
+#include "server/aws/aws_error.h"
 #include "server/aws/kms_json_handlers.h"
 
 namespace coffer::server::aws {

@@ -41,7 +41,7 @@ class RequestHandler {
   HttpResponse handle(const HttpRequest& request) const;
 
   struct Authentication {
-    std::optional<Verified> verified;   // the request is authentic
+    std::optional<Verified> verified;     // the request is authentic
     std::optional<HttpResponse> refusal;  // the answer to give instead
     // Neither set: only the store can tell (the cache does not know the access key id).
   };

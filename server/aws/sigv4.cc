@@ -123,8 +123,8 @@ std::optional<std::chrono::system_clock::time_point> parse_amz_date(std::string_
   tm.tm_sec = num(13, 2);
   // Years past 2200 would overflow system_clock's nanoseconds (found by fuzz_aws_request);
   // such a date is outside any clock skew anyway.
-  if (tm.tm_year < 70 || tm.tm_year > 300 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-      tm.tm_sec > 60) {
+  if (tm.tm_year < 70 || tm.tm_year > 300 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
+      tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) {
     return std::nullopt;
   }
   return std::chrono::system_clock::from_time_t(timegm(&tm));
@@ -144,7 +144,8 @@ Authorization parse_authorization(std::string_view header) {
   const auto space = header.find(' ');
   const auto algorithm = header.substr(0, space);
   if (algorithm != kAlgorithm) {
-    throw incomplete_signature("Unsupported AWS 'algorithm': '" + quoted_excerpt(algorithm, 32) + "'");
+    throw incomplete_signature("Unsupported AWS 'algorithm': '" + quoted_excerpt(algorithm, 32) +
+                               "'");
   }
   std::map<std::string, std::string> params;
   if (space != std::string_view::npos) {

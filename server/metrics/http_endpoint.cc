@@ -22,8 +22,8 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "server/net/bind_address.h"
 #include "server/metrics/prometheus_text.h"
+#include "server/net/bind_address.h"
 
 namespace coffer::server::metrics {
 namespace {

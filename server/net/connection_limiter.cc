@@ -26,7 +26,8 @@ ConnectionLimiter::Slot::~Slot() {
   if (it != state_->per_source.end() && --it->second == 0) state_->per_source.erase(it);
 }
 
-std::unique_ptr<ConnectionLimiter::Slot> ConnectionLimiter::admit(const boost::asio::ip::address& source) {
+std::unique_ptr<ConnectionLimiter::Slot> ConnectionLimiter::admit(
+    const boost::asio::ip::address& source) {
   // IPv4-mapped IPv6 addresses count as the IPv4 host they are.
   auto key = source;
   if (key.is_v6() && key.to_v6().is_v4_mapped()) {

@@ -14,7 +14,8 @@ namespace coffer::server::net {
 
 // Throws Error(kValidation) naming `listener` when `tls` is off and `endpoint` is not a
 // loopback address: requests carry plaintexts and secrets.
-void require_tls_off_loopback(const boost::asio::ip::tcp::endpoint& endpoint, bool tls, std::string_view listener);
+void require_tls_off_loopback(const boost::asio::ip::tcp::endpoint& endpoint, bool tls,
+                              std::string_view listener);
 
 // TLS 1.2 or later; TLS 1.3 is preferred by OpenSSL when both sides have it.
 void set_minimum_tls_version(SSL_CTX* context, int version);

@@ -4,7 +4,9 @@
 
 namespace coffer::server::rpc {
 
-void Dispatcher::add(std::string method, Handler handler) { handlers_[std::move(method)] = std::move(handler); }
+void Dispatcher::add(std::string method, Handler handler) {
+  handlers_[std::move(method)] = std::move(handler);
+}
 
 const Dispatcher::Handler* Dispatcher::find(std::string_view method) const {
   auto it = handlers_.find(std::string(method));

@@ -33,7 +33,8 @@ void to_proto(const core::KeyMetadata& m, v1::KeyMetadata* out) {
     mr->set_primary_key_arn(m.multi_region_configuration->primary_arn);
     mr->set_primary_key_region(m.multi_region_configuration->primary_region);
   }
-  if (m.pending_deletion_window_in_days) out->set_pending_deletion_window_in_days(*m.pending_deletion_window_in_days);
+  if (m.pending_deletion_window_in_days)
+    out->set_pending_deletion_window_in_days(*m.pending_deletion_window_in_days);
   out->set_current_key_material_id(m.current_key_material_id);
 }
 

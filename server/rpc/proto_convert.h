@@ -28,7 +28,9 @@ inline std::optional<int> optional_of(bool present, int value) {
 }
 
 // Protobuf `bytes` fields are std::string.
-inline std::string bytes_of(const SecretBytes& s) { return std::string(s.data(), s.data() + s.size()); }
+inline std::string bytes_of(const SecretBytes& s) {
+  return std::string(s.data(), s.data() + s.size());
+}
 inline std::string bytes_of(const core::Bytes& b) { return std::string(b.begin(), b.end()); }
 inline std::span<const std::uint8_t> span_of(const std::string& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};

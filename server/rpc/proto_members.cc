@@ -20,12 +20,25 @@ std::string proto_field_name(std::string_view member) {
   return name;
 }
 
+std::vector<const google::protobuf::FieldDescriptor*> member_fields(
+    const core::api::OperationSpec& spec, const google::protobuf::Descriptor& message) {
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  for (const auto& member : spec.members)
+    fields.push_back(message.FindFieldByName(proto_field_name(member.name)));
+  return fields;
+}
+
 core::api::MemberValue member_value(const google::protobuf::Message& request,
                                     const core::api::Member& member) {
+  return member_value(request,
+                      request.GetDescriptor()->FindFieldByName(proto_field_name(member.name)));
+}
+
+core::api::MemberValue member_value(const google::protobuf::Message& request,
+                                    const google::protobuf::FieldDescriptor* field) {
   using google::protobuf::FieldDescriptor;
   using Kind = core::api::MemberValue::Kind;
   core::api::MemberValue v;
-  const auto* field = request.GetDescriptor()->FindFieldByName(proto_field_name(member.name));
   if (!field) return v;
   const auto* reflection = request.GetReflection();
   if (field->is_repeated()) {

@@ -73,6 +73,7 @@ class RequestPipeline {
 
 // True when the protobuf Timestamp lies before `now`. Any seconds value is safe: there is
 // no conversion to nanoseconds that could overflow.
-bool deadline_passed(std::int64_t seconds, std::int32_t nanos, std::chrono::system_clock::time_point now);
+bool deadline_passed(std::int64_t seconds, std::int32_t nanos,
+                     std::chrono::system_clock::time_point now);
 
 }  // namespace coffer::server::rpc

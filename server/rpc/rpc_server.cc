@@ -87,12 +87,13 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
       read();
     } else {
       arm_timer(server_->options.handshake_timeout);
-      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](auto ec) {
-        if (ec) return self->close();
-        self->peer_.certificate_principal = peer_common_name(self->stream_.native_handle());
-        self->peer_.authenticated = !self->peer_.certificate_principal.empty();
-        self->read();
-      });
+      stream_.async_handshake(
+          asio::ssl::stream_base::server, [self = this->shared_from_this()](auto ec) {
+            if (ec) return self->close();
+            self->peer_.certificate_principal = peer_common_name(self->stream_.native_handle());
+            self->peer_.authenticated = !self->peer_.certificate_principal.empty();
+            self->read();
+          });
     }
   }
 
@@ -112,8 +113,10 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   const RpcServerOptions& options() const { return server_->options; }
 
   tcp::socket& socket() {
-    if constexpr (std::is_same_v<Stream, tcp::socket>) return stream_;
-    else return stream_.next_layer();
+    if constexpr (std::is_same_v<Stream, tcp::socket>)
+      return stream_;
+    else
+      return stream_.next_layer();
   }
 
   void arm_timer(std::chrono::milliseconds after) {
@@ -155,20 +158,22 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
       arm_timer(options().read_timeout);
     }
     reading_ = true;
-    stream_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](auto ec, std::size_t n) {
-      self->reading_ = false;
-      if (ec) return self->close();
-      self->decoder_.feed(self->buffer_.data(), n);
-      std::string body;
-      for (;;) {
-        auto status = self->decoder_.next(body);
-        if (status == proto::FrameDecoder::Status::kNeedMore) break;
-        if (status != proto::FrameDecoder::Status::kFrame) return self->close();  // oversized or empty
-        self->frame_timer_armed_ = false;
-        if (!self->handle(body)) return self->close();
-      }
-      self->read();
-    });
+    stream_.async_read_some(asio::buffer(buffer_),
+                            [self = this->shared_from_this()](auto ec, std::size_t n) {
+                              self->reading_ = false;
+                              if (ec) return self->close();
+                              self->decoder_.feed(self->buffer_.data(), n);
+                              std::string body;
+                              for (;;) {
+                                auto status = self->decoder_.next(body);
+                                if (status == proto::FrameDecoder::Status::kNeedMore) break;
+                                if (status != proto::FrameDecoder::Status::kFrame)
+                                  return self->close();  // oversized or empty
+                                self->frame_timer_armed_ = false;
+                                if (!self->handle(body)) return self->close();
+                              }
+                              self->read();
+                            });
   }
 
   // False when the frame is not a RequestFrame: the stream cannot be trusted any more.
@@ -182,7 +187,8 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
 
   // On the strand: answer, authenticate on the pool, or execute on a worker. Queued work
   // holds a share of the byte budget until its response is queued for writing.
-  void proceed(const std::shared_ptr<v1::RequestFrame>& request, Step step, Clock::time_point arrived) {
+  void proceed(const std::shared_ptr<v1::RequestFrame>& request, Step step,
+               Clock::time_point arrived) {
     if (step.kind == Step::Kind::kAnswer) return answer(*request, step.answer, arrived);
     if (step.kind == Step::Kind::kExecute && !peer_.authenticated) {
       // From now on the connection may idle for the long timeout.
@@ -200,15 +206,18 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
             self->respond(*request, self->server_->pipeline.execute(*request, principal), arrived);
           });
     } else {
-      auto* queue = options().authentication_queue ? options().authentication_queue : &server_->work;
-      accepted = queue->try_submit([self, request, arrived, reservation, key = std::move(step.api_key)]() mutable {
-        auto next = self->server_->pipeline.authenticate(*request, key);
-        secure_zero(key.data(), key.size());
-        asio::post(self->stream_.get_executor(), [self, request, arrived, next = std::move(next)]() mutable {
-          --self->in_flight_;
-          self->proceed(request, std::move(next), arrived);
-        });
-      });
+      auto* queue =
+          options().authentication_queue ? options().authentication_queue : &server_->work;
+      accepted = queue->try_submit(
+          [self, request, arrived, reservation, key = std::move(step.api_key)]() mutable {
+            auto next = self->server_->pipeline.authenticate(*request, key);
+            secure_zero(key.data(), key.size());
+            asio::post(self->stream_.get_executor(),
+                       [self, request, arrived, next = std::move(next)]() mutable {
+                         --self->in_flight_;
+                         self->proceed(request, std::move(next), arrived);
+                       });
+          });
     }
     if (!accepted) {
       --in_flight_;
@@ -224,27 +233,32 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   }
 
   // On the strand: an answer that needed no worker.
-  void answer(const v1::RequestFrame& request, const v1::ResponseFrame& response, Clock::time_point arrived) {
+  void answer(const v1::RequestFrame& request, const v1::ResponseFrame& response,
+              Clock::time_point arrived) {
     observe(request, response, arrived);
     proto::append_frame(response, pending_);
     write();
   }
 
   // Any thread (a worker): queue a response; writes happen on the connection's strand.
-  void respond(const v1::RequestFrame& request, const v1::ResponseFrame& response, Clock::time_point arrived) {
+  void respond(const v1::RequestFrame& request, const v1::ResponseFrame& response,
+               Clock::time_point arrived) {
     observe(request, response, arrived);
     std::string bytes;
     proto::append_frame(response, bytes);
-    asio::post(stream_.get_executor(), [self = this->shared_from_this(), bytes = std::move(bytes)]() mutable {
-      self->pending_ += bytes;
-      --self->in_flight_;
-      self->write();
-    });
+    asio::post(stream_.get_executor(),
+               [self = this->shared_from_this(), bytes = std::move(bytes)]() mutable {
+                 self->pending_ += bytes;
+                 --self->in_flight_;
+                 self->write();
+               });
   }
 
-  void observe(const v1::RequestFrame& request, const v1::ResponseFrame& response, Clock::time_point arrived) {
+  void observe(const v1::RequestFrame& request, const v1::ResponseFrame& response,
+               Clock::time_point arrived) {
     if (!server_->observe) return;
-    server_->observe(server_->pipeline.method_label(request), RequestPipeline::result_code(response),
+    server_->observe(server_->pipeline.method_label(request),
+                     RequestPipeline::result_code(response),
                      std::chrono::duration<double>(Clock::now() - arrived).count());
   }
 
@@ -253,17 +267,19 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     writing_ = true;
     sending_.swap(pending_);
     pending_.clear();
-    asio::async_write(stream_, asio::buffer(sending_), [self = this->shared_from_this()](auto ec, std::size_t) {
-      self->writing_ = false;
-      self->sending_.clear();
-      if (ec) return self->close();
-      self->write();
-      if (!self->paused_) return;
-      // The peer read something: take its requests again, or, still backed up, give it
-      // another read_timeout to read the rest (progress, not a fixed total, is required).
-      if (self->backed_up()) return self->arm_timer(self->options().read_timeout);
-      self->read();
-    });
+    asio::async_write(stream_, asio::buffer(sending_),
+                      [self = this->shared_from_this()](auto ec, std::size_t) {
+                        self->writing_ = false;
+                        self->sending_.clear();
+                        if (ec) return self->close();
+                        self->write();
+                        if (!self->paused_) return;
+                        // The peer read something: take its requests again, or, still backed up,
+                        // give it another read_timeout to read the rest (progress, not a fixed
+                        // total, is required).
+                        if (self->backed_up()) return self->arm_timer(self->options().read_timeout);
+                        self->read();
+                      });
   }
 
   void maybe_finish() {
@@ -295,14 +311,15 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
 }  // namespace
 
 void RpcServer::State::accept() {
-  acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](auto ec, tcp::socket socket) {
-    if (ec) {
-      if (!self->acceptor.is_open()) return;  // shutting down
-      return self->accept();
-    }
-    self->admit(std::move(socket));
-    self->accept();
-  });
+  acceptor.async_accept(asio::make_strand(io),
+                        [self = shared_from_this()](auto ec, tcp::socket socket) {
+                          if (ec) {
+                            if (!self->acceptor.is_open()) return;  // shutting down
+                            return self->accept();
+                          }
+                          self->admit(std::move(socket));
+                          self->accept();
+                        });
 }
 
 // Over a cap (in total or from this source) or while draining: refused at once, never queued.
@@ -317,11 +334,13 @@ void RpcServer::State::admit(tcp::socket socket) {
   std::shared_ptr<ConnectionBase> connection;
   if (tls) {
     auto c = std::make_shared<Connection<asio::ssl::stream<tcp::socket>>>(
-        shared_from_this(), asio::ssl::stream<tcp::socket>(std::move(socket), *tls), std::move(slot));
+        shared_from_this(), asio::ssl::stream<tcp::socket>(std::move(socket), *tls),
+        std::move(slot));
     c->start();
     connection = c;
   } else {
-    auto c = std::make_shared<Connection<tcp::socket>>(shared_from_this(), std::move(socket), std::move(slot));
+    auto c = std::make_shared<Connection<tcp::socket>>(shared_from_this(), std::move(socket),
+                                                       std::move(slot));
     c->start();
     connection = c;
   }
@@ -352,8 +371,9 @@ void RpcServer::start() {
   const auto address = endpoint.address();
   net::require_tls_off_loopback(endpoint, o.tls, "rpc");
   if (!o.tls && !o.allow_plaintext_loopback) {
-    throw Error(ErrorCode::kValidation, "plaintext rpc is allowed only on a loopback address with "
-                                        "allow_plaintext_loopback");
+    throw Error(ErrorCode::kValidation,
+                "plaintext rpc is allowed only on a loopback address with "
+                "allow_plaintext_loopback");
   }
   if (o.allow_unauthenticated_loopback && !address.is_loopback()) {
     throw Error(ErrorCode::kValidation, "allow_unauthenticated_loopback needs a loopback listener");
@@ -401,7 +421,8 @@ void RpcServer::shutdown(std::chrono::milliseconds drain_timeout) {
       if (auto c = weak.lock()) c->begin_drain();
   }
   const auto give_up = Clock::now() + drain_timeout;
-  while (state_->limiter.total() > 0 && Clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (state_->limiter.total() > 0 && Clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   // Whatever did not finish in time is closed now; closing cancels its pending operations,
   // so the network threads run out of work and return.
   {
@@ -410,7 +431,8 @@ void RpcServer::shutdown(std::chrono::milliseconds drain_timeout) {
       if (auto c = weak.lock()) c->force_close();
   }
   const auto closed_by = Clock::now() + std::chrono::seconds(1);
-  while (state_->limiter.total() > 0 && Clock::now() < closed_by) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (state_->limiter.total() > 0 && Clock::now() < closed_by)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   state_->io.stop();
   for (auto& t : state_->threads) t.join();
   state_->threads.clear();

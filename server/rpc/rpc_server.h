@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/net/request_observer.h"
 #include "server/net/byte_budget.h"
+#include "server/net/request_observer.h"
 #include "server/rpc/dispatcher.h"
 #include "server/rpc/request_pipeline.h"
 #include "server/rpc/work_queue.h"
@@ -24,9 +24,9 @@ namespace coffer::server::rpc {
 struct RpcServerOptions {
   std::string listen = "127.0.0.1:7443";  // host:port; port 0 picks a free one
   bool tls = true;
-  std::string cert_file;        // server certificate chain (PEM)
-  std::string key_file;         // its private key (PEM)
-  std::string client_ca_file;   // when set: mutual TLS, client certificates required
+  std::string cert_file;       // server certificate chain (PEM)
+  std::string key_file;        // its private key (PEM)
+  std::string client_ca_file;  // when set: mutual TLS, client certificates required
   // Plaintext is refused unless this is set *and* the listener is a loopback address.
   bool allow_plaintext_loopback = false;
   // Development only: requests without credentials run as "anonymous" on loopback.
@@ -56,8 +56,8 @@ struct RpcServerOptions {
 
 class RpcServer {
  public:
-  RpcServer(RpcServerOptions options, const Dispatcher& dispatcher, WorkQueue& work, Authenticator authenticate,
-            RequestObserver observe = nullptr);
+  RpcServer(RpcServerOptions options, const Dispatcher& dispatcher, WorkQueue& work,
+            Authenticator authenticate, RequestObserver observe = nullptr);
   ~RpcServer();
   RpcServer(const RpcServer&) = delete;
   RpcServer& operator=(const RpcServer&) = delete;

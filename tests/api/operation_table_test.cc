@@ -45,7 +45,8 @@ TEST(OperationTable, NamesAndMethodsAreUniqueAndFindable) {
 
 TEST(OperationTable, OnlyKeyAndVersionCreationIsNotIdempotent) {
   for (const auto& op : all_operations()) {
-    const bool creates = op.operation == Operation::kCreateKey || op.operation == Operation::kRotateKeyOnDemand;
+    const bool creates =
+        op.operation == Operation::kCreateKey || op.operation == Operation::kRotateKeyOnDemand;
     EXPECT_EQ(op.idempotent, !creates) << op.aws_name;
   }
   EXPECT_TRUE(spec(Operation::kScheduleKeyDeletion).mutates);
@@ -59,8 +60,10 @@ TEST(OperationTable, PlaintextsAreSensitiveAndBoundedAsBotocoreSays) {
   EXPECT_EQ(plaintext->max, 4096);
   EXPECT_TRUE(plaintext->required);
   EXPECT_EQ(spec(Operation::kEncrypt).member("KeyId")->key_id_forms, KeyIdForms::kAny);
-  EXPECT_EQ(spec(Operation::kEnableKeyRotation).member("KeyId")->key_id_forms, KeyIdForms::kKeyIdOrArn);
-  EXPECT_EQ(spec(Operation::kCreateAlias).member("TargetKeyId")->key_id_forms, KeyIdForms::kKeyIdOrArn);
+  EXPECT_EQ(spec(Operation::kEnableKeyRotation).member("KeyId")->key_id_forms,
+            KeyIdForms::kKeyIdOrArn);
+  EXPECT_EQ(spec(Operation::kCreateAlias).member("TargetKeyId")->key_id_forms,
+            KeyIdForms::kKeyIdOrArn);
 }
 
 TEST(OperationTable, EveryPatternIsOneTheValidatorReads) {
@@ -75,42 +78,56 @@ TEST(OperationTable, EveryPatternIsOneTheValidatorReads) {
 
 TEST(Validation, AwsMessages) {
   const auto& create_key = spec(Operation::kCreateKey);
-  EXPECT_EQ(message_of(create_key, [](const Member& m) { return m.name == "KeySpec" ? text("NOPE") : MemberValue{}; }),
-            "ValidationException: 1 validation error detected: Value 'NOPE' at 'keySpec' failed to satisfy "
-            "constraint: Member must satisfy enum value set: [RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, "
-            "ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, SYMMETRIC_DEFAULT, HMAC_224, HMAC_256, HMAC_384, "
+  EXPECT_EQ(message_of(
+                create_key,
+                [](const Member& m) { return m.name == "KeySpec" ? text("NOPE") : MemberValue{}; }),
+            "ValidationException: 1 validation error detected: Value 'NOPE' at 'keySpec' failed to "
+            "satisfy "
+            "constraint: Member must satisfy enum value set: [RSA_2048, RSA_3072, RSA_4096, "
+            "ECC_NIST_P256, "
+            "ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, SYMMETRIC_DEFAULT, HMAC_224, HMAC_256, "
+            "HMAC_384, "
             "HMAC_512, SM2, ML_DSA_44, ML_DSA_65, ML_DSA_87, ECC_NIST_EDWARDS25519]");
   const auto& encrypt = spec(Operation::kEncrypt);
-  EXPECT_EQ(message_of(encrypt,
-                       [](const Member& m) {
-                         if (m.name == "KeyId") return text("k");
-                         if (m.name == "Plaintext") return MemberValue{Kind::kBlob, {}, 4097};
-                         return MemberValue{};
-                       }),
-            "ValidationException: 1 validation error detected: Value at 'plaintext' failed to satisfy "
-            "constraint: Member must have length less than or equal to 4096");
-  EXPECT_EQ(message_of(encrypt, [](const Member&) { return MemberValue{}; }),
-            "ValidationException: 2 validation errors detected: Value null at 'keyId' failed to satisfy "
-            "constraint: Member must not be null; Value null at 'plaintext' failed to satisfy constraint: "
-            "Member must not be null");
+  EXPECT_EQ(
+      message_of(encrypt,
+                 [](const Member& m) {
+                   if (m.name == "KeyId") return text("k");
+                   if (m.name == "Plaintext") return MemberValue{Kind::kBlob, {}, 4097};
+                   return MemberValue{};
+                 }),
+      "ValidationException: 1 validation error detected: Value at 'plaintext' failed to satisfy "
+      "constraint: Member must have length less than or equal to 4096");
+  EXPECT_EQ(
+      message_of(encrypt, [](const Member&) { return MemberValue{}; }),
+      "ValidationException: 2 validation errors detected: Value null at 'keyId' failed to satisfy "
+      "constraint: Member must not be null; Value null at 'plaintext' failed to satisfy "
+      "constraint: "
+      "Member must not be null");
   EXPECT_EQ(message_of(spec(Operation::kGenerateRandom),
-                       [](const Member& m) { return m.name == "NumberOfBytes" ? number(0) : MemberValue{}; }),
-            "ValidationException: 1 validation error detected: Value '0' at 'numberOfBytes' failed to satisfy "
-            "constraint: Member must have value greater than or equal to 1");
-  EXPECT_EQ(message_of(spec(Operation::kCreateAlias),
                        [](const Member& m) {
-                         return m.name == "AliasName" ? text("alias/a b") : text("k");
+                         return m.name == "NumberOfBytes" ? number(0) : MemberValue{};
                        }),
-            "ValidationException: 1 validation error detected: Value 'alias/a b' at 'aliasName' failed to "
-            "satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
-  EXPECT_EQ(message_of(encrypt, [](const Member& m) { return m.name == "KeyId" ? number(1) : MemberValue{}; }),
-            "SerializationException: Unexpected value type for member 'keyId'");
+            "ValidationException: 1 validation error detected: Value '0' at 'numberOfBytes' failed "
+            "to satisfy "
+            "constraint: Member must have value greater than or equal to 1");
+  EXPECT_EQ(
+      message_of(
+          spec(Operation::kCreateAlias),
+          [](const Member& m) { return m.name == "AliasName" ? text("alias/a b") : text("k"); }),
+      "ValidationException: 1 validation error detected: Value 'alias/a b' at 'aliasName' failed "
+      "to "
+      "satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
+  EXPECT_EQ(
+      message_of(encrypt,
+                 [](const Member& m) { return m.name == "KeyId" ? number(1) : MemberValue{}; }),
+      "SerializationException: Unexpected value type for member 'keyId'");
 }
 
 TEST(Validation, PatternsMatchCodePoints) {
   const std::string_view policy = "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+";
   EXPECT_TRUE(matches_pattern("{\"a\":\t\"\xc3\xa9\"}", policy));  // é is U+00E9
-  EXPECT_FALSE(matches_pattern("\xe2\x82\xac", policy));            // € is U+20AC
+  EXPECT_FALSE(matches_pattern("\xe2\x82\xac", policy));           // € is U+20AC
   EXPECT_FALSE(matches_pattern("\x01", policy));
   EXPECT_FALSE(matches_pattern("\xc3", policy));  // truncated UTF-8
   EXPECT_FALSE(matches_pattern("", policy));
@@ -120,10 +137,14 @@ TEST(Validation, PatternsMatchCodePoints) {
 }
 
 TEST(KeyStateRules, FollowAwsTable) {
-  EXPECT_EQ(key_state_outcome(Operation::kEncrypt, AwsKeyState::kDisabled), StateOutcome::kDisabled);
-  EXPECT_EQ(key_state_outcome(Operation::kEncrypt, AwsKeyState::kPendingDeletion), StateOutcome::kInvalidState);
-  EXPECT_EQ(key_state_outcome(Operation::kDescribeKey, AwsKeyState::kPendingDeletion), StateOutcome::kAllowed);
-  EXPECT_EQ(key_state_outcome(Operation::kTagResource, AwsKeyState::kPendingDeletion), StateOutcome::kInvalidState);
+  EXPECT_EQ(key_state_outcome(Operation::kEncrypt, AwsKeyState::kDisabled),
+            StateOutcome::kDisabled);
+  EXPECT_EQ(key_state_outcome(Operation::kEncrypt, AwsKeyState::kPendingDeletion),
+            StateOutcome::kInvalidState);
+  EXPECT_EQ(key_state_outcome(Operation::kDescribeKey, AwsKeyState::kPendingDeletion),
+            StateOutcome::kAllowed);
+  EXPECT_EQ(key_state_outcome(Operation::kTagResource, AwsKeyState::kPendingDeletion),
+            StateOutcome::kInvalidState);
   EXPECT_EQ(key_state_outcome(Operation::kCancelKeyDeletion, AwsKeyState::kEnabled),
             StateOutcome::kNotPendingDeletion);
   EXPECT_FALSE(names_a_key(Operation::kCreateKey));
@@ -149,7 +170,8 @@ TEST(KeyStateRules, FollowAwsTable) {
 TEST(KeyStateRules, EveryOperationWithAKeyIdHasARow) {
   for (const auto& op : all_operations()) {
     bool has_key_member = false;
-    for (const auto& m : op.members) has_key_member = has_key_member || m.key_id_forms != KeyIdForms::kNotAKey;
+    for (const auto& m : op.members)
+      has_key_member = has_key_member || m.key_id_forms != KeyIdForms::kNotAKey;
     EXPECT_EQ(names_a_key(op.operation), has_key_member) << op.aws_name;
   }
 }

@@ -36,12 +36,15 @@ TEST_F(JsonApiTest, InvalidUtf8InAnyEchoedHeaderGetsAJsonError) {
   const std::vector<std::pair<std::string, std::string>> cases[] = {
       {{"Authorization", bad}},
       {{"Authorization", "AWS4-HMAC-SHA256 " + bad}},
-      {{"Authorization", "AWS4-HMAC-SHA256 Credential=" + bad + "/x, SignedHeaders=host, Signature=00"}},
-      {{"Authorization", "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/eu-west-1/kms/aws4_request, "
-                         "SignedHeaders=host;x-amz-date, Signature=00"},
+      {{"Authorization",
+        "AWS4-HMAC-SHA256 Credential=" + bad + "/x, SignedHeaders=host, Signature=00"}},
+      {{"Authorization",
+        "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/eu-west-1/kms/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=00"},
        {"X-Amz-Date", bad}},
-      {{"Authorization", "AWS4-HMAC-SHA256 Credential=AKIDTEST/2026" + bad + "/eu-west-1/kms/aws4_request, "
-                         "SignedHeaders=host;x-amz-date, Signature=00"},
+      {{"Authorization", "AWS4-HMAC-SHA256 Credential=AKIDTEST/2026" + bad +
+                             "/eu-west-1/kms/aws4_request, "
+                             "SignedHeaders=host;x-amz-date, Signature=00"},
        {"X-Amz-Date", "20260101T000000Z"}},
   };
   for (const auto& headers : cases) {
@@ -75,8 +78,8 @@ TEST_F(JsonApiTest, UnsignedTargetOrContentTypeIsRefusedAndRunsNothing) {
                  {"X-Amz-Target", "TrentService.ScheduleKeyDeletion"}};
     const std::string body = Json{{"KeyId", key}, {"PendingWindowInDays", 7}}.dump();
     s.body = body;
-    sign(s, "AKIDTEST", "test-secret", amz_date_of(std::chrono::system_clock::now()), "eu-west-1", "kms",
-         signed_headers);
+    sign(s, "AKIDTEST", "test-secret", amz_date_of(std::chrono::system_clock::now()), "eu-west-1",
+         "kms", signed_headers);
     HttpRequest r{http::verb::post, "/", 11};
     for (const auto& [k, v] : s.headers) r.set(k, v);
     r.body() = body;
@@ -90,9 +93,12 @@ TEST_F(JsonApiTest, UnsignedTargetOrContentTypeIsRefusedAndRunsNothing) {
 }
 
 TEST_F(JsonApiTest, OperationLabelsAreOnlyOperationsServed) {
-  EXPECT_EQ(RequestHandler::operation_of(raw_request({{"X-Amz-Target", "TrentService.Encrypt"}})), "Encrypt");
-  EXPECT_EQ(RequestHandler::operation_of(raw_request({{"X-Amz-Target", "TrentService.Made-Up-1"}})), "other");
-  EXPECT_EQ(RequestHandler::operation_of(raw_request({{"X-Amz-Target", "Other.Encrypt"}})), "other");
+  EXPECT_EQ(RequestHandler::operation_of(raw_request({{"X-Amz-Target", "TrentService.Encrypt"}})),
+            "Encrypt");
+  EXPECT_EQ(RequestHandler::operation_of(raw_request({{"X-Amz-Target", "TrentService.Made-Up-1"}})),
+            "other");
+  EXPECT_EQ(RequestHandler::operation_of(raw_request({{"X-Amz-Target", "Other.Encrypt"}})),
+            "other");
   EXPECT_EQ(RequestHandler::operation_of(raw_request({})), "other");
 }
 
@@ -109,10 +115,12 @@ TEST_F(JsonApiTest, CachedAuthenticationDecidesWithoutTheStore) {
       {},
       [](const std::string& id) {
         if (id == "AKIDCACHED") {
-          return CachedCredentials{CachedCredentials::Known::kValid,
-                                   Credentials{"tester", SecretBytes(as_bytes(std::string("test-secret")))}};
+          return CachedCredentials{
+              CachedCredentials::Known::kValid,
+              Credentials{"tester", SecretBytes(as_bytes(std::string("test-secret")))}};
         }
-        if (id == "AKIDREFUSED") return CachedCredentials{CachedCredentials::Known::kInvalid, std::nullopt};
+        if (id == "AKIDREFUSED")
+          return CachedCredentials{CachedCredentials::Known::kInvalid, std::nullopt};
         return CachedCredentials{};
       });
   auto signed_as = [](const std::string& akid) {
@@ -158,10 +166,12 @@ TEST(AwsRegionsHardening, OnlyAuthenticatedRequestsCreateRegionsAndTheirNumberIs
     config.region = region;
     return std::make_unique<core::KmsService>(token, store, clock, config);
   });
-  RequestHandler handler(regions, VerifierOptions{},
-                         [](const std::string&) -> std::optional<Credentials> { return std::nullopt; });
+  RequestHandler handler(
+      regions, VerifierOptions{},
+      [](const std::string&) -> std::optional<Credentials> { return std::nullopt; });
   SignedRequest s;
-  s.headers = {{"Host", "localhost"}, {"Content-Type", "application/x-amz-json-1.1"},
+  s.headers = {{"Host", "localhost"},
+               {"Content-Type", "application/x-amz-json-1.1"},
                {"X-Amz-Target", "TrentService.ListKeys"}};
   s.body = "{}";
   sign(s, "AKIDNOBODY", "guess", amz_date_of(std::chrono::system_clock::now()), "ap-anon-1", "kms");
@@ -173,7 +183,8 @@ TEST(AwsRegionsHardening, OnlyAuthenticatedRequestsCreateRegionsAndTheirNumberIs
   EXPECT_EQ(made, 0);
   EXPECT_FALSE(regions.serves("ap-anon-1"));
 
-  for (std::size_t i = 0; i < AwsRegions::kMaxDynamicRegions; ++i) regions.at("r-" + std::to_string(i));
+  for (std::size_t i = 0; i < AwsRegions::kMaxDynamicRegions; ++i)
+    regions.at("r-" + std::to_string(i));
   EXPECT_EQ(made, static_cast<int>(AwsRegions::kMaxDynamicRegions));
   EXPECT_THROW(regions.at("one-too-many"), AwsError);
 }
@@ -188,8 +199,10 @@ TEST_F(JsonApiTest, KeyPoliciesOtherThanTheDefaultAreRefused) {
   EXPECT_EQ(res.result_int(), 400);
   const Json refused = error_of(res, "UnsupportedOperationException");
   EXPECT_NE(refused.value("message", "").find("does not enforce key policies"), std::string::npos);
-  error_of(call("CreateKey", Json{{"Policy", "{not json"}}.dump()), "MalformedPolicyDocumentException");
-  EXPECT_EQ(ok("ListKeys", Json::object())["Keys"].size(), before) << "a refused CreateKey made a key";
+  error_of(call("CreateKey", Json{{"Policy", "{not json"}}.dump()),
+           "MalformedPolicyDocumentException");
+  EXPECT_EQ(ok("ListKeys", Json::object())["Keys"].size(), before)
+      << "a refused CreateKey made a key";
 
   // The default policy (what AWS writes when Policy is left out) is accepted...
   const std::string key = ok("CreateKey", Json::object())["KeyMetadata"]["KeyId"];

@@ -49,10 +49,11 @@ bool closed_by_server(tcp::socket& s) {
 class AwsListenerTest : public ::testing::Test {
  protected:
   AwsListenerTest()
-      : handler_(regions_, VerifierOptions{}, [this](const std::string&) -> std::optional<Credentials> {
-          ++store_lookups_;
-          return std::nullopt;
-        }) {}
+      : handler_(regions_, VerifierOptions{},
+                 [this](const std::string&) -> std::optional<Credentials> {
+                   ++store_lookups_;
+                   return std::nullopt;
+                 }) {}
 
   void start(AwsServerOptions options) {
     options.listen = "127.0.0.1:0";
@@ -95,7 +96,8 @@ TEST_F(AwsListenerTest, PlaintextAwayFromLoopbackIsRefused) {
   AwsServerOptions options;
   options.listen = "0.0.0.0:0";
   AwsHttpServer server(options, handler_, [](std::function<void()>) { return false; });
-  EXPECT_THAT([&] { server.start(); }, ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("loopback")));
+  EXPECT_THAT([&] { server.start(); },
+              ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("loopback")));
 }
 
 // Defect 4: after one request an anonymous connection got the full 300 s idle timeout.
@@ -179,8 +181,8 @@ TEST_F(AwsListenerTest, AuthenticationAndLabelsBeforeAnyWorker) {
   auto s = connect();
   for (int i = 0; i < 20; ++i) {
     const std::string request =
-        "POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: TrentService.Invented" + std::to_string(i) +
-        "\r\nContent-Length: 2\r\n\r\n{}";
+        "POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: TrentService.Invented" +
+        std::to_string(i) + "\r\nContent-Length: 2\r\n\r\n{}";
     asio::write(s, asio::buffer(request));
     EXPECT_NE(read_answer(s).find("MissingAuthenticationTokenException"), std::string::npos);
   }

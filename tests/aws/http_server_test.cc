@@ -44,7 +44,8 @@ bool eventually(Predicate p) {
 
 TEST(AwsHttpServer, ConnectionsBeyondTheCapAreClosed) {
   AwsRegions regions;
-  RequestHandler handler(regions, VerifierOptions{}, [](const std::string&) { return std::nullopt; });
+  RequestHandler handler(regions, VerifierOptions{},
+                         [](const std::string&) { return std::nullopt; });
   AwsServerOptions options;
   options.listen = "127.0.0.1:0";
   options.max_connections = 2;

@@ -233,14 +233,16 @@ TEST_F(SigV4Negative, UnsignedAmzHeadersAndContentTypeAreRefused) {
   r.headers.emplace_back("X-Amz-Content-Sha256", sha256_hex(body_));
   EXPECT_EQ(failure_of(verifier_, r, now_), "IncompleteSignatureException");
   SignedRequest no_target;
-  no_target.headers = {{"Host", "h"}, {"Content-Type", "application/x-amz-json-1.1"},
+  no_target.headers = {{"Host", "h"},
+                       {"Content-Type", "application/x-amz-json-1.1"},
                        {"X-Amz-Target", "TrentService.ScheduleKeyDeletion"}};
   no_target.body = body_;
   sign(no_target, "AKIDALICE", "right-secret", "20261128T120000Z", "us-east-1", "kms",
        {"content-type", "host", "x-amz-date"});
   EXPECT_EQ(failure_of(verifier_, no_target, now_), "IncompleteSignatureException");
   SignedRequest no_type;
-  no_type.headers = {{"Host", "h"}, {"Content-Type", "text/plain"}, {"X-Amz-Target", "TrentService.ListKeys"}};
+  no_type.headers = {
+      {"Host", "h"}, {"Content-Type", "text/plain"}, {"X-Amz-Target", "TrentService.ListKeys"}};
   no_type.body = body_;
   sign(no_type, "AKIDALICE", "right-secret", "20261128T120000Z", "us-east-1", "kms",
        {"host", "x-amz-date", "x-amz-target"});

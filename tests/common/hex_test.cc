@@ -28,10 +28,10 @@ TEST(Base64, RoundTripsEveryLengthMod3) {
 }
 
 TEST(Base64, RejectsMalformed) {
-  EXPECT_FALSE(from_base64("Zm9").has_value());      // not a multiple of 4
-  EXPECT_FALSE(from_base64("Zm=v").has_value());     // padding in the middle
-  EXPECT_FALSE(from_base64("Zm9v!A==").has_value()); // bad character
-  EXPECT_FALSE(from_base64("Z===").has_value());     // too much padding
+  EXPECT_FALSE(from_base64("Zm9").has_value());       // not a multiple of 4
+  EXPECT_FALSE(from_base64("Zm=v").has_value());      // padding in the middle
+  EXPECT_FALSE(from_base64("Zm9v!A==").has_value());  // bad character
+  EXPECT_FALSE(from_base64("Z===").has_value());      // too much padding
 }
 
 }  // namespace

@@ -10,10 +10,10 @@
 
 #include "coffer/v1/frame.pb.h"
 #include "common/error.h"
-#include "core/format/ciphertext_format.h"
-#include "core/model/encryption_context.h"
 #include "core/envelope/record.h"
 #include "core/envelope/stream_header.h"
+#include "core/format/ciphertext_format.h"
+#include "core/model/encryption_context.h"
 #include "proto/frame_codec.h"
 #include "tests/envelope/fake_key_service.h"
 

@@ -12,8 +12,8 @@ TEST(Utf8, WellFormedTextIsValidAndEverythingElseIsNot) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii"));
   EXPECT_TRUE(is_valid_utf8("\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x91"));  // été € 🔑
-  for (const char* bad : {"\xff", "\xC3", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
-                          "ok\x80", "\xF0\x9F\x94"}) {
+  for (const char* bad : {"\xff", "\xC3", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80",
+                          "\xF4\x90\x80\x80", "ok\x80", "\xF0\x9F\x94"}) {
     EXPECT_FALSE(is_valid_utf8(bad)) << quoted_excerpt(bad);
   }
 }
@@ -33,13 +33,14 @@ TEST(Utf8, ValidUtf8ReplacesOnlyTheBadBytes) {
 }
 
 TEST(ClientMessage, TokenFailuresAreNotShownToClients) {
-  const Error from_token(ErrorCode::kInvalidCiphertext, "C_Decrypt failed: CKR_ENCRYPTED_DATA_INVALID",
-                         "C_Decrypt", 0x40);
+  const Error from_token(ErrorCode::kInvalidCiphertext,
+                         "C_Decrypt failed: CKR_ENCRYPTED_DATA_INVALID", "C_Decrypt", 0x40);
   const std::string message = client_message(from_token);
   EXPECT_EQ(message.find("CKR_"), std::string::npos) << message;
   EXPECT_EQ(message.find("C_Decrypt"), std::string::npos) << message;
   EXPECT_FALSE(message.empty());
-  const Error internal(ErrorCode::kInternal, "C_GenerateKey failed: CKR_DEVICE_MEMORY", "C_GenerateKey", 0x31);
+  const Error internal(ErrorCode::kInternal, "C_GenerateKey failed: CKR_DEVICE_MEMORY",
+                       "C_GenerateKey", 0x31);
   EXPECT_EQ(client_message(internal).find("CKR_"), std::string::npos);
   // Errors of Coffer's own are already written for clients.
   const Error own(ErrorCode::kNotFound, "Key 'x' does not exist");

@@ -23,9 +23,12 @@ TEST_F(ServiceTest, AliasNamesAreUniqueAndValidated) {
   auto a = create_symmetric_key();
   auto b = create_symmetric_key();
   service_->create_alias("alias/shared", a);
-  EXPECT_THAT([&] { service_->create_alias("alias/shared", b); }, ThrowsError(ErrorCode::kAlreadyExists));
-  EXPECT_THAT([&] { service_->create_alias("alias/aws/reserved", b); }, ThrowsError(ErrorCode::kNotAuthorized));
-  EXPECT_THAT([&] { service_->create_alias("noprefix", b); }, ThrowsError(ErrorCode::kInvalidAliasName));
+  EXPECT_THAT([&] { service_->create_alias("alias/shared", b); },
+              ThrowsError(ErrorCode::kAlreadyExists));
+  EXPECT_THAT([&] { service_->create_alias("alias/aws/reserved", b); },
+              ThrowsError(ErrorCode::kNotAuthorized));
+  EXPECT_THAT([&] { service_->create_alias("noprefix", b); },
+              ThrowsError(ErrorCode::kInvalidAliasName));
   EXPECT_THAT([&] { service_->create_alias("alias/x", "00000000-0000-4000-8000-000000000000"); },
               ThrowsError(ErrorCode::kNotFound));
   EXPECT_EQ(service_->describe_key("alias/shared").key_id, a);
@@ -40,7 +43,8 @@ TEST_F(ServiceTest, UpdateAndDeleteAlias) {
   EXPECT_EQ(service_->describe_key("alias/moving").key_id, b);
   // A ciphertext names its key, not the alias: it still decrypts.
   EXPECT_EQ(decrypt(old_blob), "under a");
-  EXPECT_THAT([&] { decrypt(old_blob, {}, "alias/moving"); }, ThrowsError(ErrorCode::kIncorrectKey));
+  EXPECT_THAT([&] { decrypt(old_blob, {}, "alias/moving"); },
+              ThrowsError(ErrorCode::kIncorrectKey));
   EXPECT_THAT([&] { service_->update_alias("alias/none", a); }, ThrowsError(ErrorCode::kNotFound));
   service_->delete_alias("alias/moving");
   EXPECT_THAT([&] { service_->describe_key("alias/moving"); }, ThrowsError(ErrorCode::kNotFound));
@@ -68,7 +72,8 @@ TEST_F(ServiceTest, DeletingAKeyRemovesItsAliases) {
   auto id = create_symmetric_key();
   service_->create_alias("alias/gone", id);
   service_->schedule_key_deletion(id, 7);
-  EXPECT_THAT([&] { service_->create_alias("alias/late", id); }, ThrowsError(ErrorCode::kInvalidState));
+  EXPECT_THAT([&] { service_->create_alias("alias/late", id); },
+              ThrowsError(ErrorCode::kInvalidState));
   clock_.advance(core::days(7));
   service_->run_due_work();
   EXPECT_TRUE(service_->list_aliases(std::nullopt, {}).aliases.empty());
@@ -79,18 +84,36 @@ TEST_F(ServiceTest, TagsFollowAwsRules) {
   auto id = create_symmetric_key();
   service_->tag_resource(id, {{"b", "2"}, {"a", "1"}});
   service_->tag_resource(id, {{"a", "changed"}});
-  EXPECT_EQ(service_->list_resource_tags(id, {}).tags, (std::vector<core::Tag>{{"a", "changed"}, {"b", "2"}}));
+  EXPECT_EQ(service_->list_resource_tags(id, {}).tags,
+            (std::vector<core::Tag>{{"a", "changed"}, {"b", "2"}}));
   service_->untag_resource(id, {"b", "absent"});
   EXPECT_EQ(service_->list_resource_tags(id, {}).tags, (std::vector<core::Tag>{{"a", "changed"}}));
 
   EXPECT_THAT([&] { service_->tag_resource(id, {{"aws:x", "1"}}); }, ThrowsError(ErrorCode::kTag));
-  EXPECT_THAT([&] { service_->tag_resource(id, {{"", "1"}}); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->tag_resource(id, {{std::string(129, 'k'), "1"}}); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->tag_resource(id, {{"k", std::string(257, 'v')}}); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->tag_resource(id, {{"d", "1"}, {"d", "2"}}); }, ThrowsError(ErrorCode::kTag));
+  EXPECT_THAT(
+      [&] {
+        service_->tag_resource(id, {{"", "1"}});
+      },
+      ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->tag_resource(id, {{std::string(129, 'k'), "1"}});
+      },
+      ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->tag_resource(id, {{"k", std::string(257, 'v')}});
+      },
+      ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->tag_resource(id, {{"d", "1"}, {"d", "2"}});
+      },
+      ThrowsError(ErrorCode::kTag));
   std::vector<core::Tag> many;
   for (int i = 0; i < 50; ++i) many.push_back({"t" + std::to_string(i), "v"});
-  EXPECT_THAT([&] { service_->tag_resource(id, many); }, ThrowsError(ErrorCode::kLimitExceeded));  // 50 + "a"
+  EXPECT_THAT([&] { service_->tag_resource(id, many); },
+              ThrowsError(ErrorCode::kLimitExceeded));              // 50 + "a"
   EXPECT_EQ(service_->list_resource_tags(id, {}).tags.size(), 1u);  // nothing changed
 
   many.pop_back();

@@ -38,11 +38,15 @@ class AsymmetricTest : public ServiceTest {
     return service_->create_key(request);
   }
   std::string signing_key(const std::string& spec) { return create(spec, "SIGN_VERIFY").key_id; }
-  std::string encryption_key(const std::string& spec) { return create(spec, "ENCRYPT_DECRYPT").key_id; }
-  std::string mac_key(const std::string& spec) { return create(spec, "GENERATE_VERIFY_MAC").key_id; }
+  std::string encryption_key(const std::string& spec) {
+    return create(spec, "ENCRYPT_DECRYPT").key_id;
+  }
+  std::string mac_key(const std::string& spec) {
+    return create(spec, "GENERATE_VERIFY_MAC").key_id;
+  }
 
-  core::Bytes sign(const std::string& key, std::span<const std::uint8_t> message, const std::string& algorithm,
-                   std::optional<std::string> type = std::nullopt) {
+  core::Bytes sign(const std::string& key, std::span<const std::uint8_t> message,
+                   const std::string& algorithm, std::optional<std::string> type = std::nullopt) {
     return service_->sign({key, message, std::move(type), algorithm}).signature;
   }
   // Verify that returns normally for a valid signature (and throws otherwise).
@@ -52,8 +56,10 @@ class AsymmetricTest : public ServiceTest {
     return service_->verify({key, message, std::move(type), signature, algorithm});
   }
   // The error Verify gives, or nullopt for a valid signature.
-  std::optional<ErrorCode> verify_error(const std::string& key, std::span<const std::uint8_t> message,
-                                        std::span<const std::uint8_t> signature, const std::string& algorithm,
+  std::optional<ErrorCode> verify_error(const std::string& key,
+                                        std::span<const std::uint8_t> message,
+                                        std::span<const std::uint8_t> signature,
+                                        const std::string& algorithm,
                                         std::optional<std::string> type = std::nullopt) {
     try {
       auto result = verify(key, message, signature, algorithm, std::move(type));
@@ -64,11 +70,14 @@ class AsymmetricTest : public ServiceTest {
     }
   }
 
-  core::Bytes mac(const std::string& key, std::span<const std::uint8_t> message, const std::string& algorithm) {
+  core::Bytes mac(const std::string& key, std::span<const std::uint8_t> message,
+                  const std::string& algorithm) {
     return service_->generate_mac({key, message, algorithm}).mac;
   }
-  std::optional<ErrorCode> verify_mac_error(const std::string& key, std::span<const std::uint8_t> message,
-                                            std::span<const std::uint8_t> tag, const std::string& algorithm) {
+  std::optional<ErrorCode> verify_mac_error(const std::string& key,
+                                            std::span<const std::uint8_t> message,
+                                            std::span<const std::uint8_t> tag,
+                                            const std::string& algorithm) {
     try {
       auto result = service_->verify_mac({key, message, algorithm, tag});
       EXPECT_TRUE(result.mac_valid);
@@ -87,19 +96,22 @@ class AsymmetricTest : public ServiceTest {
     return service_->import_key(request);
   }
 
-  std::string arn(const std::string& key) const { return "arn:aws:kms:us-east-1:111122223333:key/" + key; }
+  std::string arn(const std::string& key) const {
+    return "arn:aws:kms:us-east-1:111122223333:key/" + key;
+  }
   std::string object_of(const std::string& key, int version = 1) const {
     return "coffer/us-east-1/" + key + "/v" + std::to_string(version);
   }
 
   // A CK_BBOOL attribute of the key's object of `object_class`.
   bool flag(const std::string& key, CK_OBJECT_CLASS object_class, CK_ATTRIBUTE_TYPE type) {
-    return token_->with_object(object_class, object_of(key), [&](CK_SESSION_HANDLE session, CK_OBJECT_HANDLE h) {
-      CK_BBOOL value = CK_FALSE;
-      CK_ATTRIBUTE attribute{type, &value, sizeof value};
-      P11_REQUIRE(token_->functions(), C_GetAttributeValue, session, h, &attribute, 1);
-      return value == CK_TRUE;
-    });
+    return token_->with_object(
+        object_class, object_of(key), [&](CK_SESSION_HANDLE session, CK_OBJECT_HANDLE h) {
+          CK_BBOOL value = CK_FALSE;
+          CK_ATTRIBUTE attribute{type, &value, sizeof value};
+          P11_REQUIRE(token_->functions(), C_GetAttributeValue, session, h, &attribute, 1);
+          return value == CK_TRUE;
+        });
   }
 };
 

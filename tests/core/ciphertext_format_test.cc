@@ -45,7 +45,8 @@ TEST(CiphertextFormat, RejectsEveryTruncation) {
   // Anything shorter than header + IV + tag cannot be a ciphertext.
   for (std::size_t n = 0; n < 45 + 12 + 16; ++n) {
     std::span<const std::uint8_t> prefix(blob.data(), n);
-    EXPECT_THAT([&] { (void)parse_blob(prefix); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << n << "-byte prefix";
+    EXPECT_THAT([&] { (void)parse_blob(prefix); }, ThrowsError(ErrorCode::kInvalidCiphertext))
+        << n << "-byte prefix";
   }
 }
 
@@ -53,7 +54,8 @@ TEST(CiphertextFormat, RejectsBadMagicVersionAndKeyId) {
   for (std::size_t index : {0u, 1u, 2u, 3u}) {
     Bytes blob = sample_blob();
     blob[index] ^= 0x40;
-    EXPECT_THAT([&] { (void)parse_blob(blob); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << index;
+    EXPECT_THAT([&] { (void)parse_blob(blob); }, ThrowsError(ErrorCode::kInvalidCiphertext))
+        << index;
   }
   Bytes zero_length = sample_blob();
   zero_length[4] = 0;

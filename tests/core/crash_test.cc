@@ -55,18 +55,21 @@ TEST(CrashTest, KillNineFiftyTimesLosesNothingAcknowledged) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 600));
     kill(child, SIGKILL);
     int status = wait_for(child);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "worker exited on its own with status " << WEXITSTATUS(status)
-                                     << " in round " << round;
+    ASSERT_TRUE(WIFSIGNALED(status))
+        << "worker exited on its own with status " << WEXITSTATUS(status) << " in round " << round;
     int verified = wait_for(spawn({worker, "verify", token->dir()}));
     if (WIFEXITED(verified) && WEXITSTATUS(verified) == 3) {
       ++token_losses;
-      std::fprintf(stderr, "round %d: SoftHSM cannot read its token after the kill; starting a fresh one\n", round);
+      std::fprintf(stderr,
+                   "round %d: SoftHSM cannot read its token after the kill; starting a fresh one\n",
+                   round);
       token.reset();
       token = std::make_unique<TempToken>();
       continue;
     }
     ++kills;
-    ASSERT_TRUE(WIFEXITED(verified) && WEXITSTATUS(verified) == 0) << "verification failed after kill " << kills;
+    ASSERT_TRUE(WIFEXITED(verified) && WEXITSTATUS(verified) == 0)
+        << "verification failed after kill " << kills;
   }
   EXPECT_EQ(kills, 50);
 }

@@ -65,13 +65,18 @@ int run(const std::string& dir, unsigned seed) {
     } else if (dice < 14) {
       const auto& id = keys[rng() % keys.size()];
       service.rotate_key_on_demand(id);
-      acknowledge(log, "R " + id + " " + std::to_string(service.list_key_rotations(id, {1000, std::nullopt}).rotations.size()));
+      acknowledge(log,
+                  "R " + id + " " +
+                      std::to_string(
+                          service.list_key_rotations(id, {1000, std::nullopt}).rotations.size()));
     } else {
       const auto& id = keys[rng() % keys.size()];
       std::string plaintext = "message " + std::to_string(rng());
       std::string tenant = std::to_string(rng() % 10);
-      auto blob = service.encrypt({id, as_bytes(plaintext), {{"tenant", tenant}}, std::nullopt}).ciphertext_blob;
-      acknowledge(log, "E " + id + " " + tenant + " " + to_hex(blob) + " " + to_hex(as_bytes(plaintext)));
+      auto blob = service.encrypt({id, as_bytes(plaintext), {{"tenant", tenant}}, std::nullopt})
+                      .ciphertext_blob;
+      acknowledge(
+          log, "E " + id + " " + tenant + " " + to_hex(blob) + " " + to_hex(as_bytes(plaintext)));
     }
   }
 }
@@ -124,7 +129,8 @@ int verify(const std::string& dir) {
         in >> tenant >> blob_hex >> plaintext_hex;
         auto blob = *from_hex(blob_hex);
         auto result = service.decrypt({blob, {{"tenant", tenant}}, std::nullopt, std::nullopt});
-        if (to_hex(result.plaintext.span()) != plaintext_hex) throw std::runtime_error("wrong plaintext");
+        if (to_hex(result.plaintext.span()) != plaintext_hex)
+          throw std::runtime_error("wrong plaintext");
       } else {
         continue;  // a torn last line: never acknowledged
       }
@@ -134,15 +140,16 @@ int verify(const std::string& dir) {
       ++failures;
     }
   }
-  std::printf("verified %d acknowledged results, %zu orphans removed, %d failures\n", checked, report.removed,
-              failures);
+  std::printf("verified %d acknowledged results, %zu orphans removed, %d failures\n", checked,
+              report.removed, failures);
   return failures == 0 ? 0 : 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 4 && std::string(argv[1]) == "run") return run(argv[2], static_cast<unsigned>(std::stoul(argv[3])));
+  if (argc >= 4 && std::string(argv[1]) == "run")
+    return run(argv[2], static_cast<unsigned>(std::stoul(argv[3])));
   if (argc >= 3 && std::string(argv[1]) == "verify") return verify(argv[2]);
   std::fprintf(stderr, "usage: crash_worker run DIR SEED | verify DIR\n");
   return 2;

@@ -13,7 +13,8 @@ TEST_F(ServiceTest, EncryptDecryptRoundTripsRandomInputs) {
     std::string plaintext(1 + rng() % 4096, '\0');
     for (char& c : plaintext) c = static_cast<char>(rng());
     core::EncryptionContext context;
-    for (unsigned j = rng() % 5; j > 0; --j) context["k" + std::to_string(rng() % 100)] = std::to_string(rng());
+    for (unsigned j = rng() % 5; j > 0; --j)
+      context["k" + std::to_string(rng() % 100)] = std::to_string(rng());
     auto result = service_->encrypt({id, as_bytes(plaintext), context, std::nullopt});
     EXPECT_EQ(result.key_id, "arn:aws:kms:us-east-1:111122223333:key/" + id);
     EXPECT_LE(result.ciphertext_blob.size(), core::kMaxCiphertextBlob);
@@ -49,7 +50,11 @@ TEST_F(ServiceTest, ContextMustMatchButOrderDoesNot) {
   reordered.emplace("a", "1");
   EXPECT_EQ(decrypt(blob, reordered), "bound");
   EXPECT_THAT([&] { decrypt(blob, {{"a", "1"}}); }, ThrowsError(ErrorCode::kInvalidCiphertext));
-  EXPECT_THAT([&] { decrypt(blob, {{"a", "1"}, {"b", "3"}}); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT(
+      [&] {
+        decrypt(blob, {{"a", "1"}, {"b", "3"}});
+      },
+      ThrowsError(ErrorCode::kInvalidCiphertext));
   EXPECT_THAT([&] { decrypt(blob, {}); }, ThrowsError(ErrorCode::kInvalidCiphertext));
 }
 
@@ -74,8 +79,11 @@ TEST_F(ServiceTest, PlaintextAndCiphertextLimits) {
         service_->encrypt({id, as_bytes("x"), {}, std::string("RSAES_OAEP_SHA_256")});
       },
       ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { service_->encrypt({id, as_bytes("x"), {}, std::string("ROT13")}); },
-              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->encrypt({id, as_bytes("x"), {}, std::string("ROT13")});
+      },
+      ThrowsError(ErrorCode::kValidation));
 }
 
 TEST_F(ServiceTest, GenerateDataKeyGivesADecryptableKey) {
@@ -91,16 +99,35 @@ TEST_F(ServiceTest, GenerateDataKeyGivesADecryptableKey) {
   EXPECT_EQ(sized.plaintext.size(), 1024u);
   auto without = service_->generate_data_key_without_plaintext({id, {}, 64, std::nullopt});
   EXPECT_TRUE(without.plaintext.empty());
-  EXPECT_EQ(service_->decrypt({without.ciphertext_blob, {}, std::nullopt, std::nullopt}).plaintext.size(), 64u);
+  EXPECT_EQ(
+      service_->decrypt({without.ciphertext_blob, {}, std::nullopt, std::nullopt}).plaintext.size(),
+      64u);
 
-  EXPECT_THAT([&] { service_->generate_data_key({id, {}, 32, std::string("AES_256")}); },
-              ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->generate_data_key({id, {}, std::nullopt, std::nullopt}); },
-              ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->generate_data_key({id, {}, 0, std::nullopt}); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->generate_data_key({id, {}, 1025, std::nullopt}); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->generate_data_key({id, {}, std::nullopt, std::string("AES_512")}); },
-              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->generate_data_key({id, {}, 32, std::string("AES_256")});
+      },
+      ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->generate_data_key({id, {}, std::nullopt, std::nullopt});
+      },
+      ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->generate_data_key({id, {}, 0, std::nullopt});
+      },
+      ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->generate_data_key({id, {}, 1025, std::nullopt});
+      },
+      ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->generate_data_key({id, {}, std::nullopt, std::string("AES_512")});
+      },
+      ThrowsError(ErrorCode::kValidation));
 }
 
 TEST_F(ServiceTest, ReEncryptMovesToAnotherKeyAndContext) {
@@ -131,7 +158,8 @@ TEST_F(ServiceTest, GenerateRandom) {
   EXPECT_EQ(service_->generate_random(1024).size(), 1024u);
   EXPECT_THAT([&] { service_->generate_random(0); }, ThrowsError(ErrorCode::kValidation));
   EXPECT_THAT([&] { service_->generate_random(1025); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->generate_random(std::nullopt); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->generate_random(std::nullopt); },
+              ThrowsError(ErrorCode::kValidation));
 }
 
 }  // namespace

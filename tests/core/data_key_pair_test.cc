@@ -8,8 +8,9 @@
 namespace coffer::testing {
 namespace {
 
-const std::vector<std::string> kPairSpecs = {"RSA_2048",      "RSA_3072",      "RSA_4096",       "ECC_NIST_P256",
-                                             "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"};
+const std::vector<std::string> kPairSpecs = {"RSA_2048",       "RSA_3072",      "RSA_4096",
+                                             "ECC_NIST_P256",  "ECC_NIST_P384", "ECC_NIST_P521",
+                                             "ECC_SECG_P256K1"};
 
 std::string signing_algorithm_for(const std::string& spec) {
   if (spec.starts_with("RSA_")) return "RSASSA_PSS_SHA_256";
@@ -21,7 +22,8 @@ std::string signing_algorithm_for(const std::string& spec) {
 class DataKeyPairTest : public AsymmetricTest {
  protected:
   core::GenerateDataKeyPairResult pair(const std::string& key, const std::string& spec,
-                                       core::EncryptionContext context = {}, bool with_plaintext = true) {
+                                       core::EncryptionContext context = {},
+                                       bool with_plaintext = true) {
     core::GenerateDataKeyPairRequest request{key, std::move(context), spec};
     return with_plaintext ? service_->generate_data_key_pair(request)
                           : service_->generate_data_key_pair_without_plaintext(request);
@@ -51,12 +53,14 @@ TEST_F(DataKeyPairTest, EverySpecDecryptsToThePkcs8PrivateKeyOfPublicKey) {
     EXPECT_EQ(result.key_id, arn(key));
     EXPECT_EQ(result.key_pair_spec, spec);
     ASSERT_FALSE(result.private_key_plaintext.empty());
-    auto opened = service_->decrypt({result.private_key_ciphertext_blob, context, std::nullopt, std::nullopt});
+    auto opened = service_->decrypt(
+        {result.private_key_ciphertext_blob, context, std::nullopt, std::nullopt});
     EXPECT_EQ(opened.key_id, arn(key));
     EXPECT_TRUE(opened.plaintext == result.private_key_plaintext);
     expect_matching_pair(spec, opened.plaintext.span(), result.public_key);
     // The sealed private key is bound to the context, like any Encrypt output.
-    EXPECT_THAT([&] { decrypt(result.private_key_ciphertext_blob); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+    EXPECT_THAT([&] { decrypt(result.private_key_ciphertext_blob); },
+                ThrowsError(ErrorCode::kInvalidCiphertext));
   }
 }
 
@@ -86,14 +90,16 @@ TEST_F(DataKeyPairTest, SealedKeysSurviveRotationAndReEncrypt) {
   auto other = create_symmetric_key();
   auto result = pair(key, "ECC_NIST_P384", {}, false);
   service_->rotate_key_on_demand(key);
-  auto moved = service_->re_encrypt({.ciphertext_blob = result.private_key_ciphertext_blob, .destination_key_id = other});
+  auto moved = service_->re_encrypt(
+      {.ciphertext_blob = result.private_key_ciphertext_blob, .destination_key_id = other});
   auto opened = service_->decrypt({moved.ciphertext_blob, {}, other, std::nullopt});
   expect_matching_pair("ECC_NIST_P384", opened.plaintext.span(), result.public_key);
 }
 
 TEST_F(DataKeyPairTest, KeyPairSpecMustBeAnAsymmetricSpec) {
   auto key = create_symmetric_key();
-  for (const std::string spec : {"SYMMETRIC_DEFAULT", "HMAC_256", "RSA_1024", "AES_256", "rsa_2048", ""}) {
+  for (const std::string spec :
+       {"SYMMETRIC_DEFAULT", "HMAC_256", "RSA_1024", "AES_256", "rsa_2048", ""}) {
     EXPECT_THAT([&] { pair(key, spec); }, ThrowsError(ErrorCode::kValidation)) << spec;
     EXPECT_THAT([&] { pair(key, spec, {}, false); }, ThrowsError(ErrorCode::kValidation)) << spec;
   }
@@ -106,7 +112,8 @@ TEST_F(DataKeyPairTest, TheKeyMustBeAnEnabledSymmetricEncryptionKey) {
   auto rsa = encryption_key("RSA_2048");
   for (const auto& key : {signing, hmac, rsa}) {
     EXPECT_THAT([&] { pair(key, "ECC_NIST_P256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-    EXPECT_THAT([&] { pair(key, "ECC_NIST_P256", {}, false); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+    EXPECT_THAT([&] { pair(key, "ECC_NIST_P256", {}, false); },
+                ThrowsError(ErrorCode::kInvalidKeyUsage));
   }
   service_->disable_key(symmetric);
   EXPECT_THAT([&] { pair(symmetric, "ECC_NIST_P256"); }, ThrowsError(ErrorCode::kDisabled));

@@ -10,8 +10,8 @@
 namespace coffer::core {
 namespace {
 
-using ::testing::HasSubstr;
 using coffer::testing::ThrowsError;
+using ::testing::HasSubstr;
 
 pkcs11::Bytes canonical(const EncryptionContext& c) {
   pkcs11::Bytes out;
@@ -20,7 +20,8 @@ pkcs11::Bytes canonical(const EncryptionContext& c) {
 }
 
 TEST(EncryptionContext, InsertionOrderDoesNotMatter) {
-  std::vector<std::pair<std::string, std::string>> pairs{{"b", "2"}, {"a", "1"}, {"c", "3"}, {"aa", "0"}};
+  std::vector<std::pair<std::string, std::string>> pairs{
+      {"b", "2"}, {"a", "1"}, {"c", "3"}, {"aa", "0"}};
   std::mt19937 rng(42);
   const auto expected = canonical(EncryptionContext(pairs.begin(), pairs.end()));
   for (int i = 0; i < 20; ++i) {
@@ -39,10 +40,16 @@ TEST(EncryptionContext, EncodingIsInjective) {
 }
 
 TEST(EncryptionContext, LimitsAreEnforced) {
-  EXPECT_THAT([] { validate_context({{"", "x"}}, "encryptionContext"); },
-              ThrowsError(ErrorCode::kValidation, HasSubstr("keys must not be empty")));
-  EXPECT_THAT([] { validate_context({{"k", std::string(8192, 'v')}}, "encryptionContext"); },
-              ThrowsError(ErrorCode::kValidation, HasSubstr("larger than 8192 bytes")));
+  EXPECT_THAT(
+      [] {
+        validate_context({{"", "x"}}, "encryptionContext");
+      },
+      ThrowsError(ErrorCode::kValidation, HasSubstr("keys must not be empty")));
+  EXPECT_THAT(
+      [] {
+        validate_context({{"k", std::string(8192, 'v')}}, "encryptionContext");
+      },
+      ThrowsError(ErrorCode::kValidation, HasSubstr("larger than 8192 bytes")));
   EXPECT_NO_THROW(validate_context({{"k", std::string(8191, 'v')}}, "encryptionContext"));
 }
 

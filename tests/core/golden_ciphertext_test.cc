@@ -19,7 +19,8 @@ class GoldenCiphertextTest : public ServiceTest {
   // Puts a known key into the token and the store exactly as a Coffer that made it would.
   void install(const nlohmann::json& golden) {
     std::map<std::string, std::uint32_t> latest;
-    for (const auto& k : golden["keys"]) latest[k["key_id"]] = std::max(latest[k["key_id"]], k["version"].get<std::uint32_t>());
+    for (const auto& k : golden["keys"])
+      latest[k["key_id"]] = std::max(latest[k["key_id"]], k["version"].get<std::uint32_t>());
     for (const auto& [key_id, current] : latest) {
       core::KeyRecord key;
       key.key_id = key_id;
@@ -33,10 +34,12 @@ class GoldenCiphertextTest : public ServiceTest {
         const auto version = k["version"].get<std::uint32_t>();
         const std::string object = "coffer/us-east-1/" + key_id + "/v" + std::to_string(version);
         token_->import_aes(object, *from_hex(k["material_hex"].get<std::string>()));
-        versions.push_back({key_id, version, object, test_epoch(),
-                            version == 1 ? std::nullopt : std::optional(core::RotationType::kOnDemand), 0});
+        versions.push_back(
+            {key_id, version, object, test_epoch(),
+             version == 1 ? std::nullopt : std::optional(core::RotationType::kOnDemand), 0});
       }
-      std::sort(versions.begin(), versions.end(), [](auto& a, auto& b) { return a.version < b.version; });
+      std::sort(versions.begin(), versions.end(),
+                [](auto& a, auto& b) { return a.version < b.version; });
       store_->create_key(key, versions.front(), {});
       for (std::size_t i = 1; i < versions.size(); ++i) {
         key.current_version = versions[i].version;
@@ -57,7 +60,8 @@ TEST_F(GoldenCiphertextTest, FormatV1BlobsStillDecrypt) {
     auto blob = *from_hex(v["blob_hex"].get<std::string>());
     auto result = service_->decrypt({blob, context, std::nullopt, std::nullopt});
     EXPECT_EQ(to_hex(result.plaintext.span()), v["plaintext_hex"].get<std::string>());
-    EXPECT_EQ(result.key_id, "arn:aws:kms:us-east-1:111122223333:key/" + v["key_id"].get<std::string>());
+    EXPECT_EQ(result.key_id,
+              "arn:aws:kms:us-east-1:111122223333:key/" + v["key_id"].get<std::string>());
     ++checked;
   }
   EXPECT_EQ(checked, 4);

@@ -36,7 +36,9 @@ struct MdCtxFree {
 };
 using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
-[[noreturn]] inline void fail(const std::string& what) { throw std::runtime_error("host OpenSSL: " + what); }
+[[noreturn]] inline void fail(const std::string& what) {
+  throw std::runtime_error("host OpenSSL: " + what);
+}
 
 // How an AWS SigningAlgorithmSpec runs in OpenSSL.
 struct Scheme {
@@ -64,7 +66,8 @@ inline Scheme scheme_of(std::string_view algorithm) {
 inline Bytes digest(const EVP_MD* md, std::span<const std::uint8_t> message) {
   Bytes out(EVP_MAX_MD_SIZE);
   unsigned int size = 0;
-  if (EVP_Digest(message.data(), message.size(), out.data(), &size, md, nullptr) != 1) fail("digest");
+  if (EVP_Digest(message.data(), message.size(), out.data(), &size, md, nullptr) != 1)
+    fail("digest");
   out.resize(size);
   return out;
 }
@@ -118,17 +121,20 @@ inline Pkey generate(std::string_view spec) {
   if (spec == "ECC_NIST_P384") key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
   if (spec == "ECC_NIST_P521") key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
   if (spec == "ECC_SECG_P256K1") key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "secp256k1");
-  if (spec == "ECC_BRAINPOOL_P256R1") key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "brainpoolP256r1");
+  if (spec == "ECC_BRAINPOOL_P256R1")
+    key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "brainpoolP256r1");
   if (!key) fail("keygen " + std::string(spec));
   return Pkey(key);
 }
 
 // The KeySpec name a key is: "RSA_<bits>" or "ECC_<group>" with OpenSSL's group name.
 inline std::string spec_of(EVP_PKEY* key) {
-  if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) return "RSA_" + std::to_string(EVP_PKEY_get_bits(key));
+  if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA)
+    return "RSA_" + std::to_string(EVP_PKEY_get_bits(key));
   if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC) {
     char group[64] = {};
-    if (EVP_PKEY_get_group_name(key, group, sizeof group, nullptr) != 1) fail("EVP_PKEY_get_group_name");
+    if (EVP_PKEY_get_group_name(key, group, sizeof group, nullptr) != 1)
+      fail("EVP_PKEY_get_group_name");
     const std::string_view name(group);
     if (name == "prime256v1") return "ECC_NIST_P256";
     if (name == "secp384r1") return "ECC_NIST_P384";
@@ -154,8 +160,9 @@ inline void configure(EVP_PKEY_CTX* ctx, const Scheme& s) {
 }
 
 // MessageType DIGEST when `prehashed`: `input` is the digest itself.
-inline bool verify(std::span<const std::uint8_t> spki, std::string_view algorithm, std::span<const std::uint8_t> input,
-                   std::span<const std::uint8_t> signature, bool prehashed = false) {
+inline bool verify(std::span<const std::uint8_t> spki, std::string_view algorithm,
+                   std::span<const std::uint8_t> input, std::span<const std::uint8_t> signature,
+                   bool prehashed = false) {
   Pkey key = public_key_from_der(spki);
   const Scheme s = scheme_of(algorithm);
   const Bytes hashed = prehashed ? Bytes(input.begin(), input.end()) : digest(s.md, input);
@@ -163,7 +170,8 @@ inline bool verify(std::span<const std::uint8_t> spki, std::string_view algorith
   if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) fail("verify init");
   configure(ctx.get(), s);
   if (EVP_PKEY_CTX_set_signature_md(ctx.get(), s.md) != 1) fail("signature md");
-  return EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), hashed.data(), hashed.size()) == 1;
+  return EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), hashed.data(),
+                         hashed.size()) == 1;
 }
 
 inline Bytes sign(EVP_PKEY* key, std::string_view algorithm, std::span<const std::uint8_t> input,
@@ -175,7 +183,8 @@ inline Bytes sign(EVP_PKEY* key, std::string_view algorithm, std::span<const std
   configure(ctx.get(), s);
   if (EVP_PKEY_CTX_set_signature_md(ctx.get(), s.md) != 1) fail("signature md");
   std::size_t size = 0;
-  if (EVP_PKEY_sign(ctx.get(), nullptr, &size, hashed.data(), hashed.size()) != 1) fail("sign size");
+  if (EVP_PKEY_sign(ctx.get(), nullptr, &size, hashed.data(), hashed.size()) != 1)
+    fail("sign size");
   Bytes out(size);
   if (EVP_PKEY_sign(ctx.get(), out.data(), &size, hashed.data(), hashed.size()) != 1) fail("sign");
   out.resize(size);
@@ -206,27 +215,33 @@ inline Bytes oaep_encrypt(std::span<const std::uint8_t> spki, std::string_view a
   PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
   if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
-      EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md) != 1 || EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md) != 1) {
+      EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md) != 1 ||
+      EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md) != 1) {
     fail("OAEP init");
   }
   std::size_t size = 0;
-  if (EVP_PKEY_encrypt(ctx.get(), nullptr, &size, plaintext.data(), plaintext.size()) != 1) fail("OAEP size");
+  if (EVP_PKEY_encrypt(ctx.get(), nullptr, &size, plaintext.data(), plaintext.size()) != 1)
+    fail("OAEP size");
   Bytes out(size);
-  if (EVP_PKEY_encrypt(ctx.get(), out.data(), &size, plaintext.data(), plaintext.size()) != 1) fail("OAEP");
+  if (EVP_PKEY_encrypt(ctx.get(), out.data(), &size, plaintext.data(), plaintext.size()) != 1)
+    fail("OAEP");
   out.resize(size);
   return out;
 }
 
-inline Bytes oaep_decrypt(EVP_PKEY* key, std::string_view algorithm, std::span<const std::uint8_t> ciphertext) {
+inline Bytes oaep_decrypt(EVP_PKEY* key, std::string_view algorithm,
+                          std::span<const std::uint8_t> ciphertext) {
   const EVP_MD* md = algorithm == "RSAES_OAEP_SHA_1" ? EVP_sha1() : EVP_sha256();
   PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
-      EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md) != 1 || EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md) != 1) {
+      EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md) != 1 ||
+      EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md) != 1) {
     fail("OAEP init");
   }
   std::size_t size = 0;
-  if (EVP_PKEY_decrypt(ctx.get(), nullptr, &size, ciphertext.data(), ciphertext.size()) != 1) fail("OAEP size");
+  if (EVP_PKEY_decrypt(ctx.get(), nullptr, &size, ciphertext.data(), ciphertext.size()) != 1)
+    fail("OAEP size");
   Bytes out(size);
   if (EVP_PKEY_decrypt(ctx.get(), out.data(), &size, ciphertext.data(), ciphertext.size()) != 1) {
     fail("OAEP decrypt");
@@ -241,7 +256,8 @@ inline Bytes hmac(std::string_view algorithm, std::span<const std::uint8_t> key,
   const EVP_MD* md = md_named(algorithm.substr(algorithm.rfind('_') + 1));
   Bytes out(EVP_MAX_MD_SIZE);
   unsigned int size = 0;
-  if (!HMAC(md, key.data(), static_cast<int>(key.size()), message.data(), message.size(), out.data(), &size)) {
+  if (!HMAC(md, key.data(), static_cast<int>(key.size()), message.data(), message.size(),
+            out.data(), &size)) {
     fail("HMAC");
   }
   out.resize(size);

@@ -24,7 +24,8 @@ TEST_F(ServiceTest, CreateKeyDescribesLikeAws) {
   EXPECT_FALSE(m.deletion_date.has_value());
   auto d = service_->describe_key(m.arn);
   EXPECT_EQ(d.description, "payments");
-  EXPECT_EQ(service_->list_resource_tags(m.key_id, {}).tags, (std::vector<core::Tag>{{"team", "pay"}}));
+  EXPECT_EQ(service_->list_resource_tags(m.key_id, {}).tags,
+            (std::vector<core::Tag>{{"team", "pay"}}));
 }
 
 TEST_F(ServiceTest, MultiRegionKeysGetMrkIds) {
@@ -92,8 +93,16 @@ TEST_F(ServiceTest, ListKeysPages) {
   EXPECT_EQ(listed, created);
   EXPECT_EQ(pages, 3);
   EXPECT_THAT([&] { service_->list_keys({0, std::nullopt}); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->list_keys({1001, std::nullopt}); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->list_keys({std::nullopt, "%%%"}); }, ThrowsError(ErrorCode::kInvalidMarker));
+  EXPECT_THAT(
+      [&] {
+        service_->list_keys({1001, std::nullopt});
+      },
+      ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->list_keys({std::nullopt, "%%%"});
+      },
+      ThrowsError(ErrorCode::kInvalidMarker));
 }
 
 TEST_F(ServiceTest, DisabledKeysRefuseCryptography) {
@@ -104,7 +113,11 @@ TEST_F(ServiceTest, DisabledKeysRefuseCryptography) {
   EXPECT_EQ(service_->describe_key(id).key_state, KeyState::kDisabled);
   EXPECT_THAT([&] { encrypt(id, "x"); }, ThrowsError(ErrorCode::kDisabled));
   EXPECT_THAT([&] { decrypt(blob); }, ThrowsError(ErrorCode::kDisabled));
-  EXPECT_THAT([&] { service_->generate_data_key({id, {}, 32, std::nullopt}); }, ThrowsError(ErrorCode::kDisabled));
+  EXPECT_THAT(
+      [&] {
+        service_->generate_data_key({id, {}, 32, std::nullopt});
+      },
+      ThrowsError(ErrorCode::kDisabled));
   service_->enable_key(id);
   EXPECT_EQ(decrypt(blob), "before");
 }
@@ -113,7 +126,8 @@ TEST_F(ServiceTest, ScheduledDeletionWaitsThenDestroys) {
   auto id = create_symmetric_key();
   auto blob = encrypt(id, "doomed");
   EXPECT_THAT([&] { service_->schedule_key_deletion(id, 6); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->schedule_key_deletion(id, 31); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->schedule_key_deletion(id, 31); },
+              ThrowsError(ErrorCode::kValidation));
   auto scheduled = service_->schedule_key_deletion(id, std::nullopt);
   EXPECT_EQ(scheduled.pending_window_in_days, 30);
   EXPECT_EQ(scheduled.deletion_date, test_epoch() + core::days(30));
@@ -124,7 +138,8 @@ TEST_F(ServiceTest, ScheduledDeletionWaitsThenDestroys) {
   EXPECT_THAT([&] { encrypt(id, "x"); }, ThrowsError(ErrorCode::kInvalidState));
   EXPECT_THAT([&] { decrypt(blob); }, ThrowsError(ErrorCode::kInvalidState));
   EXPECT_THAT([&] { service_->enable_key(id); }, ThrowsError(ErrorCode::kInvalidState));
-  EXPECT_THAT([&] { service_->schedule_key_deletion(id, 7); }, ThrowsError(ErrorCode::kInvalidState));
+  EXPECT_THAT([&] { service_->schedule_key_deletion(id, 7); },
+              ThrowsError(ErrorCode::kInvalidState));
 
   clock_.advance(core::days(29));
   EXPECT_EQ(service_->run_due_work(), 0);

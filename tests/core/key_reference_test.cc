@@ -17,7 +17,8 @@ TEST(KeyReference, AcceptsEveryAwsForm) {
   EXPECT_EQ(id.kind, KeyReference::Kind::kKeyId);
   EXPECT_FALSE(id.region.has_value());
 
-  auto arn = parse_key_reference("arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+  auto arn = parse_key_reference(
+      "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
   EXPECT_EQ(arn.kind, KeyReference::Kind::kKeyId);
   EXPECT_EQ(arn.name, "1234abcd-12ab-34cd-56ef-1234567890ab");
   EXPECT_EQ(arn.region, "us-east-2");
@@ -39,13 +40,15 @@ TEST(KeyReference, MalformedArnsAreTyped) {
     EXPECT_THAT([&] { parse_key_reference(bad); }, ThrowsError(ErrorCode::kInvalidArn)) << bad;
   }
   // AWS's wording (core/model/validation_message.h), the same on every front end.
-  EXPECT_THAT([] { parse_key_reference(""); },
-              ThrowsError(ErrorCode::kValidation,
-                          "1 validation error detected: Value '' at 'keyId' failed to satisfy constraint: "
-                          "Member must have length greater than or equal to 1"));
-  EXPECT_THAT([] { parse_key_reference(std::string(2049, 'a')); },
-              ThrowsError(ErrorCode::kValidation,
-                          ::testing::HasSubstr("Member must have length less than or equal to 2048")));
+  EXPECT_THAT(
+      [] { parse_key_reference(""); },
+      ThrowsError(ErrorCode::kValidation,
+                  "1 validation error detected: Value '' at 'keyId' failed to satisfy constraint: "
+                  "Member must have length greater than or equal to 1"));
+  EXPECT_THAT(
+      [] { parse_key_reference(std::string(2049, 'a')); },
+      ThrowsError(ErrorCode::kValidation,
+                  ::testing::HasSubstr("Member must have length less than or equal to 2048")));
 }
 
 TEST(KeyReference, NewIdsAreUniqueAndWellFormed) {

@@ -82,14 +82,17 @@ TEST_F(MacTest, ImportedKeyMacsAreOpenSslsMacs) {
       EXPECT_EQ(m.mac_algorithms, std::vector<std::string>{s.algorithm});
       EXPECT_FALSE(flag(m.key_id, CKO_SECRET_KEY, CKA_LOCAL)) << "imported, not generated";
       EXPECT_FALSE(flag(m.key_id, CKO_SECRET_KEY, CKA_EXTRACTABLE));
-      for (const std::string& text : {std::string("x"), std::string(kMessage), std::string(4096, 'z')}) {
+      for (const std::string& text :
+           {std::string("x"), std::string(kMessage), std::string(4096, 'z')}) {
         const auto expected = host::hmac(s.algorithm, material, as_bytes(text));
         EXPECT_EQ(mac(m.key_id, as_bytes(text), s.algorithm), expected);
         EXPECT_EQ(verify_mac_error(m.key_id, as_bytes(text), expected, s.algorithm), std::nullopt);
       }
     }
-    EXPECT_THAT([&] { import(s.spec, core::Bytes(s.min_import - 1, 1)); }, ThrowsError(ErrorCode::kValidation));
-    EXPECT_THAT([&] { import(s.spec, core::Bytes(s.max_import + 1, 1)); }, ThrowsError(ErrorCode::kValidation));
+    EXPECT_THAT([&] { import(s.spec, core::Bytes(s.min_import - 1, 1)); },
+                ThrowsError(ErrorCode::kValidation));
+    EXPECT_THAT([&] { import(s.spec, core::Bytes(s.max_import + 1, 1)); },
+                ThrowsError(ErrorCode::kValidation));
     EXPECT_THAT([&] { import(s.spec, core::Bytes(s.min_import, 1), "SIGN_VERIFY"); },
                 ThrowsError(ErrorCode::kValidation));
   }
@@ -103,7 +106,8 @@ TEST_F(MacTest, Rfc4231TestCaseTwoWithThePaddedKey) {
   const std::string jefe = "Jefe";
   std::copy(jefe.begin(), jefe.end(), key.begin());
   auto id = import("HMAC_256", key).key_id;
-  const auto expected = *from_hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  const auto expected =
+      *from_hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   EXPECT_EQ(mac(id, as_bytes("what do ya want for nothing?"), "HMAC_SHA_256"), expected);
 }
 
@@ -115,22 +119,33 @@ TEST_F(MacTest, AlgorithmAndUsageMismatches) {
   auto good = mac(h256, message, "HMAC_SHA_256");
 
   for (const std::string other : {"HMAC_SHA_224", "HMAC_SHA_384", "HMAC_SHA_512"}) {
-    EXPECT_THAT([&] { mac(h256, message, other); }, ThrowsError(ErrorCode::kInvalidKeyUsage)) << other;
+    EXPECT_THAT([&] { mac(h256, message, other); }, ThrowsError(ErrorCode::kInvalidKeyUsage))
+        << other;
     EXPECT_EQ(verify_mac_error(h256, message, good, other), ErrorCode::kInvalidKeyUsage) << other;
   }
   for (const std::string unknown : {"HMAC_SHA_1", "HMAC_SHA256", "hmac_sha_256", ""}) {
-    EXPECT_THAT([&] { mac(h256, message, unknown); }, ThrowsError(ErrorCode::kValidation)) << unknown;
+    EXPECT_THAT([&] { mac(h256, message, unknown); }, ThrowsError(ErrorCode::kValidation))
+        << unknown;
     EXPECT_EQ(verify_mac_error(h256, message, good, unknown), ErrorCode::kValidation) << unknown;
   }
   for (const auto& key : {p256, symmetric}) {
-    EXPECT_THAT([&] { mac(key, message, "HMAC_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+    EXPECT_THAT([&] { mac(key, message, "HMAC_SHA_256"); },
+                ThrowsError(ErrorCode::kInvalidKeyUsage));
     EXPECT_EQ(verify_mac_error(key, message, good, "HMAC_SHA_256"), ErrorCode::kInvalidKeyUsage);
   }
   // An HMAC key neither signs nor encrypts.
-  EXPECT_THAT([&] { sign(h256, message, "ECDSA_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { service_->encrypt({h256, message, {}, std::nullopt}); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { service_->generate_data_key({h256, {}, 32, std::nullopt}); },
+  EXPECT_THAT([&] { sign(h256, message, "ECDSA_SHA_256"); },
               ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT(
+      [&] {
+        service_->encrypt({h256, message, {}, std::nullopt});
+      },
+      ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT(
+      [&] {
+        service_->generate_data_key({h256, {}, 32, std::nullopt});
+      },
+      ThrowsError(ErrorCode::kInvalidKeyUsage));
 }
 
 TEST_F(MacTest, MessageAndMacBounds) {
@@ -138,12 +153,16 @@ TEST_F(MacTest, MessageAndMacBounds) {
   const core::Bytes largest(4096, 0x61);
   auto tag = mac(key, largest, "HMAC_SHA_384");
   EXPECT_EQ(verify_mac_error(key, largest, tag, "HMAC_SHA_384"), std::nullopt);
-  EXPECT_THAT([&] { mac(key, core::Bytes(4097, 0x61), "HMAC_SHA_384"); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { mac(key, core::Bytes{}, "HMAC_SHA_384"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { mac(key, core::Bytes(4097, 0x61), "HMAC_SHA_384"); },
+              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { mac(key, core::Bytes{}, "HMAC_SHA_384"); },
+              ThrowsError(ErrorCode::kValidation));
   EXPECT_EQ(verify_mac_error(key, core::Bytes{}, tag, "HMAC_SHA_384"), ErrorCode::kValidation);
   EXPECT_EQ(verify_mac_error(key, largest, core::Bytes{}, "HMAC_SHA_384"), ErrorCode::kValidation);
-  EXPECT_EQ(verify_mac_error(key, largest, core::Bytes(6145, 1), "HMAC_SHA_384"), ErrorCode::kValidation);
-  EXPECT_EQ(verify_mac_error(key, largest, core::Bytes(6144, 1), "HMAC_SHA_384"), ErrorCode::kInvalidMac);
+  EXPECT_EQ(verify_mac_error(key, largest, core::Bytes(6145, 1), "HMAC_SHA_384"),
+            ErrorCode::kValidation);
+  EXPECT_EQ(verify_mac_error(key, largest, core::Bytes(6144, 1), "HMAC_SHA_384"),
+            ErrorCode::kInvalidMac);
 }
 
 TEST_F(MacTest, DisabledAndPendingDeletionKeys) {

@@ -11,14 +11,16 @@ TEST_F(ServiceTest, RotationPeriodRulesAndStatus) {
   EXPECT_FALSE(status.key_rotation_enabled);
   EXPECT_FALSE(status.rotation_period_in_days.has_value());
   EXPECT_THAT([&] { service_->enable_key_rotation(id, 89); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { service_->enable_key_rotation(id, 2561); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { service_->enable_key_rotation(id, 2561); },
+              ThrowsError(ErrorCode::kValidation));
   service_->enable_key_rotation(id, std::nullopt);
   status = service_->get_key_rotation_status(id);
   EXPECT_TRUE(status.key_rotation_enabled);
   EXPECT_EQ(status.rotation_period_in_days, 365);
   EXPECT_EQ(status.next_rotation_date, test_epoch() + core::days(365));
   service_->enable_key_rotation(id, 90);
-  EXPECT_EQ(service_->get_key_rotation_status(id).next_rotation_date, test_epoch() + core::days(90));
+  EXPECT_EQ(service_->get_key_rotation_status(id).next_rotation_date,
+            test_epoch() + core::days(90));
   service_->disable_key_rotation(id);
   EXPECT_FALSE(service_->get_key_rotation_status(id).key_rotation_enabled);
   service_->disable_key(id);
@@ -42,13 +44,16 @@ TEST_F(ServiceTest, RotationOverSimulatedYearsKeepsEveryCiphertext) {
   ASSERT_EQ(rotations.rotations.size(), 5u);
   for (std::size_t i = 0; i < rotations.rotations.size(); ++i) {
     EXPECT_EQ(rotations.rotations[i].rotation_type, RotationType::kAutomatic);
-    EXPECT_EQ(rotations.rotations[i].rotation_date, test_epoch() + core::days(365 * static_cast<int>(i + 1)));
+    EXPECT_EQ(rotations.rotations[i].rotation_date,
+              test_epoch() + core::days(365 * static_cast<int>(i + 1)));
   }
-  EXPECT_EQ(service_->get_key_rotation_status(id).next_rotation_date, test_epoch() + core::days(365 * 6));
+  EXPECT_EQ(service_->get_key_rotation_status(id).next_rotation_date,
+            test_epoch() + core::days(365 * 6));
   for (const auto& [blob, text] : made) EXPECT_EQ(decrypt(blob), text);
   // Each year's ciphertext names a different version.
   std::set<core::Bytes> headers;
-  for (const auto& [blob, text] : made) headers.insert(core::Bytes(blob.begin(), blob.begin() + 45));
+  for (const auto& [blob, text] : made)
+    headers.insert(core::Bytes(blob.begin(), blob.begin() + 45));
   EXPECT_EQ(headers.size(), 5u);
 }
 
@@ -84,7 +89,8 @@ TEST_F(ServiceTest, VersionRotatesItselfAtItsEncryptionBound) {
   EXPECT_EQ(service_->encryptions_of(id, 1), 10u);
   EXPECT_EQ(service_->encryptions_of(id, 2), 10u);
   EXPECT_EQ(service_->encryptions_of(id, 3), 5u);
-  for (int i = 0; i < 25; ++i) EXPECT_EQ(decrypt(blobs[static_cast<std::size_t>(i)]), "n" + std::to_string(i));
+  for (int i = 0; i < 25; ++i)
+    EXPECT_EQ(decrypt(blobs[static_cast<std::size_t>(i)]), "n" + std::to_string(i));
   // The durable reservation is an upper bound of what was used.
   auto v3 = store_->get_version(id, 3);
   ASSERT_TRUE(v3.has_value());

@@ -58,15 +58,18 @@ TEST_F(RsaEncryptionTest, PlaintextLimitsAreAwss) {
   };
   auto rsa2048 = encryption_key("RSA_2048");
   auto rsa3072 = encryption_key("RSA_3072");
-  for (const auto& l : {Limit{"RSA_2048", "RSAES_OAEP_SHA_1", 214}, Limit{"RSA_2048", "RSAES_OAEP_SHA_256", 190},
-                        Limit{"RSA_3072", "RSAES_OAEP_SHA_1", 342}, Limit{"RSA_3072", "RSAES_OAEP_SHA_256", 318}}) {
+  for (const auto& l :
+       {Limit{"RSA_2048", "RSAES_OAEP_SHA_1", 214}, Limit{"RSA_2048", "RSAES_OAEP_SHA_256", 190},
+        Limit{"RSA_3072", "RSAES_OAEP_SHA_1", 342}, Limit{"RSA_3072", "RSAES_OAEP_SHA_256", 318}}) {
     SCOPED_TRACE(l.spec + " " + l.algorithm);
     const auto& key = l.spec == "RSA_2048" ? rsa2048 : rsa3072;
     const std::string largest(l.max, 'p');
     auto blob = rsa_encrypt(key, as_bytes(largest), l.algorithm).ciphertext_blob;
     EXPECT_EQ(rsa_decrypt(key, blob, l.algorithm), largest);
-    EXPECT_THAT([&] { rsa_encrypt(key, as_bytes(largest + "p"), l.algorithm); }, ThrowsError(ErrorCode::kValidation));
-    EXPECT_THAT([&] { rsa_encrypt(key, core::Bytes{}, l.algorithm); }, ThrowsError(ErrorCode::kValidation));
+    EXPECT_THAT([&] { rsa_encrypt(key, as_bytes(largest + "p"), l.algorithm); },
+                ThrowsError(ErrorCode::kValidation));
+    EXPECT_THAT([&] { rsa_encrypt(key, core::Bytes{}, l.algorithm); },
+                ThrowsError(ErrorCode::kValidation));
   }
 }
 
@@ -74,22 +77,29 @@ TEST_F(RsaEncryptionTest, WrongAlgorithmKeyOrBytesIsInvalidCiphertext) {
   auto key = encryption_key("RSA_2048");
   auto other = encryption_key("RSA_2048");
   auto blob = rsa_encrypt(key, as_bytes("for key"), "RSAES_OAEP_SHA_256").ciphertext_blob;
-  EXPECT_THAT([&] { rsa_decrypt(key, blob, "RSAES_OAEP_SHA_1"); }, ThrowsError(ErrorCode::kInvalidCiphertext));
-  EXPECT_THAT([&] { rsa_decrypt(other, blob, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { rsa_decrypt(key, blob, "RSAES_OAEP_SHA_1"); },
+              ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { rsa_decrypt(other, blob, "RSAES_OAEP_SHA_256"); },
+              ThrowsError(ErrorCode::kInvalidCiphertext));
   for (std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{128}, std::size_t{255}}) {
     auto altered = blob;
     altered[i] ^= 0x01;
-    EXPECT_THAT([&] { rsa_decrypt(key, altered, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidCiphertext))
+    EXPECT_THAT([&] { rsa_decrypt(key, altered, "RSAES_OAEP_SHA_256"); },
+                ThrowsError(ErrorCode::kInvalidCiphertext))
         << "byte " << i;
   }
   auto shorter = blob;
   shorter.pop_back();
-  EXPECT_THAT([&] { rsa_decrypt(key, shorter, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { rsa_decrypt(key, shorter, "RSAES_OAEP_SHA_256"); },
+              ThrowsError(ErrorCode::kInvalidCiphertext));
   auto longer = blob;
   longer.push_back(0);
-  EXPECT_THAT([&] { rsa_decrypt(key, longer, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT([&] { rsa_decrypt(key, longer, "RSAES_OAEP_SHA_256"); },
+              ThrowsError(ErrorCode::kInvalidCiphertext));
   // An RSA ciphertext names no key: without KeyId it cannot be an RSA decryption.
-  EXPECT_NE(error_of([&] { service_->decrypt({blob, {}, std::nullopt, std::string("RSAES_OAEP_SHA_256")}); }),
+  EXPECT_NE(error_of([&] {
+              service_->decrypt({blob, {}, std::nullopt, std::string("RSAES_OAEP_SHA_256")});
+            }),
             ErrorCode::kInternal);
   // After all of that the key still decrypts (no operation left open on a session).
   EXPECT_EQ(rsa_decrypt(key, blob, "RSAES_OAEP_SHA_256"), "for key");
@@ -97,7 +107,8 @@ TEST_F(RsaEncryptionTest, WrongAlgorithmKeyOrBytesIsInvalidCiphertext) {
 
 TEST_F(RsaEncryptionTest, CiphertextBlobBoundsAreValidation) {
   auto key = encryption_key("RSA_2048");
-  EXPECT_THAT([&] { rsa_decrypt(key, core::Bytes{}, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { rsa_decrypt(key, core::Bytes{}, "RSAES_OAEP_SHA_256"); },
+              ThrowsError(ErrorCode::kValidation));
   EXPECT_THAT([&] { rsa_decrypt(key, core::Bytes(6145, 1), "RSAES_OAEP_SHA_256"); },
               ThrowsError(ErrorCode::kValidation));
 }
@@ -110,35 +121,53 @@ TEST_F(RsaEncryptionTest, AlgorithmAndUsageMismatches) {
   auto blob = rsa_encrypt(key, text, "RSAES_OAEP_SHA_1").ciphertext_blob;
 
   // SYMMETRIC_DEFAULT (also when no algorithm is named) is not for an RSA key.
-  EXPECT_THAT([&] { rsa_encrypt(key, text, std::nullopt); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { rsa_encrypt(key, text, "SYMMETRIC_DEFAULT"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { rsa_decrypt(key, blob, std::nullopt); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { rsa_decrypt(key, blob, "SYMMETRIC_DEFAULT"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_encrypt(key, text, std::nullopt); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_encrypt(key, text, "SYMMETRIC_DEFAULT"); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_decrypt(key, blob, std::nullopt); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_decrypt(key, blob, "SYMMETRIC_DEFAULT"); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
   // Names AWS does not know.
   for (const std::string unknown : {"RSAES_OAEP_SHA_512", "RSAES_PKCS1_V1_5", "rsaes_oaep_sha_1"}) {
-    EXPECT_THAT([&] { rsa_encrypt(key, text, unknown); }, ThrowsError(ErrorCode::kValidation)) << unknown;
-    EXPECT_THAT([&] { rsa_decrypt(key, blob, unknown); }, ThrowsError(ErrorCode::kValidation)) << unknown;
+    EXPECT_THAT([&] { rsa_encrypt(key, text, unknown); }, ThrowsError(ErrorCode::kValidation))
+        << unknown;
+    EXPECT_THAT([&] { rsa_decrypt(key, blob, unknown); }, ThrowsError(ErrorCode::kValidation))
+        << unknown;
   }
   // OAEP with keys that are not RSA ENCRYPT_DECRYPT.
-  EXPECT_THAT([&] { rsa_encrypt(signing, text, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { rsa_decrypt(signing, blob, "RSAES_OAEP_SHA_1"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { rsa_encrypt(symmetric, text, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  // An encryption key does not sign.
-  EXPECT_THAT([&] { sign(key, text, "RSASSA_PSS_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  // Nor does it make data keys (GenerateDataKey takes a symmetric key).
-  EXPECT_THAT([&] { service_->generate_data_key({key, {}, 32, std::nullopt}); },
+  EXPECT_THAT([&] { rsa_encrypt(signing, text, "RSAES_OAEP_SHA_256"); },
               ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_decrypt(signing, blob, "RSAES_OAEP_SHA_1"); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { rsa_encrypt(symmetric, text, "RSAES_OAEP_SHA_256"); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
+  // An encryption key does not sign.
+  EXPECT_THAT([&] { sign(key, text, "RSASSA_PSS_SHA_256"); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
+  // Nor does it make data keys (GenerateDataKey takes a symmetric key).
+  EXPECT_THAT(
+      [&] {
+        service_->generate_data_key({key, {}, 32, std::nullopt});
+      },
+      ThrowsError(ErrorCode::kInvalidKeyUsage));
   // Asymmetric encryption takes no encryption context.
-  EXPECT_THAT([&] { service_->encrypt({key, text, {{"a", "b"}}, std::string("RSAES_OAEP_SHA_1")}); },
-              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        service_->encrypt({key, text, {{"a", "b"}}, std::string("RSAES_OAEP_SHA_1")});
+      },
+      ThrowsError(ErrorCode::kValidation));
 }
 
 TEST_F(RsaEncryptionTest, DisabledKeysAreDisabledException) {
   auto key = encryption_key("RSA_2048");
   auto blob = rsa_encrypt(key, as_bytes("x"), "RSAES_OAEP_SHA_256").ciphertext_blob;
   service_->disable_key(key);
-  EXPECT_THAT([&] { rsa_encrypt(key, as_bytes("x"), "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kDisabled));
-  EXPECT_THAT([&] { rsa_decrypt(key, blob, "RSAES_OAEP_SHA_256"); }, ThrowsError(ErrorCode::kDisabled));
+  EXPECT_THAT([&] { rsa_encrypt(key, as_bytes("x"), "RSAES_OAEP_SHA_256"); },
+              ThrowsError(ErrorCode::kDisabled));
+  EXPECT_THAT([&] { rsa_decrypt(key, blob, "RSAES_OAEP_SHA_256"); },
+              ThrowsError(ErrorCode::kDisabled));
   EXPECT_THAT([&] { service_->get_public_key(key); }, ThrowsError(ErrorCode::kDisabled));
   service_->enable_key(key);
   EXPECT_EQ(rsa_decrypt(key, blob, "RSAES_OAEP_SHA_256"), "x");
@@ -179,7 +208,8 @@ TEST_F(RsaEncryptionTest, ReEncryptBetweenRsaAndSymmetricKeys) {
   // Without the source algorithm an RSA ciphertext is not RSA's to open.
   EXPECT_THAT(
       [&] {
-        service_->re_encrypt({.ciphertext_blob = rsa_blob, .source_key_id = rsa, .destination_key_id = symmetric});
+        service_->re_encrypt(
+            {.ciphertext_blob = rsa_blob, .source_key_id = rsa, .destination_key_id = symmetric});
       },
       ThrowsError(ErrorCode::kInvalidKeyUsage));
 }
@@ -190,10 +220,12 @@ TEST_F(RsaEncryptionTest, ImportedPublicKeyEncryptsButCannotDecrypt) {
   EXPECT_EQ(key.origin, core::Origin::kExternal);
   EXPECT_EQ(key.encryption_algorithms, kOaep);
   for (const auto& algorithm : kOaep) {
-    auto blob = rsa_encrypt(key.key_id, as_bytes("to the holder of the private key"), algorithm).ciphertext_blob;
+    auto blob = rsa_encrypt(key.key_id, as_bytes("to the holder of the private key"), algorithm)
+                    .ciphertext_blob;
     auto opened = host::oaep_decrypt(private_key.get(), algorithm, blob);
     EXPECT_EQ(std::string(opened.begin(), opened.end()), "to the holder of the private key");
-    EXPECT_THAT([&] { rsa_decrypt(key.key_id, blob, algorithm); }, ThrowsError(ErrorCode::kUnsupportedOperation));
+    EXPECT_THAT([&] { rsa_decrypt(key.key_id, blob, algorithm); },
+                ThrowsError(ErrorCode::kUnsupportedOperation));
   }
 }
 

@@ -11,8 +11,8 @@
 #include "core/model/key_reference.h"
 #include "core/service/kms_service.h"
 #include "core/store/sqlite_store.h"
-#include "tests/support/temp_token.h"
 #include "tests/support/error_matchers.h"
+#include "tests/support/temp_token.h"
 
 namespace coffer::testing {
 
@@ -46,8 +46,10 @@ class ServiceTest : public ::testing::Test {
     return service_->create_key(request).key_id;
   }
 
-  core::Bytes encrypt(const std::string& key, std::string_view text, core::EncryptionContext context = {}) {
-    return service_->encrypt({key, as_bytes(text), std::move(context), std::nullopt}).ciphertext_blob;
+  core::Bytes encrypt(const std::string& key, std::string_view text,
+                      core::EncryptionContext context = {}) {
+    return service_->encrypt({key, as_bytes(text), std::move(context), std::nullopt})
+        .ciphertext_blob;
   }
 
   std::string decrypt(const core::Bytes& blob, core::EncryptionContext context = {},

@@ -16,8 +16,9 @@ namespace {
 
 using Algorithms = std::vector<std::string>;
 
-const Algorithms kRsaSigning = {"RSASSA_PSS_SHA_256",        "RSASSA_PSS_SHA_384",        "RSASSA_PSS_SHA_512",
-                                "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512"};
+const Algorithms kRsaSigning = {"RSASSA_PSS_SHA_256",        "RSASSA_PSS_SHA_384",
+                                "RSASSA_PSS_SHA_512",        "RSASSA_PKCS1_V1_5_SHA_256",
+                                "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512"};
 
 // What AWS KMS lists as SigningAlgorithms for each spec.
 Algorithms aws_signing_algorithms(const std::string& spec) {
@@ -40,16 +41,19 @@ class SigningTest : public AsymmetricTest {
     for (const auto& algorithm : info.signing_algorithms) {
       SCOPED_TRACE(spec + " " + algorithm);
       const auto digest = host::digest_for(algorithm, message);
-      for (const std::optional<std::string>& type : {std::optional<std::string>{}, std::optional<std::string>{"RAW"},
-                                                    std::optional<std::string>{"DIGEST"}}) {
+      for (const std::optional<std::string>& type :
+           {std::optional<std::string>{}, std::optional<std::string>{"RAW"},
+            std::optional<std::string>{"DIGEST"}}) {
         const bool prehashed = type == "DIGEST";
-        const std::span<const std::uint8_t> input = prehashed ? std::span<const std::uint8_t>(digest) : message;
+        const std::span<const std::uint8_t> input =
+            prehashed ? std::span<const std::uint8_t>(digest) : message;
         auto result = service_->sign({key, input, type, algorithm});
         EXPECT_EQ(result.key_id, arn(key));
         EXPECT_EQ(result.signing_algorithm, algorithm);
         const auto& signature = result.signature;
         if (algorithm.starts_with("ECDSA")) {
-          EXPECT_TRUE(host::is_strict_der_ecdsa(signature)) << "ECDSA signatures are DER, as AWS returns them";
+          EXPECT_TRUE(host::is_strict_der_ecdsa(signature))
+              << "ECDSA signatures are DER, as AWS returns them";
         } else {
           EXPECT_EQ(signature.size(), core::Bytes::size_type(EVP_PKEY_get_size(
                                           host::public_key_from_der(info.public_key).get())));
@@ -69,7 +73,8 @@ class SigningTest : public AsymmetricTest {
 };
 
 TEST_F(SigningTest, KeyMetadataOfEachSpecAndUsage) {
-  for (const std::string spec : {"RSA_2048", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"}) {
+  for (const std::string spec :
+       {"RSA_2048", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"}) {
     SCOPED_TRACE(spec);
     auto m = create(spec, "SIGN_VERIFY");
     EXPECT_EQ(m.key_spec, core::parse_key_spec(spec));
@@ -84,19 +89,26 @@ TEST_F(SigningTest, KeyMetadataOfEachSpecAndUsage) {
     EXPECT_EQ(described.key_spec, m.key_spec);
   }
   auto rsa = create("RSA_2048", "ENCRYPT_DECRYPT");
-  EXPECT_EQ(as_set(rsa.encryption_algorithms), (std::set<std::string>{"RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"}));
+  EXPECT_EQ(as_set(rsa.encryption_algorithms),
+            (std::set<std::string>{"RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"}));
   EXPECT_TRUE(rsa.signing_algorithms.empty());
-  EXPECT_EQ(create("RSA_2048", std::nullopt).key_usage, core::KeyUsage::kEncryptDecrypt);  // AWS's default
+  EXPECT_EQ(create("RSA_2048", std::nullopt).key_usage,
+            core::KeyUsage::kEncryptDecrypt);  // AWS's default
 }
 
 TEST_F(SigningTest, SpecAndUsageMustGoTogether) {
-  EXPECT_THAT([&] { create("ECC_NIST_P256", "ENCRYPT_DECRYPT"); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { create("ECC_NIST_P256", "GENERATE_VERIFY_MAC"); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { create("RSA_2048", "GENERATE_VERIFY_MAC"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("ECC_NIST_P256", "ENCRYPT_DECRYPT"); },
+              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("ECC_NIST_P256", "GENERATE_VERIFY_MAC"); },
+              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("RSA_2048", "GENERATE_VERIFY_MAC"); },
+              ThrowsError(ErrorCode::kValidation));
   EXPECT_THAT([&] { create("HMAC_256", "SIGN_VERIFY"); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { create("SYMMETRIC_DEFAULT", "SIGN_VERIFY"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("SYMMETRIC_DEFAULT", "SIGN_VERIFY"); },
+              ThrowsError(ErrorCode::kValidation));
   EXPECT_THAT([&] { create("RSA_1024", "SIGN_VERIFY"); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { create("ECC_NIST_P256", "SIGN_AND_VERIFY"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { create("ECC_NIST_P256", "SIGN_AND_VERIFY"); },
+              ThrowsError(ErrorCode::kValidation));
 }
 
 TEST_F(SigningTest, PrivateHalfIsMadeInTheTokenAndNeverLeavesIt) {
@@ -116,14 +128,16 @@ TEST_F(SigningTest, EveryAlgorithmOfRsa2048SignsAndVerifiesRawAndDigest) {
 }
 
 TEST_F(SigningTest, EveryEccSpecSignsAndVerifiesRawAndDigest) {
-  for (const std::string spec : {"ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"}) {
+  for (const std::string spec :
+       {"ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"}) {
     sign_and_verify_everything(signing_key(spec), spec);
   }
 }
 
 // The larger RSA keys are slow to make in SoftHSM: one of each, a few algorithms.
 TEST_F(SigningTest, Rsa3072And4096SignAndVerify) {
-  for (const auto& [spec, bits] : {std::pair<std::string, int>{"RSA_3072", 3072}, {"RSA_4096", 4096}}) {
+  for (const auto& [spec, bits] :
+       {std::pair<std::string, int>{"RSA_3072", 3072}, {"RSA_4096", 4096}}) {
     SCOPED_TRACE(spec);
     auto key = signing_key(spec);
     auto info = service_->get_public_key(key);
@@ -148,9 +162,10 @@ TEST_F(SigningTest, GetPublicKeyIsTheKeysSpki) {
     std::string usage;
   };
   int aliases = 0;
-  for (const auto& c : {Case{"RSA_2048", "SIGN_VERIFY"}, Case{"RSA_2048", "ENCRYPT_DECRYPT"},
-                        Case{"ECC_NIST_P256", "SIGN_VERIFY"}, Case{"ECC_NIST_P384", "SIGN_VERIFY"},
-                        Case{"ECC_NIST_P521", "SIGN_VERIFY"}, Case{"ECC_SECG_P256K1", "SIGN_VERIFY"}}) {
+  for (const auto& c :
+       {Case{"RSA_2048", "SIGN_VERIFY"}, Case{"RSA_2048", "ENCRYPT_DECRYPT"},
+        Case{"ECC_NIST_P256", "SIGN_VERIFY"}, Case{"ECC_NIST_P384", "SIGN_VERIFY"},
+        Case{"ECC_NIST_P521", "SIGN_VERIFY"}, Case{"ECC_SECG_P256K1", "SIGN_VERIFY"}}) {
     SCOPED_TRACE(c.spec + " " + c.usage);
     auto key = create(c.spec, c.usage).key_id;
     auto info = service_->get_public_key(key);
@@ -178,8 +193,10 @@ TEST_F(SigningTest, GetPublicKeyIsTheKeysSpki) {
 TEST_F(SigningTest, GetPublicKeyIsRefusedForSymmetricAndHmacKeys) {
   auto symmetric = create_symmetric_key();
   auto hmac = mac_key("HMAC_256");
-  EXPECT_THAT([&] { service_->get_public_key(symmetric); }, ThrowsError(ErrorCode::kUnsupportedOperation));
-  EXPECT_THAT([&] { service_->get_public_key(hmac); }, ThrowsError(ErrorCode::kUnsupportedOperation));
+  EXPECT_THAT([&] { service_->get_public_key(symmetric); },
+              ThrowsError(ErrorCode::kUnsupportedOperation));
+  EXPECT_THAT([&] { service_->get_public_key(hmac); },
+              ThrowsError(ErrorCode::kUnsupportedOperation));
   EXPECT_THAT([&] { service_->get_public_key("alias/none"); }, ThrowsError(ErrorCode::kNotFound));
 }
 
@@ -191,12 +208,14 @@ TEST_F(SigningTest, AnythingChangedIsAnInvalidSignature) {
   const std::string altered_message = std::string(kMessage) + ".";
 
   auto ecdsa = sign(key, message, "ECDSA_SHA_256");
-  EXPECT_EQ(verify_error(key, as_bytes(altered_message), ecdsa, "ECDSA_SHA_256"), ErrorCode::kInvalidSignature);
+  EXPECT_EQ(verify_error(key, as_bytes(altered_message), ecdsa, "ECDSA_SHA_256"),
+            ErrorCode::kInvalidSignature);
   EXPECT_EQ(verify_error(other, message, ecdsa, "ECDSA_SHA_256"), ErrorCode::kInvalidSignature);
   for (std::size_t i = 0; i < ecdsa.size(); ++i) {
     auto altered = ecdsa;
     altered[i] ^= 0x01;
-    EXPECT_EQ(verify_error(key, message, altered, "ECDSA_SHA_256"), ErrorCode::kInvalidSignature) << "byte " << i;
+    EXPECT_EQ(verify_error(key, message, altered, "ECDSA_SHA_256"), ErrorCode::kInvalidSignature)
+        << "byte " << i;
   }
   auto truncated = ecdsa;
   truncated.pop_back();
@@ -204,7 +223,8 @@ TEST_F(SigningTest, AnythingChangedIsAnInvalidSignature) {
   auto longer = ecdsa;
   longer.push_back(0);
   EXPECT_EQ(verify_error(key, message, longer, "ECDSA_SHA_256"), ErrorCode::kInvalidSignature);
-  EXPECT_EQ(verify_error(key, message, core::Bytes(64, 0x42), "ECDSA_SHA_256"), ErrorCode::kInvalidSignature)
+  EXPECT_EQ(verify_error(key, message, core::Bytes(64, 0x42), "ECDSA_SHA_256"),
+            ErrorCode::kInvalidSignature)
       << "raw r||s is not what AWS takes";
   // A RAW signature checked as the DIGEST of another message.
   EXPECT_EQ(verify_error(key, host::digest_for("ECDSA_SHA_256", as_bytes(altered_message)), ecdsa,
@@ -212,15 +232,19 @@ TEST_F(SigningTest, AnythingChangedIsAnInvalidSignature) {
             ErrorCode::kInvalidSignature);
 
   auto pss = sign(rsa, message, "RSASSA_PSS_SHA_256");
-  EXPECT_EQ(verify_error(rsa, message, pss, "RSASSA_PKCS1_V1_5_SHA_256"), ErrorCode::kInvalidSignature);
+  EXPECT_EQ(verify_error(rsa, message, pss, "RSASSA_PKCS1_V1_5_SHA_256"),
+            ErrorCode::kInvalidSignature);
   EXPECT_EQ(verify_error(rsa, message, pss, "RSASSA_PSS_SHA_384"), ErrorCode::kInvalidSignature);
-  EXPECT_EQ(verify_error(rsa, as_bytes(altered_message), pss, "RSASSA_PSS_SHA_256"), ErrorCode::kInvalidSignature);
+  EXPECT_EQ(verify_error(rsa, as_bytes(altered_message), pss, "RSASSA_PSS_SHA_256"),
+            ErrorCode::kInvalidSignature);
   auto short_pss = pss;
   short_pss.resize(255);
-  EXPECT_EQ(verify_error(rsa, message, short_pss, "RSASSA_PSS_SHA_256"), ErrorCode::kInvalidSignature);
+  EXPECT_EQ(verify_error(rsa, message, short_pss, "RSASSA_PSS_SHA_256"),
+            ErrorCode::kInvalidSignature);
   auto pkcs1 = sign(rsa, message, "RSASSA_PKCS1_V1_5_SHA_512");
   pkcs1[100] ^= 0x80;
-  EXPECT_EQ(verify_error(rsa, message, pkcs1, "RSASSA_PKCS1_V1_5_SHA_512"), ErrorCode::kInvalidSignature);
+  EXPECT_EQ(verify_error(rsa, message, pkcs1, "RSASSA_PKCS1_V1_5_SHA_512"),
+            ErrorCode::kInvalidSignature);
   // The key still answers after all of that (no verify operation left open on a session).
   EXPECT_EQ(verify_error(key, message, ecdsa, "ECDSA_SHA_256"), std::nullopt);
   EXPECT_EQ(verify_error(rsa, message, pss, "RSASSA_PSS_SHA_256"), std::nullopt);
@@ -236,40 +260,62 @@ TEST_F(SigningTest, UsageAndAlgorithmMismatchesAreInvalidKeyUsage) {
   auto good = sign(p256, message, "ECDSA_SHA_256");
 
   // An algorithm the key's spec does not allow.
-  EXPECT_THAT([&] { sign(p256, message, "ECDSA_SHA_384"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { sign(p256, message, "RSASSA_PSS_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { sign(rsa_sign, message, "ECDSA_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { sign(p256, message, "ECDSA_SHA_384"); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { sign(p256, message, "RSASSA_PSS_SHA_256"); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT([&] { sign(rsa_sign, message, "ECDSA_SHA_256"); },
+              ThrowsError(ErrorCode::kInvalidKeyUsage));
   EXPECT_EQ(verify_error(p256, message, good, "ECDSA_SHA_512"), ErrorCode::kInvalidKeyUsage);
   // A key of another usage.
   for (const auto& key : {rsa_crypt, hmac, symmetric}) {
-    EXPECT_THAT([&] { sign(key, message, "RSASSA_PSS_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
+    EXPECT_THAT([&] { sign(key, message, "RSASSA_PSS_SHA_256"); },
+                ThrowsError(ErrorCode::kInvalidKeyUsage));
     EXPECT_EQ(verify_error(key, message, good, "RSASSA_PSS_SHA_256"), ErrorCode::kInvalidKeyUsage);
   }
-  EXPECT_THAT([&] { mac(p256, message, "HMAC_SHA_256"); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { service_->encrypt({rsa_sign, message, {}, std::string("RSAES_OAEP_SHA_256")}); },
+  EXPECT_THAT([&] { mac(p256, message, "HMAC_SHA_256"); },
               ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT(
+      [&] {
+        service_->encrypt({rsa_sign, message, {}, std::string("RSAES_OAEP_SHA_256")});
+      },
+      ThrowsError(ErrorCode::kInvalidKeyUsage));
   // Names AWS knows for specs Coffer does not make (SM2, ML-DSA, Ed25519): valid enum
   // values, just not for this key.
-  for (const std::string other : {"SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512"}) {
-    EXPECT_THAT([&] { sign(p256, message, other); }, ThrowsError(ErrorCode::kInvalidKeyUsage)) << other;
+  for (const std::string other :
+       {"SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512"}) {
+    EXPECT_THAT([&] { sign(p256, message, other); }, ThrowsError(ErrorCode::kInvalidKeyUsage))
+        << other;
     EXPECT_EQ(verify_error(rsa_sign, message, good, other), ErrorCode::kInvalidKeyUsage) << other;
   }
-  EXPECT_THAT([&] { service_->encrypt({p256, message, {}, std::nullopt}); }, ThrowsError(ErrorCode::kInvalidKeyUsage));
-  EXPECT_THAT([&] { service_->generate_data_key({p256, {}, 32, std::nullopt}); },
-              ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT(
+      [&] {
+        service_->encrypt({p256, message, {}, std::nullopt});
+      },
+      ThrowsError(ErrorCode::kInvalidKeyUsage));
+  EXPECT_THAT(
+      [&] {
+        service_->generate_data_key({p256, {}, 32, std::nullopt});
+      },
+      ThrowsError(ErrorCode::kInvalidKeyUsage));
 }
 
 TEST_F(SigningTest, UnknownEnumValuesAreValidation) {
   auto p256 = signing_key("ECC_NIST_P256");
   const auto message = as_bytes(kMessage);
   auto good = sign(p256, message, "ECDSA_SHA_256");
-  for (const std::string algorithm : {"ECDSA_SHA_1", "RSASSA_PSS_SHA_1", "ecdsa_sha_256", "", "HMAC_SHA_256"}) {
-    EXPECT_THAT([&] { sign(p256, message, algorithm); }, ThrowsError(ErrorCode::kValidation)) << algorithm;
+  for (const std::string algorithm :
+       {"ECDSA_SHA_1", "RSASSA_PSS_SHA_1", "ecdsa_sha_256", "", "HMAC_SHA_256"}) {
+    EXPECT_THAT([&] { sign(p256, message, algorithm); }, ThrowsError(ErrorCode::kValidation))
+        << algorithm;
     EXPECT_EQ(verify_error(p256, message, good, algorithm), ErrorCode::kValidation) << algorithm;
   }
   for (const std::string type : {"HASH", "raw", ""}) {
-    EXPECT_THAT([&] { sign(p256, message, "ECDSA_SHA_256", type); }, ThrowsError(ErrorCode::kValidation)) << type;
-    EXPECT_EQ(verify_error(p256, message, good, "ECDSA_SHA_256", type), ErrorCode::kValidation) << type;
+    EXPECT_THAT([&] { sign(p256, message, "ECDSA_SHA_256", type); },
+                ThrowsError(ErrorCode::kValidation))
+        << type;
+    EXPECT_EQ(verify_error(p256, message, good, "ECDSA_SHA_256", type), ErrorCode::kValidation)
+        << type;
   }
   EXPECT_THAT([&] { create("ECC_NIST_P999", "SIGN_VERIFY"); }, ThrowsError(ErrorCode::kValidation));
 }
@@ -286,7 +332,8 @@ TEST_F(SigningTest, UnknownEnumValuesAreValidationWhateverTheKey) {
     SCOPED_TRACE(target);
     EXPECT_THAT([&] { sign(target, message, "ECDSA_SHA_1"); }, ThrowsError(ErrorCode::kValidation));
     EXPECT_EQ(verify_error(target, message, signature, "ECDSA_SHA_1"), ErrorCode::kValidation);
-    EXPECT_THAT([&] { sign(target, message, "ECDSA_SHA_256", "HASH"); }, ThrowsError(ErrorCode::kValidation));
+    EXPECT_THAT([&] { sign(target, message, "ECDSA_SHA_256", "HASH"); },
+                ThrowsError(ErrorCode::kValidation));
     EXPECT_THAT([&] { mac(target, message, "HMAC_SHA_1"); }, ThrowsError(ErrorCode::kValidation));
     EXPECT_EQ(verify_mac_error(target, message, signature, "HMAC_SHA_1"), ErrorCode::kValidation);
   }
@@ -299,10 +346,15 @@ TEST_F(SigningTest, DigestOfTheWrongLengthIsValidation) {
   const core::Bytes signature = sign(p256, as_bytes(kMessage), "ECDSA_SHA_256");
   for (std::size_t size : {1, 20, 31, 33, 48, 64}) {
     const core::Bytes digest(size, 0x5a);
-    EXPECT_THAT([&] { sign(p256, digest, "ECDSA_SHA_256", "DIGEST"); }, ThrowsError(ErrorCode::kValidation)) << size;
-    EXPECT_EQ(verify_error(p256, digest, signature, "ECDSA_SHA_256", "DIGEST"), ErrorCode::kValidation) << size;
+    EXPECT_THAT([&] { sign(p256, digest, "ECDSA_SHA_256", "DIGEST"); },
+                ThrowsError(ErrorCode::kValidation))
+        << size;
+    EXPECT_EQ(verify_error(p256, digest, signature, "ECDSA_SHA_256", "DIGEST"),
+              ErrorCode::kValidation)
+        << size;
   }
-  EXPECT_THAT([&] { sign(p521, core::Bytes(66, 1), "ECDSA_SHA_512", "DIGEST"); }, ThrowsError(ErrorCode::kValidation))
+  EXPECT_THAT([&] { sign(p521, core::Bytes(66, 1), "ECDSA_SHA_512", "DIGEST"); },
+              ThrowsError(ErrorCode::kValidation))
       << "a P-521 digest is SHA-512's 64 bytes, not the field's 66";
   EXPECT_NO_THROW(sign(p521, core::Bytes(64, 1), "ECDSA_SHA_512", "DIGEST"));
   EXPECT_THAT([&] { sign(rsa, core::Bytes(32, 1), "RSASSA_PKCS1_V1_5_SHA_384", "DIGEST"); },
@@ -317,12 +369,16 @@ TEST_F(SigningTest, MessageAndSignatureBounds) {
   const core::Bytes largest(4096, 0x61);
   auto signature = sign(p256, largest, "ECDSA_SHA_256");
   EXPECT_EQ(verify_error(p256, largest, signature, "ECDSA_SHA_256"), std::nullopt);
-  EXPECT_THAT([&] { sign(p256, core::Bytes(4097, 0x61), "ECDSA_SHA_256"); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { sign(p256, core::Bytes{}, "ECDSA_SHA_256"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { sign(p256, core::Bytes(4097, 0x61), "ECDSA_SHA_256"); },
+              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { sign(p256, core::Bytes{}, "ECDSA_SHA_256"); },
+              ThrowsError(ErrorCode::kValidation));
   EXPECT_EQ(verify_error(p256, core::Bytes{}, signature, "ECDSA_SHA_256"), ErrorCode::kValidation);
   EXPECT_EQ(verify_error(p256, largest, core::Bytes{}, "ECDSA_SHA_256"), ErrorCode::kValidation);
-  EXPECT_EQ(verify_error(p256, largest, core::Bytes(6145, 0x30), "ECDSA_SHA_256"), ErrorCode::kValidation);
-  EXPECT_EQ(verify_error(p256, largest, core::Bytes(6144, 0x30), "ECDSA_SHA_256"), ErrorCode::kInvalidSignature);
+  EXPECT_EQ(verify_error(p256, largest, core::Bytes(6145, 0x30), "ECDSA_SHA_256"),
+            ErrorCode::kValidation);
+  EXPECT_EQ(verify_error(p256, largest, core::Bytes(6144, 0x30), "ECDSA_SHA_256"),
+            ErrorCode::kInvalidSignature);
 }
 
 TEST_F(SigningTest, DisabledKeysAreDisabledExceptionAndPendingDeletionIsInvalidState) {
@@ -347,17 +403,23 @@ TEST_F(SigningTest, RotationIsUnsupportedForAsymmetricAndHmacKeys) {
   auto host_key = host::generate("ECC_NIST_P256");
   const auto spki = host::spki_of(host_key.get());
   const core::Bytes hmac_material(32, 7);
-  const std::vector<std::string> keys = {signing_key("ECC_NIST_P256"), signing_key("RSA_2048"),
-                                         encryption_key("RSA_2048"),   mac_key("HMAC_224"),
-                                         mac_key("HMAC_512"),          import("ECC_NIST_P256", spki).key_id,
+  const std::vector<std::string> keys = {signing_key("ECC_NIST_P256"),
+                                         signing_key("RSA_2048"),
+                                         encryption_key("RSA_2048"),
+                                         mac_key("HMAC_224"),
+                                         mac_key("HMAC_512"),
+                                         import("ECC_NIST_P256", spki).key_id,
                                          import("HMAC_256", hmac_material).key_id};
   for (const auto& key : keys) {
     SCOPED_TRACE(key);
     EXPECT_THAT([&] { service_->enable_key_rotation(key, std::nullopt); },
                 ThrowsError(ErrorCode::kUnsupportedOperation));
-    EXPECT_THAT([&] { service_->enable_key_rotation(key, 90); }, ThrowsError(ErrorCode::kUnsupportedOperation));
-    EXPECT_THAT([&] { service_->rotate_key_on_demand(key); }, ThrowsError(ErrorCode::kUnsupportedOperation));
-    EXPECT_THAT([&] { service_->disable_key_rotation(key); }, ThrowsError(ErrorCode::kUnsupportedOperation));
+    EXPECT_THAT([&] { service_->enable_key_rotation(key, 90); },
+                ThrowsError(ErrorCode::kUnsupportedOperation));
+    EXPECT_THAT([&] { service_->rotate_key_on_demand(key); },
+                ThrowsError(ErrorCode::kUnsupportedOperation));
+    EXPECT_THAT([&] { service_->disable_key_rotation(key); },
+                ThrowsError(ErrorCode::kUnsupportedOperation));
   }
   // Time passing rotates nothing either.
   clock_.advance(core::days(4000));
@@ -368,9 +430,10 @@ TEST_F(SigningTest, RotationIsUnsupportedForAsymmetricAndHmacKeys) {
 // orphan, and deletion must take both (and an imported key's one object).
 TEST_F(SigningTest, ReconcilerAndDeletionKnowKeyPairs) {
   auto host_key = host::generate("ECC_NIST_P384");
-  const std::vector<std::string> keys = {signing_key("ECC_NIST_P256"), encryption_key("RSA_2048"),
-                                         mac_key("HMAC_384"), import("ECC_NIST_P384", host::spki_of(host_key.get())).key_id,
-                                         import("HMAC_256", core::Bytes(32, 9)).key_id};
+  const std::vector<std::string> keys = {
+      signing_key("ECC_NIST_P256"), encryption_key("RSA_2048"), mac_key("HMAC_384"),
+      import("ECC_NIST_P384", host::spki_of(host_key.get())).key_id,
+      import("HMAC_256", core::Bytes(32, 9)).key_id};
   auto report = core::reconcile(*token_, *store_, false);
   EXPECT_TRUE(report.orphans.empty()) << report.orphans.front();
   EXPECT_TRUE(report.missing.empty()) << report.missing.front();
@@ -393,7 +456,8 @@ TEST_F(SigningTest, ReconcilerAndDeletionKnowKeyPairs) {
 
 TEST_F(SigningTest, ImportedPublicKeyVerifiesWhatOpenSslSigned) {
   const auto message = as_bytes(kMessage);
-  for (const std::string spec : {"ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "RSA_2048"}) {
+  for (const std::string spec :
+       {"ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "RSA_2048"}) {
     SCOPED_TRACE(spec);
     auto private_key = host::generate(spec);
     const auto spki = host::spki_of(private_key.get());
@@ -408,12 +472,15 @@ TEST_F(SigningTest, ImportedPublicKeyVerifiesWhatOpenSslSigned) {
       SCOPED_TRACE(algorithm);
       auto signature = host::sign(private_key.get(), algorithm, message);
       EXPECT_EQ(verify_error(m.key_id, message, signature, algorithm), std::nullopt);
-      EXPECT_EQ(verify_error(m.key_id, host::digest_for(algorithm, message), signature, algorithm, "DIGEST"),
+      EXPECT_EQ(verify_error(m.key_id, host::digest_for(algorithm, message), signature, algorithm,
+                             "DIGEST"),
                 std::nullopt);
-      auto from_digest = host::sign(private_key.get(), algorithm, host::digest_for(algorithm, message), true);
+      auto from_digest =
+          host::sign(private_key.get(), algorithm, host::digest_for(algorithm, message), true);
       EXPECT_EQ(verify_error(m.key_id, message, from_digest, algorithm), std::nullopt);
       signature.back() ^= 0x01;
-      EXPECT_EQ(verify_error(m.key_id, message, signature, algorithm), ErrorCode::kInvalidSignature);
+      EXPECT_EQ(verify_error(m.key_id, message, signature, algorithm),
+                ErrorCode::kInvalidSignature);
     }
     // Only the public half is here: Sign cannot work.
     EXPECT_THAT([&] { sign(m.key_id, message, aws_signing_algorithms(spec).front()); },
@@ -426,7 +493,8 @@ TEST_F(SigningTest, ImportRefusesMaterialThatIsNotTheSpec) {
   const auto p384_spki = host::spki_of(p384.get());
   EXPECT_THAT([&] { import("ECC_NIST_P256", p384_spki); }, ThrowsError(ErrorCode::kValidation));
   EXPECT_THAT([&] { import("RSA_2048", p384_spki); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { import("ECC_NIST_P384", p384_spki, "ENCRYPT_DECRYPT"); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { import("ECC_NIST_P384", p384_spki, "ENCRYPT_DECRYPT"); },
+              ThrowsError(ErrorCode::kValidation));
   auto trailing = p384_spki;
   trailing.push_back(0);
   EXPECT_THAT([&] { import("ECC_NIST_P384", trailing); }, ThrowsError(ErrorCode::kValidation));
@@ -434,14 +502,19 @@ TEST_F(SigningTest, ImportRefusesMaterialThatIsNotTheSpec) {
   cut.resize(cut.size() - 1);
   EXPECT_THAT([&] { import("ECC_NIST_P384", cut); }, ThrowsError(ErrorCode::kValidation));
   EXPECT_THAT([&] { import("ECC_NIST_P384", core::Bytes{}); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { import("ECC_NIST_P384", as_bytes("not DER at all")); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { import("ECC_NIST_P384", as_bytes("not DER at all")); },
+              ThrowsError(ErrorCode::kValidation));
   auto rsa1024 = host::generate("RSA_1024");
-  EXPECT_THAT([&] { import("RSA_2048", host::spki_of(rsa1024.get())); }, ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { import("RSA_2048", host::spki_of(rsa1024.get())); },
+              ThrowsError(ErrorCode::kValidation));
   auto brainpool = host::generate("ECC_BRAINPOOL_P256R1");
-  EXPECT_THAT([&] { import("ECC_NIST_P256", host::spki_of(brainpool.get())); }, ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { import("SYMMETRIC_DEFAULT", core::Bytes(32, 1)); }, ThrowsError(ErrorCode::kUnsupportedOperation));
+  EXPECT_THAT([&] { import("ECC_NIST_P256", host::spki_of(brainpool.get())); },
+              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT([&] { import("SYMMETRIC_DEFAULT", core::Bytes(32, 1)); },
+              ThrowsError(ErrorCode::kUnsupportedOperation));
   EXPECT_THAT([&] { import("RSA_9999", p384_spki); }, ThrowsError(ErrorCode::kValidation));
-  const core::ImportKeyRequest long_description{"ECC_NIST_P384", "SIGN_VERIFY", std::string(8193, 'd'), p384_spki};
+  const core::ImportKeyRequest long_description{"ECC_NIST_P384", "SIGN_VERIFY",
+                                                std::string(8193, 'd'), p384_spki};
   EXPECT_THAT([&] { service_->import_key(long_description); }, ThrowsError(ErrorCode::kValidation))
       << "Description is at most 8192 characters, as for CreateKey";
   // Nothing half-made is left behind.
@@ -455,7 +528,8 @@ TEST_F(SigningTest, ImportedCompressedEcPointVerifiesOrIsRefused) {
   for (const std::string spec : {"ECC_NIST_P256", "ECC_SECG_P256K1"}) {
     SCOPED_TRACE(spec);
     auto private_key = host::generate(spec);
-    ASSERT_EQ(EVP_PKEY_set_utf8_string_param(private_key.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+    ASSERT_EQ(EVP_PKEY_set_utf8_string_param(private_key.get(),
+                                             OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
                                              const_cast<char*>("compressed")),
               1);
     const auto spki = host::spki_of(private_key.get());
@@ -469,7 +543,8 @@ TEST_F(SigningTest, ImportedCompressedEcPointVerifiesOrIsRefused) {
       continue;
     }
     auto signature = host::sign(private_key.get(), "ECDSA_SHA_256", as_bytes(kMessage));
-    EXPECT_EQ(verify_error(m->key_id, as_bytes(kMessage), signature, "ECDSA_SHA_256"), std::nullopt);
+    EXPECT_EQ(verify_error(m->key_id, as_bytes(kMessage), signature, "ECDSA_SHA_256"),
+              std::nullopt);
     // GetPublicKey gives a key OpenSSL reads as the same key.
     auto returned = host::public_key_from_der(service_->get_public_key(m->key_id).public_key);
     EXPECT_EQ(EVP_PKEY_eq(returned.get(), private_key.get()), 1);
@@ -485,8 +560,10 @@ TEST_F(SigningTest, ImportedKeysSurviveARestart) {
   open_service();
   EXPECT_EQ(service_->describe_key(key).origin, core::Origin::kExternal);
   EXPECT_EQ(verify_error(key, as_bytes(kMessage), signature, "ECDSA_SHA_256"), std::nullopt);
-  EXPECT_THAT([&] { sign(key, as_bytes(kMessage), "ECDSA_SHA_256"); }, ThrowsError(ErrorCode::kUnsupportedOperation));
-  EXPECT_EQ(verify_error(made_here, as_bytes(kMessage), our_signature, "ECDSA_SHA_256"), std::nullopt);
+  EXPECT_THAT([&] { sign(key, as_bytes(kMessage), "ECDSA_SHA_256"); },
+              ThrowsError(ErrorCode::kUnsupportedOperation));
+  EXPECT_EQ(verify_error(made_here, as_bytes(kMessage), our_signature, "ECDSA_SHA_256"),
+            std::nullopt);
   EXPECT_EQ(service_->describe_key(made_here).origin, core::Origin::kAwsKms);
 }
 

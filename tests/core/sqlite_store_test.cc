@@ -12,8 +12,8 @@
 namespace coffer::core {
 namespace {
 
-using ::testing::HasSubstr;
 using coffer::testing::ThrowsError;
+using ::testing::HasSubstr;
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -32,7 +32,9 @@ class SqliteStoreTest : public ::testing::Test {
     return k;
   }
   KeyVersionRecord version(const std::string& id, std::uint32_t v) {
-    return {id, v, "coffer/us-east-1/" + id + "/v" + std::to_string(v), testing::test_epoch(), std::nullopt, 0};
+    return {
+        id,           v, "coffer/us-east-1/" + id + "/v" + std::to_string(v), testing::test_epoch(),
+        std::nullopt, 0};
   }
 
   std::filesystem::path dir_;
@@ -93,8 +95,11 @@ TEST_F(SqliteStoreTest, AFailedTransactionChangesNothing) {
   // A second key reusing k1's token object id violates UNIQUE: the whole create is undone.
   auto clash = version("k2", 1);
   clash.token_object_id = version("k1", 1).token_object_id;
-  EXPECT_THAT([&] { store.create_key(key("k2"), clash, {{"t", "v"}}); },
-              ThrowsError(ErrorCode::kInternal, HasSubstr("UNIQUE constraint failed")));
+  EXPECT_THAT(
+      [&] {
+        store.create_key(key("k2"), clash, {{"t", "v"}});
+      },
+      ThrowsError(ErrorCode::kInternal, HasSubstr("UNIQUE constraint failed")));
   EXPECT_FALSE(store.get_key("k2").has_value());
   EXPECT_TRUE(store.list_tags("k2").empty());
   EXPECT_TRUE(store.integrity_problems().empty());

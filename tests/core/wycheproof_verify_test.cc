@@ -39,7 +39,8 @@ void PrintTo(const SignatureFile& f, std::ostream* out) { *out << f.file; }
 
 std::string flags_of(const nlohmann::json& test) {
   std::string out;
-  for (const auto& f : test.value("flags", nlohmann::json::array())) out += (out.empty() ? "" : ",") + f.get<std::string>();
+  for (const auto& f : test.value("flags", nlohmann::json::array()))
+    out += (out.empty() ? "" : ",") + f.get<std::string>();
   return out;
 }
 
@@ -70,7 +71,8 @@ void score_outcome(VectorScore& score, const nlohmann::json& test, Expected expe
         if (it != kAcceptableDecisions.end()) decision = it->second;
       }
       if (!decision) {
-        score.fail(tc_id, how + ": acceptable case with flags [" + flags_of(test) + "] has no decision");
+        score.fail(tc_id,
+                   how + ": acceptable case with flags [" + flags_of(test) + "] has no decision");
       } else if (*decision != accepted) {
         score.fail(tc_id, how + ": acceptable case [" + flags_of(test) + "] should be " +
                               (*decision ? "accepted" : "rejected"));
@@ -82,7 +84,8 @@ void score_outcome(VectorScore& score, const nlohmann::json& test, Expected expe
   }
 }
 
-class WycheproofServiceSignature : public AsymmetricTest, public ::testing::WithParamInterface<SignatureFile> {};
+class WycheproofServiceSignature : public AsymmetricTest,
+                                   public ::testing::WithParamInterface<SignatureFile> {};
 
 TEST_P(WycheproofServiceSignature, ValidVerifyInvalidAreKmsInvalidSignature) {
   const SignatureFile& param = GetParam();
@@ -95,7 +98,8 @@ TEST_P(WycheproofServiceSignature, ValidVerifyInvalidAreKmsInvalidSignature) {
     // What AWS can express: the algorithm's digest; for PSS, MGF1 with that digest and a
     // salt as long as the digest.
     std::string cannot_express;
-    if (group.at("sha").get<std::string>() != param.sha) cannot_express = "group digest is not " + std::string(param.sha);
+    if (group.at("sha").get<std::string>() != param.sha)
+      cannot_express = "group digest is not " + std::string(param.sha);
     if (group.contains("sLen")) {
       const auto salt = group.at("sLen").get<std::size_t>();
       if (group.at("mgf") != "MGF1" || group.at("mgfSha") != group.at("sha")) {
@@ -142,8 +146,8 @@ TEST_P(WycheproofServiceSignature, ValidVerifyInvalidAreKmsInvalidSignature) {
                                 (code ? std::string(error_name(*code)) : "a valid signature"));
         }
       };
-      auto run = [&](VectorScore& score, std::span<const std::uint8_t> input, std::optional<std::string> type,
-                     const std::string& how) {
+      auto run = [&](VectorScore& score, std::span<const std::uint8_t> input,
+                     std::optional<std::string> type, const std::string& how) {
         score.guarded(tc_id, [&] {
           auto code = verify_error(key, input, sig, algorithm, std::move(type));
           if (code && code != ErrorCode::kInvalidSignature) {
@@ -168,7 +172,8 @@ TEST_P(WycheproofServiceSignature, ValidVerifyInvalidAreKmsInvalidSignature) {
         continue;
       }
       if (msg.empty()) {
-        out_of_bounds(raw, msg, std::nullopt, "empty message (Message min length 1): run as DIGEST only");
+        out_of_bounds(raw, msg, std::nullopt,
+                      "empty message (Message min length 1): run as DIGEST only");
       } else if (msg.size() > 4096) {
         out_of_bounds(raw, msg, std::nullopt, "message over 4096 bytes: run as DIGEST only");
       } else {
@@ -183,21 +188,25 @@ TEST_P(WycheproofServiceSignature, ValidVerifyInvalidAreKmsInvalidSignature) {
   for (const VectorScore* score : {&raw, &digest}) {
     EXPECT_EQ(score->total(), cases);
     EXPECT_EQ(score->failures(), 0u) << score->summary();
-    EXPECT_GE(static_cast<double>(score->total() - score->skipped()), kMinRunShare * static_cast<double>(cases))
+    EXPECT_GE(static_cast<double>(score->total() - score->skipped()),
+              kMinRunShare * static_cast<double>(cases))
         << score->summary();
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Files, WycheproofServiceSignature,
-    ::testing::Values(
-        SignatureFile{"ecdsa_secp256r1_sha256_test.json", "ECC_NIST_P256", "ECDSA_SHA_256", "SHA-256", "EcdsaP256"},
-        SignatureFile{"ecdsa_secp384r1_sha384_test.json", "ECC_NIST_P384", "ECDSA_SHA_384", "SHA-384", "EcdsaP384"},
-        SignatureFile{"ecdsa_secp521r1_sha512_test.json", "ECC_NIST_P521", "ECDSA_SHA_512", "SHA-512", "EcdsaP521"},
-        SignatureFile{"rsa_pss_2048_sha256_mgf1_32_test.json", "RSA_2048", "RSASSA_PSS_SHA_256", "SHA-256",
-                      "RsaPss2048Sha256"},
-        SignatureFile{"rsa_signature_2048_sha256_test.json", "RSA_2048", "RSASSA_PKCS1_V1_5_SHA_256", "SHA-256",
-                      "RsaPkcs1v15_2048Sha256"}),
+    ::testing::Values(SignatureFile{"ecdsa_secp256r1_sha256_test.json", "ECC_NIST_P256",
+                                    "ECDSA_SHA_256", "SHA-256", "EcdsaP256"},
+                      SignatureFile{"ecdsa_secp384r1_sha384_test.json", "ECC_NIST_P384",
+                                    "ECDSA_SHA_384", "SHA-384", "EcdsaP384"},
+                      SignatureFile{"ecdsa_secp521r1_sha512_test.json", "ECC_NIST_P521",
+                                    "ECDSA_SHA_512", "SHA-512", "EcdsaP521"},
+                      SignatureFile{"rsa_pss_2048_sha256_mgf1_32_test.json", "RSA_2048",
+                                    "RSASSA_PSS_SHA_256", "SHA-256", "RsaPss2048Sha256"},
+                      SignatureFile{"rsa_signature_2048_sha256_test.json", "RSA_2048",
+                                    "RSASSA_PKCS1_V1_5_SHA_256", "SHA-256",
+                                    "RsaPkcs1v15_2048Sha256"}),
     [](const ::testing::TestParamInfo<SignatureFile>& p) { return std::string(p.param.name); });
 
 // --- HMAC ---------------------------------------------------------------------------------
@@ -213,7 +222,8 @@ struct MacFile {
 };
 void PrintTo(const MacFile& f, std::ostream* out) { *out << f.file; }
 
-class WycheproofServiceMac : public AsymmetricTest, public ::testing::WithParamInterface<MacFile> {};
+class WycheproofServiceMac : public AsymmetricTest,
+                             public ::testing::WithParamInterface<MacFile> {};
 
 TEST_P(WycheproofServiceMac, GenerateMacMatchesValidTagsAndVerifyMacRejectsInvalidOnes) {
   const MacFile& param = GetParam();
@@ -238,9 +248,10 @@ TEST_P(WycheproofServiceMac, GenerateMacMatchesValidTagsAndVerifyMacRejectsInval
         const auto msg = hex_field(test, "msg");
         const auto tag = hex_field(test, "tag");
         if (key_bytes.size() < param.min_key || key_bytes.size() > param.max_key) {
-          const std::string reason = "key of " + std::to_string(key_bytes.size()) + " bytes outside AWS's " +
-                                     std::to_string(param.min_key) + ".." + std::to_string(param.max_key) +
-                                     " for " + param.key_spec;
+          const std::string reason = "key of " + std::to_string(key_bytes.size()) +
+                                     " bytes outside AWS's " + std::to_string(param.min_key) +
+                                     ".." + std::to_string(param.max_key) + " for " +
+                                     param.key_spec;
           if (error_of([&] { import(param.key_spec, key_bytes); }) == ErrorCode::kValidation) {
             score.skip(tc_id, reason);
           } else {
@@ -250,11 +261,14 @@ TEST_P(WycheproofServiceMac, GenerateMacMatchesValidTagsAndVerifyMacRejectsInval
         }
         const std::string key_hex = test.at("key").get<std::string>();
         auto found = imported.find(key_hex);
-        if (found == imported.end()) found = imported.emplace(key_hex, import(param.key_spec, key_bytes).key_id).first;
+        if (found == imported.end())
+          found = imported.emplace(key_hex, import(param.key_spec, key_bytes).key_id).first;
         const std::string& key = found->second;
         if (msg.empty()) {
-          const bool generate_refused = error_of([&] { mac(key, msg, param.algorithm); }) == ErrorCode::kValidation;
-          const bool verify_refused = verify_mac_error(key, msg, tag, param.algorithm) == ErrorCode::kValidation;
+          const bool generate_refused =
+              error_of([&] { mac(key, msg, param.algorithm); }) == ErrorCode::kValidation;
+          const bool verify_refused =
+              verify_mac_error(key, msg, tag, param.algorithm) == ErrorCode::kValidation;
           if (generate_refused && verify_refused) {
             score.skip(tc_id, "empty message (Message min length 1)");
           } else {
@@ -266,7 +280,8 @@ TEST_P(WycheproofServiceMac, GenerateMacMatchesValidTagsAndVerifyMacRejectsInval
         const auto generated = mac(key, msg, param.algorithm);
         const bool same = generated == tag;
         if (same != (expected == Expected::kValid)) {
-          score.fail(tc_id, std::string("GenerateMac ") + (same ? "equals an invalid tag" : "differs from the valid tag"));
+          score.fail(tc_id, std::string("GenerateMac ") +
+                                (same ? "equals an invalid tag" : "differs from the valid tag"));
           return;
         }
         auto code = verify_mac_error(key, msg, tag, param.algorithm);
@@ -293,9 +308,10 @@ TEST_P(WycheproofServiceMac, GenerateMacMatchesValidTagsAndVerifyMacRejectsInval
 
 INSTANTIATE_TEST_SUITE_P(
     Files, WycheproofServiceMac,
-    ::testing::Values(MacFile{"hmac_sha256_test.json", "HMAC_256", "HMAC_SHA_256", 256, 32, 64, "HmacSha256"},
-                      MacFile{"hmac_sha384_test.json", "HMAC_384", "HMAC_SHA_384", 384, 48, 128, "HmacSha384"},
-                      MacFile{"hmac_sha512_test.json", "HMAC_512", "HMAC_SHA_512", 512, 64, 128, "HmacSha512"}),
+    ::testing::Values(
+        MacFile{"hmac_sha256_test.json", "HMAC_256", "HMAC_SHA_256", 256, 32, 64, "HmacSha256"},
+        MacFile{"hmac_sha384_test.json", "HMAC_384", "HMAC_SHA_384", 384, 48, 128, "HmacSha384"},
+        MacFile{"hmac_sha512_test.json", "HMAC_512", "HMAC_SHA_512", 512, 64, 128, "HmacSha512"}),
     [](const ::testing::TestParamInfo<MacFile>& p) { return std::string(p.param.name); });
 
 }  // namespace

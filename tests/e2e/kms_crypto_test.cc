@@ -117,12 +117,14 @@ TEST_F(AuthenticatedE2eTest, ApiKeyOnEveryRequest) {
   EXPECT_FALSE(kms_->encrypt(encrypt).ciphertext_blob().empty());
 
   auto anonymous = daemon_->client_config();
-  EXPECT_THAT([&] { client::KmsClient(anonymous).encrypt(encrypt); }, ThrowsError(ErrorCode::kAccessDenied));
+  EXPECT_THAT([&] { client::KmsClient(anonymous).encrypt(encrypt); },
+              ThrowsError(ErrorCode::kAccessDenied));
 
   auto wrong = daemon_->client_config();
   const std::string good = daemon_->admin_api_key();
   wrong.api_key = good.substr(0, good.find(':')) + ":not-the-secret";
-  EXPECT_THAT([&] { client::KmsClient(wrong).encrypt(encrypt); }, ThrowsError(ErrorCode::kAccessDenied));
+  EXPECT_THAT([&] { client::KmsClient(wrong).encrypt(encrypt); },
+              ThrowsError(ErrorCode::kAccessDenied));
 }
 
 }  // namespace

@@ -194,7 +194,8 @@ TEST_F(KmsE2eTest, ErrorsComeBackTyped) {
   alias.set_alias_name("not-an-alias");
   alias.set_target_key_id(create_key());
   EXPECT_THAT([&] { kms_->create_alias(alias); },
-              ThrowsError(ErrorCode::kInvalidAliasName, ::testing::HasSubstr("must start with the prefix")));
+              ThrowsError(ErrorCode::kInvalidAliasName,
+                          ::testing::HasSubstr("must start with the prefix")));
 }
 
 TEST_F(KmsE2eTest, EveryMethodNameIsKnownToTheServer) {

@@ -56,7 +56,8 @@ TEST(RpcClientBehaviour, DeadlinePassesWithDependencyTimeout) {
   EXPECT_THAT(
       [&] {
         kms.rpc()
-            .call(client::method::kGenerateRandom, v1::GenerateRandomRequest(), std::chrono::milliseconds(300))
+            .call(client::method::kGenerateRandom, v1::GenerateRandomRequest(),
+                  std::chrono::milliseconds(300))
             .value();
       },
       ThrowsError(ErrorCode::kDependencyTimeout));
@@ -174,7 +175,8 @@ TEST(RpcClientBehaviour, ErrorDetailsBecomeTypedErrors) {
     }
   });
   KmsClient kms(config_for(server));
-  EXPECT_THAT([&] { kms.describe_key(v1::DescribeKeyRequest()); }, ThrowsError(ErrorCode::kNotFound, "as scripted"));
+  EXPECT_THAT([&] { kms.describe_key(v1::DescribeKeyRequest()); },
+              ThrowsError(ErrorCode::kNotFound, "as scripted"));
   // An unknown 4xx is a client error.
   EXPECT_THAT([&] { kms.list_keys(v1::ListKeysRequest()); },
               ThrowsError(ErrorCode::kValidation, HasSubstr("BrandNewException")));
@@ -218,7 +220,8 @@ TEST(RpcClientBehaviour, ThrottlingSurfacesWhenRetriesRunOut) {
   config.max_throttle_retries = 2;
   config.throttle_backoff = std::chrono::milliseconds(1);
   KmsClient kms(config);
-  EXPECT_THAT([&] { kms.generate_random(v1::GenerateRandomRequest()); }, ThrowsError(ErrorCode::kThrottling));
+  EXPECT_THAT([&] { kms.generate_random(v1::GenerateRandomRequest()); },
+              ThrowsError(ErrorCode::kThrottling));
   EXPECT_EQ(requests.load(), 3);
 }
 

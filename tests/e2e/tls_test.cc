@@ -90,7 +90,8 @@ TEST_F(TlsE2eTest, ApiKeyOverVerifiedTls) {
   EXPECT_EQ(client::KmsClient(by_name).generate_random(eight_bytes()).plaintext().size(), 8u);
 
   auto no_key = tls_config();  // TLS alone is no principal
-  EXPECT_THAT([&] { client::KmsClient(no_key).generate_random(eight_bytes()); }, ThrowsError(ErrorCode::kAccessDenied));
+  EXPECT_THAT([&] { client::KmsClient(no_key).generate_random(eight_bytes()); },
+              ThrowsError(ErrorCode::kAccessDenied));
 }
 
 TEST_F(TlsE2eTest, ServerSignedByAnotherCaIsRefused) {
@@ -106,7 +107,8 @@ TEST_F(TlsE2eTest, CertificateForAnotherNameIsRefused) {
   start("wrong-name");
   auto config = tls_config();
   config.api_key = daemon_->admin_api_key();
-  EXPECT_THAT([&] { client::KmsClient(config).generate_random(eight_bytes()); }, ThrowsError(ErrorCode::kAccessDenied));
+  EXPECT_THAT([&] { client::KmsClient(config).generate_random(eight_bytes()); },
+              ThrowsError(ErrorCode::kAccessDenied));
 }
 
 TEST_F(TlsE2eTest, MutualTlsNeedsNoApiKey) {

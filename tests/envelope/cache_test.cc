@@ -21,7 +21,8 @@ class CacheTest : public ::testing::Test {
     return DataKeyCache(limits, [this] { return now_; });
   }
   std::shared_ptr<EncryptionSession> session(DataKeyCache& cache, const std::string& key,
-                                             core::EncryptionContext context = {}, std::uint64_t bytes = 1) {
+                                             core::EncryptionContext context = {},
+                                             std::uint64_t bytes = 1) {
     return cache.session(DataKeyCache::encryption_key({key}, context), bytes,
                          [&] { return make_encryption_materials(service_, {key}, context); });
   }
@@ -47,7 +48,8 @@ TEST_F(CacheTest, KeyAndContextAreBothPartOfTheCacheKey) {
   EXPECT_EQ(a, session(cache, "k1", {{"tenant", "1"}}));
   EXPECT_EQ(service_.generate_calls, 3);
   // Key lists are joined unambiguously.
-  EXPECT_NE(DataKeyCache::encryption_key({"ab", "c"}, {}), DataKeyCache::encryption_key({"a", "bc"}, {}));
+  EXPECT_NE(DataKeyCache::encryption_key({"ab", "c"}, {}),
+            DataKeyCache::encryption_key({"a", "bc"}, {}));
 }
 
 TEST_F(CacheTest, RetiresByAge) {
@@ -91,7 +93,7 @@ TEST_F(CacheTest, EvictsLeastRecentlyUsedAndReleasesTheSecrets) {
   (void)session(cache, "k3");  // evicts k2
   EXPECT_EQ(cache.size(), 2u);
   EXPECT_FALSE(first.expired());
-  (void)session(cache, "k4");  // evicts k1
+  (void)session(cache, "k4");    // evicts k1
   EXPECT_TRUE(first.expired());  // no one holds it: data key and cipher contexts wiped
   cache.clear();
   EXPECT_EQ(cache.size(), 0u);
@@ -124,7 +126,8 @@ TEST_F(CacheTest, ManyThreadsShareOneDataKeyAndNeverRepeatANonce) {
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < records.size(); ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 500; ++i) records[t].push_back(sealer.seal(pattern(100, static_cast<std::uint32_t>(t))));
+      for (int i = 0; i < 500; ++i)
+        records[t].push_back(sealer.seal(pattern(100, static_cast<std::uint32_t>(t))));
     });
   }
   for (auto& th : threads) th.join();

@@ -17,7 +17,8 @@ namespace coffer::testing {
 
 class FakeKeyService final : public core::envelope::DataKeyService {
  public:
-  core::envelope::DataKey generate_data_key(const std::string& key_id, const core::EncryptionContext& context) override {
+  core::envelope::DataKey generate_data_key(const std::string& key_id,
+                                            const core::EncryptionContext& context) override {
     SecretBytes key(32);
     RAND_bytes(key.data(), 32);
     core::envelope::DataKey out{key, encrypt_locked(key_id, key, context)};
@@ -39,7 +40,8 @@ class FakeKeyService final : public core::envelope::DataKeyService {
     auto it = sealed_.find(std::string(blob.begin(), blob.end()));
     if (it == sealed_.end()) throw Error(ErrorCode::kInvalidCiphertext, "unknown blob");
     const auto& [owner, key, bound] = it->second;
-    if (unavailable.count(owner)) throw Error(ErrorCode::kNotFound, "key " + owner + " is not in this region");
+    if (unavailable.count(owner))
+      throw Error(ErrorCode::kNotFound, "key " + owner + " is not in this region");
     if (key_id && *key_id != owner) throw Error(ErrorCode::kIncorrectKey, "not under " + *key_id);
     if (bound != context) throw Error(ErrorCode::kInvalidCiphertext, "wrong context");
     return key;
@@ -56,7 +58,8 @@ class FakeKeyService final : public core::envelope::DataKeyService {
   std::set<std::string> unavailable;  // key ids whose blobs fail to decrypt (another region)
 
  private:
-  core::Bytes encrypt_locked(const std::string& key_id, SecretBytes key, const core::EncryptionContext& context) {
+  core::Bytes encrypt_locked(const std::string& key_id, SecretBytes key,
+                             const core::EncryptionContext& context) {
     std::lock_guard lock(mutex_);
     const std::string blob = key_id + "#" + std::to_string(sealed_.size());
     sealed_.emplace(blob, std::make_tuple(key_id, std::move(key), context));

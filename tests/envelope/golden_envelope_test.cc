@@ -2,8 +2,8 @@
 // independent Python implementation of docs/FORMAT.md (golden/make_envelope_v1.py); the
 // streams must also re-encrypt to the same bytes given the same salt.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <openssl/sha.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
@@ -24,13 +24,15 @@ class GoldenKeyService final : public DataKeyService {
   DataKey generate_data_key(const std::string&, const core::EncryptionContext&) override {
     throw Error(ErrorCode::kUnsupportedOperation, "golden service only decrypts");
   }
-  core::Bytes encrypt(const std::string&, std::span<const std::uint8_t>, const core::EncryptionContext&) override {
+  core::Bytes encrypt(const std::string&, std::span<const std::uint8_t>,
+                      const core::EncryptionContext&) override {
     throw Error(ErrorCode::kUnsupportedOperation, "golden service only decrypts");
   }
   SecretBytes decrypt(std::span<const std::uint8_t> blob, const core::EncryptionContext&,
                       const std::optional<std::string>&) override {
     const std::string label(blob.begin(), blob.end());
-    if (!doc_["encrypted_keys"].contains(label)) throw Error(ErrorCode::kInvalidCiphertext, "unknown key");
+    if (!doc_["encrypted_keys"].contains(label))
+      throw Error(ErrorCode::kInvalidCiphertext, "unknown key");
     return key_named(doc_["encrypted_keys"][label].get<std::string>());
   }
   SecretBytes key_named(const std::string& name) const {
@@ -63,7 +65,8 @@ TEST(GoldenEnvelopeTest, FormatV1EnvelopesStillOpen) {
       EXPECT_EQ(decryptor.header()->context, context);
       // Same data key, keys, context, segment size and salt: the same bytes.
       auto parsed = parse_header(envelope);
-      EncryptionMaterials materials{service.key_named(v["data_key"]), parsed->fields.encrypted_keys, context};
+      EncryptionMaterials materials{service.key_named(v["data_key"]), parsed->fields.encrypted_keys,
+                                    context};
       StreamEncryptor encryptor(materials, {parsed->fields.segment_shift}, parsed->salt);
       EXPECT_EQ(run_stream(encryptor, plaintext), envelope);
       ++streams;

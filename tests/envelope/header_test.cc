@@ -13,7 +13,8 @@ namespace {
 using namespace core::envelope;
 
 core::Bytes sample_header(core::EncryptionContext context = {{"app", "x"}, {"z", ""}}) {
-  HeaderFields fields{EnvelopeKind::kStream, 16, {core::Bytes(40, 0xAB), core::Bytes(3, 0x01)}, std::move(context)};
+  HeaderFields fields{
+      EnvelopeKind::kStream, 16, {core::Bytes(40, 0xAB), core::Bytes(3, 0x01)}, std::move(context)};
   auto out = encode_prefix(fields);
   out.resize(out.size() + kSaltSize + kCommitmentSize, 0x5C);
   return out;
@@ -75,19 +76,32 @@ TEST(HeaderTest, ContextMustBeCanonical) {
   core::append_canonical({{"a", "1"}, {"b", "2"}}, good);
   EXPECT_EQ(decode_canonical_context(good), (core::EncryptionContext{{"a", "1"}, {"b", "2"}}));
   // Same pairs, wrong order.
-  core::Bytes swapped = {0, 0, 0, 2, 0, 0, 0, 1, 'b', 0, 0, 0, 1, '2', 0, 0, 0, 1, 'a', 0, 0, 0, 1, '1'};
+  core::Bytes swapped = {0, 0,   0, 2, 0, 0, 0,   1, 'b', 0, 0, 0,
+                         1, '2', 0, 0, 0, 1, 'a', 0, 0,   0, 1, '1'};
   const auto invalid = ThrowsError(ErrorCode::kInvalidCiphertext);
   EXPECT_THAT([&] { (void)decode_canonical_context(swapped); }, invalid);
   // Duplicate key.
   core::Bytes dup = {0, 0, 0, 2, 0, 0, 0, 1, 'a', 0, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 0, 0};
   EXPECT_THAT([&] { (void)decode_canonical_context(dup); }, invalid);
   // Empty key, trailing byte, count larger than the bytes, lengths past the end.
-  EXPECT_THAT([&] { (void)decode_canonical_context(core::Bytes{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}); }, invalid);
+  EXPECT_THAT(
+      [&] {
+        (void)decode_canonical_context(core::Bytes{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0});
+      },
+      invalid);
   auto trailing = good;
   trailing.push_back(0);
   EXPECT_THAT([&] { (void)decode_canonical_context(trailing); }, invalid);
-  EXPECT_THAT([&] { (void)decode_canonical_context(core::Bytes{0xFF, 0xFF, 0xFF, 0xFF}); }, invalid);
-  EXPECT_THAT([&] { (void)decode_canonical_context(core::Bytes{0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF}); }, invalid);
+  EXPECT_THAT(
+      [&] {
+        (void)decode_canonical_context(core::Bytes{0xFF, 0xFF, 0xFF, 0xFF});
+      },
+      invalid);
+  EXPECT_THAT(
+      [&] {
+        (void)decode_canonical_context(core::Bytes{0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF});
+      },
+      invalid);
   EXPECT_EQ(decode_canonical_context(core::Bytes{0, 0, 0, 0}), core::EncryptionContext{});
 }
 

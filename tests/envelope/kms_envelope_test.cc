@@ -24,7 +24,8 @@ class CountingService final : public DataKeyService {
     ++calls;
     return inner_.generate_data_key(k, c);
   }
-  core::Bytes encrypt(const std::string& k, std::span<const std::uint8_t> p, const core::EncryptionContext& c) override {
+  core::Bytes encrypt(const std::string& k, std::span<const std::uint8_t> p,
+                      const core::EncryptionContext& c) override {
     ++calls;
     return inner_.encrypt(k, p, c);
   }
@@ -100,8 +101,10 @@ TEST_F(KmsEnvelopeTest, TenThousandRecordsWithTheCacheCallTheKeyServiceOnce) {
   EXPECT_EQ(cached_service.calls, 2);  // one GenerateDataKey, one Decrypt
   const double saved = 1.0 - static_cast<double>(cached_service.calls) / (2.0 * kMessages);
   EXPECT_GE(saved, 0.99);
-  std::printf("key-service calls for %d records: %d without the cache, %d with it (seal + open: %.2f%% saved)\n",
-              kMessages, uncached_service.calls.load(), cached_service.calls.load(), 100 * saved);
+  std::printf(
+      "key-service calls for %d records: %d without the cache, %d with it (seal + open: %.2f%% "
+      "saved)\n",
+      kMessages, uncached_service.calls.load(), cached_service.calls.load(), 100 * saved);
 }
 
 }  // namespace

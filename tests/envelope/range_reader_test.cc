@@ -23,11 +23,13 @@ class RangeReaderTest : public ::testing::Test {
     stream_ = run_stream(encryptor, plaintext_);
   }
   StreamRangeReader open(const std::vector<std::uint8_t>& stream) {
-    return StreamRangeReader(service_, {}, stream.size(), [&stream, this](std::uint64_t offset, std::span<std::uint8_t> out) {
-      reads_ += out.size();
-      ASSERT_LE(offset + out.size(), stream.size());
-      std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(offset), out.size(), out.begin());
-    });
+    return StreamRangeReader(service_, {}, stream.size(),
+                             [&stream, this](std::uint64_t offset, std::span<std::uint8_t> out) {
+                               reads_ += out.size();
+                               ASSERT_LE(offset + out.size(), stream.size());
+                               std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(offset),
+                                           out.size(), out.begin());
+                             });
   }
   FakeKeyService service_;
   std::vector<std::uint8_t> plaintext_;
@@ -38,12 +40,19 @@ class RangeReaderTest : public ::testing::Test {
 TEST_F(RangeReaderTest, RangesMatchThePlaintext) {
   auto reader = open(stream_);
   EXPECT_EQ(reader.plaintext_size(), plaintext_.size());
-  for (auto [offset, length] : std::vector<std::pair<std::size_t, std::size_t>>{
-           {0, 0}, {0, 10}, {kSegment - 3, 7}, {2 * kSegment, kSegment}, {100, 3 * kSegment}, {5 * kSegment, 321},
-           {0, 5 * kSegment + 321}}) {
+  for (auto [offset, length] :
+       std::vector<std::pair<std::size_t, std::size_t>>{{0, 0},
+                                                        {0, 10},
+                                                        {kSegment - 3, 7},
+                                                        {2 * kSegment, kSegment},
+                                                        {100, 3 * kSegment},
+                                                        {5 * kSegment, 321},
+                                                        {0, 5 * kSegment + 321}}) {
     std::vector<std::uint8_t> out(length);
     reader.read(offset, out);
-    EXPECT_TRUE(std::equal(out.begin(), out.end(), plaintext_.begin() + static_cast<std::ptrdiff_t>(offset))) << offset;
+    EXPECT_TRUE(std::equal(out.begin(), out.end(),
+                           plaintext_.begin() + static_cast<std::ptrdiff_t>(offset)))
+        << offset;
   }
   std::vector<std::uint8_t> one(1);
   EXPECT_THAT([&] { reader.read(plaintext_.size(), one); },

@@ -18,11 +18,14 @@ TEST(RecordTest, RoundTripsWithAndWithoutACache) {
   for (DataKeyCache* c : {static_cast<DataKeyCache*>(nullptr), &cache}) {
     RecordSealer sealer(service, c, {"k1", "k2"}, {{"app", "r"}});
     RecordOpener opener(service, c);
-    for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{1024}, kMaxRecordPlaintext}) {
+    for (std::size_t size :
+         {std::size_t{0}, std::size_t{1}, std::size_t{1024}, kMaxRecordPlaintext}) {
       auto plaintext = pattern(size);
       auto record = sealer.seal(plaintext);
       auto opened = opener.open(record);
-      EXPECT_TRUE(std::equal(opened.span().begin(), opened.span().end(), plaintext.begin(), plaintext.end())) << size;
+      EXPECT_TRUE(std::equal(opened.span().begin(), opened.span().end(), plaintext.begin(),
+                             plaintext.end()))
+          << size;
     }
     EXPECT_THAT([&] { sealer.seal(pattern(kMaxRecordPlaintext + 1)); },
                 ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("at most 64 KiB")));
@@ -41,11 +44,14 @@ TEST(RecordTest, EveryAlteredByteFails) {
     bad[i] ^= 0x04;
     for (DataKeyCache* c : {static_cast<DataKeyCache*>(nullptr), &cache}) {
       RecordOpener opener(service, c);
-      EXPECT_THAT([&] { (void)opener.open(bad); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << "byte " << i;
+      EXPECT_THAT([&] { (void)opener.open(bad); }, ThrowsError(ErrorCode::kInvalidCiphertext))
+          << "byte " << i;
     }
   }
   for (std::size_t n = 0; n < record.size(); ++n)
-    EXPECT_THAT([&] { warm.open(std::span(record).first(n)); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << n;
+    EXPECT_THAT([&] { warm.open(std::span(record).first(n)); },
+                ThrowsError(ErrorCode::kInvalidCiphertext))
+        << n;
   auto longer = record;
   longer.push_back(0);
   EXPECT_THAT([&] { warm.open(longer); }, ThrowsError(ErrorCode::kInvalidCiphertext));

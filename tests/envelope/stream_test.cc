@@ -7,8 +7,8 @@
 #include "core/envelope/parallel_body.h"
 #include "tests/envelope/fake_key_service.h"
 #include "tests/envelope/stream_test_util.h"
-#include "tests/support/token_fixture.h"
 #include "tests/support/error_matchers.h"
+#include "tests/support/token_fixture.h"
 
 namespace coffer::testing {
 namespace {
@@ -20,14 +20,16 @@ constexpr std::size_t kSegment = std::size_t{1} << kShift;
 
 class StreamTest : public ::testing::Test {
  protected:
-  std::vector<std::uint8_t> encrypt(std::span<const std::uint8_t> plaintext, std::vector<std::string> keys = {"k1"},
-                                    core::EncryptionContext context = {{"app", "test"}}, std::size_t piece = 0) {
+  std::vector<std::uint8_t> encrypt(std::span<const std::uint8_t> plaintext,
+                                    std::vector<std::string> keys = {"k1"},
+                                    core::EncryptionContext context = {{"app", "test"}},
+                                    std::size_t piece = 0) {
     auto materials = make_encryption_materials(service_, keys, context);
     StreamEncryptor encryptor(materials, {kShift});
     return run_stream(encryptor, plaintext, piece);
   }
-  std::vector<std::uint8_t> decrypt(std::span<const std::uint8_t> stream, DecryptOptions options = {},
-                                    std::size_t piece = 0) {
+  std::vector<std::uint8_t> decrypt(std::span<const std::uint8_t> stream,
+                                    DecryptOptions options = {}, std::size_t piece = 0) {
     StreamDecryptor decryptor(service_, std::move(options));
     return run_stream(decryptor, stream, piece);
   }
@@ -35,7 +37,9 @@ class StreamTest : public ::testing::Test {
   std::vector<std::uint8_t> expect_invalid(std::span<const std::uint8_t> stream) {
     StreamDecryptor decryptor(service_);
     std::vector<std::uint8_t> released;
-    auto sink = [&](std::span<const std::uint8_t> b) { released.insert(released.end(), b.begin(), b.end()); };
+    auto sink = [&](std::span<const std::uint8_t> b) {
+      released.insert(released.end(), b.begin(), b.end());
+    };
     EXPECT_THAT(
         [&] {
           decryptor.update(stream, sink);
@@ -46,14 +50,16 @@ class StreamTest : public ::testing::Test {
     EXPECT_THAT([&] { decryptor.finish(sink); }, ThrowsError(ErrorCode::kInvalidCiphertext));
     return released;
   }
-  static std::size_t header_size(std::span<const std::uint8_t> stream) { return parse_header(stream)->size; }
+  static std::size_t header_size(std::span<const std::uint8_t> stream) {
+    return parse_header(stream)->size;
+  }
 
   FakeKeyService service_;
 };
 
 TEST_F(StreamTest, RoundTripsAtSegmentBoundaries) {
-  for (std::size_t size : {std::size_t{0}, std::size_t{1}, kSegment - 1, kSegment, kSegment + 1, 3 * kSegment,
-                           3 * kSegment + 77}) {
+  for (std::size_t size : {std::size_t{0}, std::size_t{1}, kSegment - 1, kSegment, kSegment + 1,
+                           3 * kSegment, 3 * kSegment + 77}) {
     auto plaintext = pattern(size, static_cast<std::uint32_t>(size));
     auto stream = encrypt(plaintext);
     EXPECT_EQ(stream.size() - header_size(stream), sealed_body_size(size, kSegment)) << size;
@@ -64,7 +70,8 @@ TEST_F(StreamTest, RoundTripsAtSegmentBoundaries) {
 TEST_F(StreamTest, AnyPieceSizeGivesTheSameResult) {
   auto plaintext = pattern(2 * kSegment + 1000);
   auto stream = encrypt(plaintext, {"k1"}, {}, 777);
-  for (std::size_t piece : {std::size_t{1}, std::size_t{13}, kSegment + kTagSize, std::size_t{100000}})
+  for (std::size_t piece :
+       {std::size_t{1}, std::size_t{13}, kSegment + kTagSize, std::size_t{100000}})
     EXPECT_EQ(decrypt(stream, {}, piece), plaintext) << piece;
 }
 
@@ -97,7 +104,11 @@ TEST_F(StreamTest, OpensWithAnyOneOfItsKeys) {
 TEST_F(StreamTest, RequiredContextMustMatch) {
   auto stream = encrypt(pattern(100), {"k1"}, {{"app", "x"}, {"tenant", "7"}});
   EXPECT_NO_THROW(decrypt(stream, {{}, {{"tenant", "7"}}}));
-  EXPECT_THAT([&] { decrypt(stream, {{}, {{"tenant", "8"}}}); }, ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT(
+      [&] {
+        decrypt(stream, {{}, {{"tenant", "8"}}});
+      },
+      ThrowsError(ErrorCode::kInvalidCiphertext));
 }
 
 TEST_F(StreamTest, EveryAlteredByteFails) {
@@ -107,13 +118,14 @@ TEST_F(StreamTest, EveryAlteredByteFails) {
   // Every header byte and a sample of body bytes (each segment's start, middle and tag).
   std::vector<std::size_t> positions;
   for (std::size_t i = 0; i < header; ++i) positions.push_back(i);
-  for (std::size_t i : {header, header + 500, header + kSegment, header + kSegment + 15, stream.size() - 1,
-                        stream.size() - 17})
+  for (std::size_t i : {header, header + 500, header + kSegment, header + kSegment + 15,
+                        stream.size() - 1, stream.size() - 17})
     positions.push_back(i);
   for (std::size_t i : positions) {
     auto bad = stream;
     bad[i] ^= 0x01;
-    EXPECT_THAT([&] { decrypt(bad); }, ThrowsError(ErrorCode::kInvalidCiphertext)) << "byte " << i << " altered";
+    EXPECT_THAT([&] { decrypt(bad); }, ThrowsError(ErrorCode::kInvalidCiphertext))
+        << "byte " << i << " altered";
   }
 }
 
@@ -136,8 +148,9 @@ TEST_F(StreamTest, TruncationIsDetected) {
   const std::size_t full = kSegment + kTagSize;
   // At a segment boundary (the short final segment dropped), mid-segment, mid-tag, in the
   // header, and to nothing.
-  for (std::size_t keep : {header + 2 * full, header + full, header + full + 100, stream.size() - 1,
-                           stream.size() - kTagSize, header, header - 1, std::size_t{5}, std::size_t{0}}) {
+  for (std::size_t keep :
+       {header + 2 * full, header + full, header + full + 100, stream.size() - 1,
+        stream.size() - kTagSize, header, header - 1, std::size_t{5}, std::size_t{0}}) {
     auto cut = std::span(stream).first(keep);
     StreamDecryptor decryptor(service_);
     auto sink = [](std::span<const std::uint8_t>) {};
@@ -164,8 +177,9 @@ TEST_F(StreamTest, ReorderedAndDuplicatedSegmentsFail) {
   const std::size_t header = header_size(stream);
   const std::size_t full = kSegment + kTagSize;
   auto segment = [&](std::size_t i) {
-    return std::vector<std::uint8_t>(stream.begin() + header + i * full,
-                                     stream.begin() + std::min(stream.size(), header + (i + 1) * full));
+    return std::vector<std::uint8_t>(
+        stream.begin() + header + i * full,
+        stream.begin() + std::min(stream.size(), header + (i + 1) * full));
   };
   auto assemble = [&](std::initializer_list<std::size_t> order) {
     std::vector<std::uint8_t> out(stream.begin(), stream.begin() + header);
@@ -239,14 +253,17 @@ TEST_F(StreamTest, ParallelSealingMatchesStreaming) {
   auto cipher = open_header(*parsed, materials.data_key);
   const std::size_t first = 16 * (kSegment + kTagSize);
   std::vector<std::uint8_t> out(plaintext.size());
-  open_segments(*cipher, pool, 0, std::span(body).first(first), false, std::span(out).first(16 * kSegment));
-  open_segments(*cipher, pool, 16, std::span(body).subspan(first), true, std::span(out).subspan(16 * kSegment));
+  open_segments(*cipher, pool, 0, std::span(body).first(first), false,
+                std::span(out).first(16 * kSegment));
+  open_segments(*cipher, pool, 16, std::span(body).subspan(first), true,
+                std::span(out).subspan(16 * kSegment));
   EXPECT_EQ(out, plaintext);
 
   body[first + 3] ^= 1;
   std::vector<std::uint8_t> wiped(out.size() - 16 * kSegment, 0xAA);
-  EXPECT_THAT([&] { open_segments(*cipher, pool, 16, std::span(body).subspan(first), true, wiped); },
-              ThrowsError(ErrorCode::kInvalidCiphertext));
+  EXPECT_THAT(
+      [&] { open_segments(*cipher, pool, 16, std::span(body).subspan(first), true, wiped); },
+      ThrowsError(ErrorCode::kInvalidCiphertext));
   EXPECT_TRUE(std::all_of(wiped.begin(), wiped.end(), [](auto b) { return b == 0; }));
 }
 
@@ -268,7 +285,8 @@ TEST_F(StreamTest, SizesOfSealedBodies) {
   EXPECT_EQ(sealed_body_size(0, kSegment), kTagSize);
   EXPECT_EQ(sealed_body_size(kSegment, kSegment), kSegment + 2 * kTagSize);
   EXPECT_EQ(plaintext_size_of(kTagSize, kSegment), 0u);
-  EXPECT_EQ(plaintext_size_of(kSegment + kTagSize, kSegment), std::nullopt);  // no short final segment
+  EXPECT_EQ(plaintext_size_of(kSegment + kTagSize, kSegment),
+            std::nullopt);  // no short final segment
   EXPECT_EQ(plaintext_size_of(kSegment + kTagSize + 15, kSegment), std::nullopt);
   EXPECT_EQ(plaintext_size_of(kSegment + 2 * kTagSize + 1, kSegment), kSegment + 1);
 }

@@ -23,9 +23,12 @@ inline std::vector<std::uint8_t> pattern(std::size_t n, std::uint32_t seed = 1) 
 
 // Feeds `input` to update() in pieces of `piece` bytes (0: all at once), then finish().
 template <class Codec>
-std::vector<std::uint8_t> run_stream(Codec& codec, std::span<const std::uint8_t> input, std::size_t piece = 0) {
+std::vector<std::uint8_t> run_stream(Codec& codec, std::span<const std::uint8_t> input,
+                                     std::size_t piece = 0) {
   std::vector<std::uint8_t> out;
-  auto sink = [&](std::span<const std::uint8_t> bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); };
+  auto sink = [&](std::span<const std::uint8_t> bytes) {
+    out.insert(out.end(), bytes.begin(), bytes.end());
+  };
   if (piece == 0) piece = input.size() + 1;
   for (std::size_t at = 0; at < input.size(); at += piece)
     codec.update(input.subspan(at, std::min(piece, input.size() - at)), sink);

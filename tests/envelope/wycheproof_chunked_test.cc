@@ -12,8 +12,8 @@
 #include "common/hex.h"
 #include "core/envelope/body_decryptor.h"
 #include "core/envelope/parallel_body.h"
-#include "tests/support/wycheproof.h"
 #include "tests/support/error_matchers.h"
+#include "tests/support/wycheproof.h"
 
 namespace coffer::testing {
 namespace {
@@ -136,8 +136,10 @@ TEST(WycheproofChunkedTest, Cobblestone256) {
       const auto& flags = c.test["flags"];
       const bool partial = std::find(flags.begin(), flags.end(), "PartialPlaintext") != flags.end();
       if (!partial && !streamed.released.empty()) return score.fail(c.tc_id, "released plaintext");
-      if (streamed.released.size() > msg_length) return score.fail(c.tc_id, "released past the valid prefix");
-      if (partial && streamed.released.size() == msg_length && sha512_hex(streamed.released) != msg_sha)
+      if (streamed.released.size() > msg_length)
+        return score.fail(c.tc_id, "released past the valid prefix");
+      if (partial && streamed.released.size() == msg_length &&
+          sha512_hex(streamed.released) != msg_sha)
         return score.fail(c.tc_id, "released prefix differs");
       score.pass(c.tc_id, c.expected);
     });
@@ -157,7 +159,8 @@ TEST(WycheproofChunkedTest, RawModeWithTheVectorsKeyAndNonce) {
     auto nonce = hex_field(c.test, "baseNonce");
     std::copy(nonce.begin(), nonce.end(), keys.base_nonce.begin());
     auto ct = inflate_all(hex_field(c.test, "ct"));
-    auto derived = derive_chunked_keys(hex_field(c.test, "key"), std::span(ct).first(kSaltSize), hex_field(c.test, "ctx"));
+    auto derived = derive_chunked_keys(hex_field(c.test, "key"), std::span(ct).first(kSaltSize),
+                                       hex_field(c.test, "ctx"));
     EXPECT_EQ(derived.key, keys.key) << c.tc_id;
     EXPECT_EQ(derived.base_nonce, keys.base_nonce) << c.tc_id;
     ++checked;

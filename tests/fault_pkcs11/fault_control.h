@@ -79,9 +79,10 @@ struct FaultControl {
     c.reset = reinterpret_cast<decltype(c.reset)>(find("coffer_fault_reset"));
     c.calls = reinterpret_cast<decltype(c.calls)>(find("coffer_fault_calls"));
     c.injected = reinterpret_cast<decltype(c.injected)>(find("coffer_fault_injected"));
-    c.open_sessions = reinterpret_cast<decltype(c.open_sessions)>(find("coffer_fault_open_sessions"));
-    c.sessions_at_finalize =
-        reinterpret_cast<decltype(c.sessions_at_finalize)>(find("coffer_fault_sessions_at_finalize"));
+    c.open_sessions =
+        reinterpret_cast<decltype(c.open_sessions)>(find("coffer_fault_open_sessions"));
+    c.sessions_at_finalize = reinterpret_cast<decltype(c.sessions_at_finalize)>(
+        find("coffer_fault_sessions_at_finalize"));
     return c;
   }
 };

@@ -47,8 +47,8 @@ State& state() {
   return s;
 }
 
-CK_FUNCTION_LIST g_real{};   // the real module's entries
-CK_FUNCTION_LIST g_list{};   // ours: g_real with the hooked entries replaced
+CK_FUNCTION_LIST g_real{};  // the real module's entries
+CK_FUNCTION_LIST g_list{};  // ours: g_real with the hooked entries replaced
 CK_RV g_load_result = CKR_OK;
 std::once_flag g_load_once;
 
@@ -58,10 +58,9 @@ bool kills_session(CK_RV rv) {
 
 // Single-part and final calls: on a real token their failure ends the active operation.
 bool ends_operation(std::string_view name) {
-  static constexpr std::string_view kEnding[] = {"C_Encrypt",      "C_Decrypt",      "C_Sign",
-                                                 "C_Verify",       "C_Digest",       "C_EncryptFinal",
-                                                 "C_DecryptFinal", "C_SignFinal",    "C_VerifyFinal",
-                                                 "C_DigestFinal"};
+  static constexpr std::string_view kEnding[] = {
+      "C_Encrypt",      "C_Decrypt",      "C_Sign",      "C_Verify",      "C_Digest",
+      "C_EncryptFinal", "C_DecryptFinal", "C_SignFinal", "C_VerifyFinal", "C_DigestFinal"};
   return std::find(std::begin(kEnding), std::end(kEnding), name) != std::end(kEnding);
 }
 
@@ -198,7 +197,8 @@ CK_RV cloudhsm_gcm_iv(CK_MECHANISM* mechanism) {
   if (std::any_of(params->pIv, params->pIv + kGcmIvBytes, [](CK_BYTE b) { return b != 0; })) {
     return CKR_MECHANISM_PARAM_INVALID;
   }
-  if (getrandom(params->pIv, kGcmIvBytes, 0) != static_cast<ssize_t>(kGcmIvBytes)) return CKR_DEVICE_ERROR;
+  if (getrandom(params->pIv, kGcmIvBytes, 0) != static_cast<ssize_t>(kGcmIvBytes))
+    return CKR_DEVICE_ERROR;
   return CKR_OK;
 }
 
@@ -213,7 +213,8 @@ CK_RV fault_EncryptInit(CK_SESSION_HANDLE session, CK_MECHANISM* mechanism, CK_O
 
 // CloudHSM takes at most 16,224 bytes per call. The refused call still ends the operation.
 template <auto Field>
-CK_RV limited(CK_SESSION_HANDLE session, CK_BYTE* in, CK_ULONG in_len, CK_BYTE* out, CK_ULONG* out_len) {
+CK_RV limited(CK_SESSION_HANDLE session, CK_BYTE* in, CK_ULONG in_len, CK_BYTE* out,
+              CK_ULONG* out_len) {
   if (cloudhsm() && in_len > kCloudHsmMaxInput) {
     std::vector<CK_BYTE> scratch(in_len + 64);
     CK_ULONG scratch_len = static_cast<CK_ULONG>(scratch.size());
@@ -223,14 +224,18 @@ CK_RV limited(CK_SESSION_HANDLE session, CK_BYTE* in, CK_ULONG in_len, CK_BYTE* 
   return (g_real.*Field)(session, in, in_len, out, out_len);
 }
 
-CK_RV fault_Encrypt(CK_SESSION_HANDLE session, CK_BYTE* in, CK_ULONG in_len, CK_BYTE* out, CK_ULONG* out_len) {
-  return run("C_Encrypt", session,
-             [&] { return limited<&CK_FUNCTION_LIST::C_Encrypt>(session, in, in_len, out, out_len); });
+CK_RV fault_Encrypt(CK_SESSION_HANDLE session, CK_BYTE* in, CK_ULONG in_len, CK_BYTE* out,
+                    CK_ULONG* out_len) {
+  return run("C_Encrypt", session, [&] {
+    return limited<&CK_FUNCTION_LIST::C_Encrypt>(session, in, in_len, out, out_len);
+  });
 }
 
-CK_RV fault_Decrypt(CK_SESSION_HANDLE session, CK_BYTE* in, CK_ULONG in_len, CK_BYTE* out, CK_ULONG* out_len) {
-  return run("C_Decrypt", session,
-             [&] { return limited<&CK_FUNCTION_LIST::C_Decrypt>(session, in, in_len, out, out_len); });
+CK_RV fault_Decrypt(CK_SESSION_HANDLE session, CK_BYTE* in, CK_ULONG in_len, CK_BYTE* out,
+                    CK_ULONG* out_len) {
+  return run("C_Decrypt", session, [&] {
+    return limited<&CK_FUNCTION_LIST::C_Decrypt>(session, in, in_len, out, out_len);
+  });
 }
 
 // CloudHSM: RFC 5649 is only reachable through its vendor mechanism.
@@ -238,30 +243,34 @@ CK_RV cloudhsm_wrap_mechanism(CK_MECHANISM* mechanism, CK_MECHANISM* translated)
   *translated = *mechanism;
   if (!cloudhsm()) return CKR_OK;
   if (mechanism->mechanism == CKM_AES_KEY_WRAP_PAD) return CKR_MECHANISM_INVALID;
-  if (mechanism->mechanism == kCkmCloudHsmAesKeyWrapZeroPad) translated->mechanism = CKM_AES_KEY_WRAP_PAD;
+  if (mechanism->mechanism == kCkmCloudHsmAesKeyWrapZeroPad)
+    translated->mechanism = CKM_AES_KEY_WRAP_PAD;
   return CKR_OK;
 }
 
 CK_RV fault_WrapKey(CK_SESSION_HANDLE session, CK_MECHANISM* mechanism, CK_OBJECT_HANDLE wrapping,
                     CK_OBJECT_HANDLE key, CK_BYTE* wrapped, CK_ULONG* wrapped_len) {
   return run("C_WrapKey", session, [&] {
-    if (mechanism == nullptr) return g_real.C_WrapKey(session, mechanism, wrapping, key, wrapped, wrapped_len);
+    if (mechanism == nullptr)
+      return g_real.C_WrapKey(session, mechanism, wrapping, key, wrapped, wrapped_len);
     CK_MECHANISM translated;
     if (CK_RV rv = cloudhsm_wrap_mechanism(mechanism, &translated); rv != CKR_OK) return rv;
     return g_real.C_WrapKey(session, &translated, wrapping, key, wrapped, wrapped_len);
   });
 }
 
-CK_RV fault_UnwrapKey(CK_SESSION_HANDLE session, CK_MECHANISM* mechanism, CK_OBJECT_HANDLE unwrapping,
-                      CK_BYTE* wrapped, CK_ULONG wrapped_len, CK_ATTRIBUTE* attributes, CK_ULONG count,
-                      CK_OBJECT_HANDLE* key) {
+CK_RV fault_UnwrapKey(CK_SESSION_HANDLE session, CK_MECHANISM* mechanism,
+                      CK_OBJECT_HANDLE unwrapping, CK_BYTE* wrapped, CK_ULONG wrapped_len,
+                      CK_ATTRIBUTE* attributes, CK_ULONG count, CK_OBJECT_HANDLE* key) {
   return run("C_UnwrapKey", session, [&] {
     if (mechanism == nullptr) {
-      return g_real.C_UnwrapKey(session, mechanism, unwrapping, wrapped, wrapped_len, attributes, count, key);
+      return g_real.C_UnwrapKey(session, mechanism, unwrapping, wrapped, wrapped_len, attributes,
+                                count, key);
     }
     CK_MECHANISM translated;
     if (CK_RV rv = cloudhsm_wrap_mechanism(mechanism, &translated); rv != CKR_OK) return rv;
-    return g_real.C_UnwrapKey(session, &translated, unwrapping, wrapped, wrapped_len, attributes, count, key);
+    return g_real.C_UnwrapKey(session, &translated, unwrapping, wrapped, wrapped_len, attributes,
+                              count, key);
   });
 }
 

@@ -38,7 +38,9 @@ std::string unique_id(const std::string& prefix) {
   return prefix + "-" + std::to_string(counter.fetch_add(1));
 }
 
-Bytes to_bytes(const SecretBytes& secret) { return Bytes(secret.span().begin(), secret.span().end()); }
+Bytes to_bytes(const SecretBytes& secret) {
+  return Bytes(secret.span().begin(), secret.span().end());
+}
 
 // Runs f and returns the coffer::Error it throws; fails the test if it throws none.
 template <class F>
@@ -116,7 +118,9 @@ struct LostSession {
   const char* function;
   CK_RV rv;
 };
-void PrintTo(const LostSession& lost, std::ostream* out) { *out << lost.function << " -> " << ckr_name(lost.rv); }
+void PrintTo(const LostSession& lost, std::ostream* out) {
+  *out << lost.function << " -> " << ckr_name(lost.rv);
+}
 
 class LostSessionTest : public FaultTest, public ::testing::WithParamInterface<LostSession> {};
 
@@ -138,17 +142,17 @@ TEST_P(LostSessionTest, RepeatableOperationSucceedsOnceOnAReopenedSession) {
   EXPECT_EQ(token.pool().stats().reopened, 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Faults, LostSessionTest,
-    ::testing::Values(LostSession{"C_Encrypt", CKR_SESSION_HANDLE_INVALID},
-                      LostSession{"C_Encrypt", CKR_SESSION_CLOSED},
-                      LostSession{"C_Encrypt", CKR_DEVICE_REMOVED},
-                      LostSession{"C_EncryptInit", CKR_SESSION_HANDLE_INVALID},
-                      LostSession{"C_Decrypt", CKR_SESSION_HANDLE_INVALID},
-                      LostSession{"C_GenerateRandom", CKR_SESSION_CLOSED}),
-    [](const ::testing::TestParamInfo<LostSession>& param_info) {
-      return std::string(param_info.param.function + 2) + "_" + std::string(ckr_name(param_info.param.rv)).substr(4);
-    });
+INSTANTIATE_TEST_SUITE_P(Faults, LostSessionTest,
+                         ::testing::Values(LostSession{"C_Encrypt", CKR_SESSION_HANDLE_INVALID},
+                                           LostSession{"C_Encrypt", CKR_SESSION_CLOSED},
+                                           LostSession{"C_Encrypt", CKR_DEVICE_REMOVED},
+                                           LostSession{"C_EncryptInit", CKR_SESSION_HANDLE_INVALID},
+                                           LostSession{"C_Decrypt", CKR_SESSION_HANDLE_INVALID},
+                                           LostSession{"C_GenerateRandom", CKR_SESSION_CLOSED}),
+                         [](const ::testing::TestParamInfo<LostSession>& param_info) {
+                           return std::string(param_info.param.function + 2) + "_" +
+                                  std::string(ckr_name(param_info.param.rv)).substr(4);
+                         });
 
 TEST_F(FaultTest, TwoLostSessionsInARowGiveATypedErrorWithoutAThirdAttempt) {
   Token& token = open(2);
@@ -160,7 +164,8 @@ TEST_F(FaultTest, TwoLostSessionsInARowGiveATypedErrorWithoutAThirdAttempt) {
   EXPECT_EQ(error.code(), ErrorCode::kKeyUnavailable);
   EXPECT_EQ(error.operation(), "C_Encrypt");
   EXPECT_EQ(error.ckr(), CKR_SESSION_HANDLE_INVALID);
-  EXPECT_NE(std::string(error.what()).find("CKR_SESSION_HANDLE_INVALID"), std::string::npos) << error.what();
+  EXPECT_NE(std::string(error.what()).find("CKR_SESSION_HANDLE_INVALID"), std::string::npos)
+      << error.what();
   EXPECT_EQ(fault_.calls("C_Encrypt"), 2);
   EXPECT_EQ(token.pool().stats().reopened, 2u);
 
@@ -435,9 +440,10 @@ TEST_F(CloudHsmTest, WithoutItsQuirksACloudHsmTokenRefusesCoffersDefaults) {
 
   CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
   auto notify = [](CK_SESSION_HANDLE, CK_NOTIFICATION, void*) -> CK_RV { return CKR_OK; };
-  EXPECT_EQ(token.functions()->C_OpenSession(token.pool().slot(), CKF_SERIAL_SESSION | CKF_RW_SESSION,
-                                             nullptr, notify, &session),
-            CKR_ARGUMENTS_BAD);
+  EXPECT_EQ(
+      token.functions()->C_OpenSession(token.pool().slot(), CKF_SERIAL_SESSION | CKF_RW_SESSION,
+                                       nullptr, notify, &session),
+      CKR_ARGUMENTS_BAD);
 }
 
 }  // namespace

@@ -12,8 +12,8 @@
 
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "common/hex.h"
@@ -39,10 +39,11 @@ struct Fixture {
   AwsRegions regions;
   RequestHandler handler;
   Fixture()
-      : handler(regions, VerifierOptions{}, [](const std::string& id) -> std::optional<Credentials> {
-          if (id != kAccessKeyId) return std::nullopt;
-          return Credentials{"fuzz", coffer::SecretBytes(coffer::as_bytes(kSecret))};
-        }) {
+      : handler(regions, VerifierOptions{},
+                [](const std::string& id) -> std::optional<Credentials> {
+                  if (id != kAccessKeyId) return std::nullopt;
+                  return Credentials{"fuzz", coffer::SecretBytes(coffer::as_bytes(kSecret))};
+                }) {
     regions.add("us-east-1", coffer::fuzz::FuzzService::instance().kms());
   }
 };
@@ -73,8 +74,8 @@ void resign(HttpRequest& request) {
   }
   signed_headers.push_back("x-amz-date");
   view.body = request.body();
-  sign(view, kAccessKeyId, kSecret, amz_date_of(std::chrono::system_clock::now()), "us-east-1", "kms",
-       signed_headers);
+  sign(view, kAccessKeyId, kSecret, amz_date_of(std::chrono::system_clock::now()), "us-east-1",
+       "kms", signed_headers);
   for (std::size_t i = view.headers.size() - 2; i < view.headers.size(); ++i) {
     request.set(view.headers[i].first, view.headers[i].second);
   }
@@ -84,7 +85,8 @@ void check_response(const HttpResponse& response) {
   const auto& body = response.body();
   if (!coffer::is_valid_utf8(body)) finding("response body is not UTF-8", body);
   const Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object()) finding("response body is not a JSON object", body);
+  if (parsed.is_discarded() || !parsed.is_object())
+    finding("response body is not a JSON object", body);
   if (response.result_int() != 200) {
     if (!parsed.contains("__type") || response["x-amzn-ErrorType"].empty())
       finding("error response without its type", body);

@@ -58,12 +58,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   signed_request.method = std::string(request.method_string());
   signed_request.target = std::string(request.target());
   for (const auto& field : request) {
-    signed_request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    signed_request.headers.emplace_back(std::string(field.name_string()),
+                                        std::string(field.value()));
   }
   signed_request.body = request.body();
   const SigV4Verifier verifier({}, [](const std::string& id) -> std::optional<Credentials> {
     if (id != "AKIDFUZZ") return std::nullopt;
-    return Credentials{"fuzz", coffer::SecretBytes(coffer::as_bytes(std::string_view("fuzz-secret")))};
+    return Credentials{"fuzz",
+                       coffer::SecretBytes(coffer::as_bytes(std::string_view("fuzz-secret")))};
   });
   const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
   refused_or_ok([&] { verifier.verify(signed_request, now); });

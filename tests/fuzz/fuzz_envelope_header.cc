@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto parsed = parse_header(bytes);
     if (!parsed) return 0;
     auto again = encode_prefix(parsed->fields);
-    if (again.size() != parsed->prefix.size() || !std::equal(again.begin(), again.end(), parsed->prefix.begin()))
+    if (again.size() != parsed->prefix.size() ||
+        !std::equal(again.begin(), again.end(), parsed->prefix.begin()))
       std::abort();
     auto scanned = scan_header_size(bytes);
     if (!scanned || *scanned != parsed->size) std::abort();

@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (;;) {
       auto status = decoder.next(frame);
       if (status == coffer::proto::FrameDecoder::Status::kNeedMore) break;
-      if (status != coffer::proto::FrameDecoder::Status::kFrame) return 0;  // the server closes here
+      if (status != coffer::proto::FrameDecoder::Status::kFrame)
+        return 0;  // the server closes here
       if (frame.empty() || frame.size() > 4096) std::abort();
       total += frame.size() + 4;
       if (total > size) std::abort();  // never more bytes out than in

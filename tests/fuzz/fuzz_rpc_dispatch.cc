@@ -56,7 +56,8 @@ struct Fixture {
 };
 
 bool creates_objects(const std::string& method) {
-  return method.find("CreateKey") != std::string::npos || method.find("RotateKey") != std::string::npos;
+  return method.find("CreateKey") != std::string::npos ||
+         method.find("RotateKey") != std::string::npos;
 }
 
 void check_response(const v1::RequestFrame& request, const v1::ResponseFrame& response,
@@ -71,8 +72,10 @@ void check_response(const v1::RequestFrame& request, const v1::ResponseFrame& re
     finding("response frame does not parse back", wire);
   if (back.request_id() != request.request_id()) finding("response names another request", wire);
   if (back.has_error()) {
-    if (!error_code_named(back.error().code())) finding("error code outside AWS's names", back.error().code());
-    if (!is_valid_utf8(back.error().message())) finding("error message is not UTF-8", back.error().message());
+    if (!error_code_named(back.error().code()))
+      finding("error code outside AWS's names", back.error().code());
+    if (!is_valid_utf8(back.error().message()))
+      finding("error message is not UTF-8", back.error().message());
     // A peer may quote "CKR_" itself (say, in a method name the error names back), or
     // "\KR_", which quoting turns into "\x5CKR_". Quoting never makes "KR_" out of other
     // bytes, so only a "KR_" the peer did not send can be the token's.
@@ -89,10 +92,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   PeerIdentity peer;
   switch (data[0] & 3) {
-    case 1: peer.api_key = std::string(kApiKey); break;
-    case 2: peer.api_key = "AKCFREFUSEDREFUSEDRE:wrong"; break;
-    case 3: peer.certificate_principal = "fuzz-client"; break;
-    default: break;
+    case 1:
+      peer.api_key = std::string(kApiKey);
+      break;
+    case 2:
+      peer.api_key = "AKCFREFUSEDREFUSEDRE:wrong";
+      break;
+    case 3:
+      peer.certificate_principal = "fuzz-client";
+      break;
+    default:
+      break;
   }
   proto::FrameDecoder decoder(1 << 20);
   decoder.feed(data + 1, size - 1);
@@ -110,8 +120,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_response(request, step.answer, body);
       continue;
     }
-    if (step.kind != RequestPipeline::Step::Kind::kExecute) finding("authentication left no decision", body);
-    if (creates_objects(request.method()) && !fuzz::FuzzService::instance().may_create_objects()) continue;
+    if (step.kind != RequestPipeline::Step::Kind::kExecute)
+      finding("authentication left no decision", body);
+    if (creates_objects(request.method()) && !fuzz::FuzzService::instance().may_create_objects())
+      continue;
     check_response(request, fixture.pipeline.execute(request, step.principal), body);
   }
   return 0;

@@ -45,9 +45,10 @@ FuzzService::FuzzService() {
   clock_ = std::make_unique<core::SystemClock>();
   kms_ = std::make_unique<core::KmsService>(*token_, *store_, *clock_, core::KmsConfig{});
 
-  const std::pair<const char*, const char*> keys[] = {
-      {"alias/fuzz-aes", "SYMMETRIC_DEFAULT"}, {"alias/fuzz-rsa", "RSA_2048"},
-      {"alias/fuzz-ec", "ECC_NIST_P256"},      {"alias/fuzz-hmac", "HMAC_256"}};
+  const std::pair<const char*, const char*> keys[] = {{"alias/fuzz-aes", "SYMMETRIC_DEFAULT"},
+                                                      {"alias/fuzz-rsa", "RSA_2048"},
+                                                      {"alias/fuzz-ec", "ECC_NIST_P256"},
+                                                      {"alias/fuzz-hmac", "HMAC_256"}};
   for (const auto& [alias, spec] : keys) {
     core::CreateKeyRequest request;
     request.key_spec = spec;

@@ -24,8 +24,8 @@ TEST(BindAddress, RefusesAnythingElse) {
   for (const char* text :
        {"", "127.0.0.1", "127.0.0.1:", ":9464", "::1:9464", "127.0.0.1:65536", "127.0.0.1:-1",
         "127.0.0.1:+80", "127.0.0.1:80x", "localhost:9464", "[::1:9464", "300.0.0.1:1"}) {
-    EXPECT_THAT([&] { parse_bind_address(text); },
-                ThrowsError(ErrorCode::kValidation)) << "'" << text << "'";
+    EXPECT_THAT([&] { parse_bind_address(text); }, ThrowsError(ErrorCode::kValidation))
+        << "'" << text << "'";
   }
 }
 

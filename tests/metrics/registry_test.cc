@@ -120,8 +120,11 @@ TEST(Registry, GaugeCallbacksAndSetSeriesDoNotShareLabels) {
         (void)g.callback({{"state", "busy"}}, [] { return 2.0; });
       },
       ThrowsError(ErrorCode::kValidation));
-  EXPECT_THAT([&] { (void)g.callback({{"state", "x"}}, nullptr); },
-              ThrowsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      [&] {
+        (void)g.callback({{"state", "x"}}, nullptr);
+      },
+      ThrowsError(ErrorCode::kValidation));
 
   GaugeCallback moved = std::move(busy);
   busy.reset();  // moved-from: no effect

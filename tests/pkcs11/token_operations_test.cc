@@ -14,8 +14,8 @@
 #include "common/error.h"
 #include "common/hex.h"
 #include "pkcs11/token_uri.h"
-#include "tests/support/token_fixture.h"
 #include "tests/support/error_matchers.h"
+#include "tests/support/token_fixture.h"
 
 namespace coffer::testing {
 namespace {

@@ -108,7 +108,8 @@ TEST_F(WycheproofAesKwp, ValidKeysWrapToTheVectorCiphertext) {
         // table makes Coffer refuse those wraps instead of returning a wrong ciphertext.
         if (error.code() == ErrorCode::kUnsupportedOperation && msg.size() % 8 != 0 &&
             token().quirks().kwp_wrap_needs_aligned_keys) {
-          score.skip(c.tc_id, "token cannot wrap a " + std::to_string(msg.size()) + "-byte key correctly");
+          score.skip(c.tc_id,
+                     "token cannot wrap a " + std::to_string(msg.size()) + "-byte key correctly");
         } else {
           score.fail(c.tc_id, "wrap of a " + std::to_string(msg.size()) +
                                   "-byte key failed: " + describe(error));

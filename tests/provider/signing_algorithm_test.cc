@@ -58,9 +58,11 @@ EVP_PKEY* SigningAlgorithmTest::rsa_ = nullptr;
 EVP_PKEY* SigningAlgorithmTest::ec_ = nullptr;
 
 TEST_F(SigningAlgorithmTest, RsaPkcs1ByDigest) {
-  EXPECT_EQ(signing_algorithm(KeyType::kRsa, mirror(rsa_, "SHA256"), 32), "RSASSA_PKCS1_V1_5_SHA_256");
+  EXPECT_EQ(signing_algorithm(KeyType::kRsa, mirror(rsa_, "SHA256"), 32),
+            "RSASSA_PKCS1_V1_5_SHA_256");
   EVP_PKEY_CTX_free(ctx_);
-  EXPECT_EQ(signing_algorithm(KeyType::kRsa, mirror(rsa_, "SHA2-512"), 64), "RSASSA_PKCS1_V1_5_SHA_512");
+  EXPECT_EQ(signing_algorithm(KeyType::kRsa, mirror(rsa_, "SHA2-512"), 64),
+            "RSASSA_PKCS1_V1_5_SHA_512");
 }
 
 TEST_F(SigningAlgorithmTest, RsaPssWithDigestLengthSalt) {
@@ -76,7 +78,8 @@ TEST_F(SigningAlgorithmTest, RsaPssOtherSaltsAreRefused) {
   EVP_PKEY_CTX* ctx = mirror(rsa_, "SHA256");
   ASSERT_EQ(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING), 1);
   // OpenSSL's default for signing: the longest salt.
-  EXPECT_THAT(call(KeyType::kRsa, ctx, 32), ThrowsError(kUnsupported, HasSubstr("rsa_pss_saltlen:digest")));
+  EXPECT_THAT(call(KeyType::kRsa, ctx, 32),
+              ThrowsError(kUnsupported, HasSubstr("rsa_pss_saltlen:digest")));
   ASSERT_EQ(EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_MAX), 1);
   EXPECT_THAT(call(KeyType::kRsa, ctx, 32), ThrowsError(kUnsupported));
   ASSERT_EQ(EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, 20), 1);
@@ -94,11 +97,13 @@ TEST_F(SigningAlgorithmTest, RsaPssMgf1MustBeTheDigest) {
 }
 
 TEST_F(SigningAlgorithmTest, RsaNeedsADigestAndItsLength) {
-  EXPECT_THAT(call(KeyType::kRsa, mirror(rsa_, nullptr), 32), ThrowsError(kUnsupported, HasSubstr("need a digest")));
+  EXPECT_THAT(call(KeyType::kRsa, mirror(rsa_, nullptr), 32),
+              ThrowsError(kUnsupported, HasSubstr("need a digest")));
   EVP_PKEY_CTX_free(ctx_);
   EXPECT_THAT(call(KeyType::kRsa, mirror(rsa_, "SHA256"), 31), ThrowsError(kUnsupported));
   EVP_PKEY_CTX_free(ctx_);
-  EXPECT_THAT(call(KeyType::kRsa, mirror(rsa_, "SHA1"), 20), ThrowsError(kUnsupported, HasSubstr("not SHA1")));
+  EXPECT_THAT(call(KeyType::kRsa, mirror(rsa_, "SHA1"), 20),
+              ThrowsError(kUnsupported, HasSubstr("not SHA1")));
 }
 
 TEST_F(SigningAlgorithmTest, RsaRawPaddingIsRefused) {

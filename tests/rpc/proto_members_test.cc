@@ -19,16 +19,23 @@ using google::protobuf::FieldDescriptor;
 
 bool compatible(MemberType type, const FieldDescriptor& field) {
   switch (type) {
-    case MemberType::kString: return field.type() == FieldDescriptor::TYPE_STRING && !field.is_repeated();
-    case MemberType::kBlob: return field.type() == FieldDescriptor::TYPE_BYTES && !field.is_repeated();
+    case MemberType::kString:
+      return field.type() == FieldDescriptor::TYPE_STRING && !field.is_repeated();
+    case MemberType::kBlob:
+      return field.type() == FieldDescriptor::TYPE_BYTES && !field.is_repeated();
     case MemberType::kInteger:
-      return (field.cpp_type() == FieldDescriptor::CPPTYPE_INT32 || field.cpp_type() == FieldDescriptor::CPPTYPE_INT64) &&
+      return (field.cpp_type() == FieldDescriptor::CPPTYPE_INT32 ||
+              field.cpp_type() == FieldDescriptor::CPPTYPE_INT64) &&
              !field.is_repeated();
-    case MemberType::kBoolean: return field.cpp_type() == FieldDescriptor::CPPTYPE_BOOL;
-    case MemberType::kMap: return field.is_map();
-    case MemberType::kList: return field.is_repeated() && !field.is_map();
+    case MemberType::kBoolean:
+      return field.cpp_type() == FieldDescriptor::CPPTYPE_BOOL;
+    case MemberType::kMap:
+      return field.is_map();
+    case MemberType::kList:
+      return field.is_repeated() && !field.is_map();
     case MemberType::kStructure:
-    case MemberType::kTimestamp: return field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    case MemberType::kTimestamp:
+      return field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
   }
   return false;
 }
@@ -47,7 +54,8 @@ TEST(ProtoMembers, EveryRpcRequestFieldIsATableMemberOfTheRightType) {
   int checked = 0;
   for (const auto& op : core::api::all_operations()) {
     if (op.rpc_method.empty()) continue;
-    const auto* message = pool->FindMessageTypeByName("coffer.v1." + std::string(op.aws_name) + "Request");
+    const auto* message =
+        pool->FindMessageTypeByName("coffer.v1." + std::string(op.aws_name) + "Request");
     ASSERT_NE(message, nullptr) << op.aws_name;
     for (int i = 0; i < message->field_count(); ++i) {
       const FieldDescriptor& field = *message->field(i);
@@ -67,13 +75,15 @@ TEST(ProtoMembers, ValidationOverRpcGivesTheAwsMessage) {
   request.set_key_id("k");
   request.set_plaintext(std::string(4097, 'x'));
   try {
-    core::api::validate_request(core::api::spec(core::api::Operation::kEncrypt),
-                                [&](const core::api::Member& m) { return member_value(request, m); });
+    core::api::validate_request(
+        core::api::spec(core::api::Operation::kEncrypt),
+        [&](const core::api::Member& m) { return member_value(request, m); });
     FAIL() << "accepted";
   } catch (const coffer::Error& e) {
     EXPECT_EQ(e.code(), coffer::ErrorCode::kValidation);
     EXPECT_STREQ(e.what(),
-                 "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must "
+                 "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
+                 "Member must "
                  "have length less than or equal to 4096");
   }
 }

@@ -35,7 +35,8 @@ TEST_F(RpcServerTest, TrickledFrameIsCutAtTheReadTimeoutFromItsFirstByte) {
     if (std::chrono::steady_clock::now() - started > 1500ms) break;
   }
   EXPECT_TRUE(closed_by_server(s));
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 2500ms) << "the trickle kept the frame open";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2500ms)
+      << "the trickle kept the frame open";
 }
 
 TEST_F(RpcServerTest, UnauthenticatedConnectionsGetTheShortIdleTimeout) {
@@ -145,7 +146,8 @@ TEST_F(RpcServerTest, DeadlinesOfAnyValueAreSafe) {
 }
 
 TEST(DeadlinePassed, ComparesWithoutConversion) {
-  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000) + 500ms);
+  const auto now =
+      std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000) + 500ms);
   EXPECT_TRUE(server::rpc::deadline_passed(1'799'999'999, 999'999'999, now));
   EXPECT_TRUE(server::rpc::deadline_passed(1'800'000'000, 400'000'000, now));
   EXPECT_FALSE(server::rpc::deadline_passed(1'800'000'000, 600'000'000, now));
@@ -213,12 +215,14 @@ TEST_F(RpcServerTest, AuthenticationDoesNotNeedTheTokenWorkers) {
   } releaser{mutex, cv, release};
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(work_->try_submit(block));
-    for (int wait = 0; i < 2 && wait < 200 && work_->queued() > 0; ++wait) std::this_thread::sleep_for(5ms);
+    for (int wait = 0; i < 2 && wait < 200 && work_->queued() > 0; ++wait)
+      std::this_thread::sleep_for(5ms);
   }
   ASSERT_FALSE(work_->try_submit([] {})) << "the workers and their queue should be full";
 
   auto s = connect();
-  for (const std::string key : {"AKCFAAAAAAAAAAAAAAAA:junk", "not-a-key", "AKCFAAAAAAAAAAAAAAAA:junk"}) {
+  for (const std::string key :
+       {"AKCFAAAAAAAAAAAAAAAA:junk", "not-a-key", "AKCFAAAAAAAAAAAAAAAA:junk"}) {
     auto frame = request(1, "coffer.v1.Keys/ListKeys", v1::ListKeysRequest(), false);
     frame.set_api_key(key);
     send(s, frame);

@@ -45,7 +45,8 @@ class RpcServerTest : public ::testing::Test {
     options.tls = false;
     options.allow_plaintext_loopback = true;
     server_ = std::make_unique<server::rpc::RpcServer>(
-        options, dispatcher_, *work_, [this](std::string_view k) { return keys_->authenticate(k); }, observe_);
+        options, dispatcher_, *work_, [this](std::string_view k) { return keys_->authenticate(k); },
+        observe_);
     server_->start();
   }
 
@@ -84,8 +85,8 @@ class RpcServerTest : public ::testing::Test {
     return ec == asio::error::eof || ec == asio::error::connection_reset;
   }
 
-  v1::RequestFrame request(std::uint64_t id, const std::string& method, const google::protobuf::Message& payload,
-                           bool with_key = true) {
+  v1::RequestFrame request(std::uint64_t id, const std::string& method,
+                           const google::protobuf::Message& payload, bool with_key = true) {
     v1::RequestFrame frame;
     frame.set_request_id(id);
     frame.set_method(method);

@@ -15,8 +15,8 @@
 #include "server/rpc/kms_handlers.h"
 #include "server/rpc/rpc_server.h"
 #include "tests/rpc/rpc_server_fixture.h"
-#include "tests/support/temp_token.h"
 #include "tests/support/error_matchers.h"
+#include "tests/support/temp_token.h"
 
 namespace coffer::testing {
 namespace {
@@ -40,8 +40,11 @@ TEST_F(RpcServerTest, PipelinedRequestsAreAnsweredById) {
     ASSERT_TRUE(encrypted.ParseFromString(response->payload()));
     v1::DecryptRequest decrypt;
     decrypt.set_ciphertext_blob(encrypted.ciphertext_blob());
-    auto plain = kms_->decrypt({core::Bytes(decrypt.ciphertext_blob().begin(), decrypt.ciphertext_blob().end()), {},
-                                std::nullopt, std::nullopt});
+    auto plain = kms_->decrypt(
+        {core::Bytes(decrypt.ciphertext_blob().begin(), decrypt.ciphertext_blob().end()),
+         {},
+         std::nullopt,
+         std::nullopt});
     EXPECT_EQ(std::string(plain.plaintext.data(), plain.plaintext.data() + plain.plaintext.size()),
               "message " + std::to_string(response->request_id() - 1000));
     answered.insert(response->request_id());
@@ -184,9 +187,12 @@ TEST_F(RpcServerTest, FullQueueAnswersThrottlingAtOnce) {
   for (int i = 0; i < kCount; ++i) {
     auto response = receive(s);
     ASSERT_TRUE(response.has_value());
-    if (response->has_payload()) ++ok;
-    else if (response->error().code() == "ThrottlingException") ++throttled;
-    else ADD_FAILURE() << response->error().code();
+    if (response->has_payload())
+      ++ok;
+    else if (response->error().code() == "ThrottlingException")
+      ++throttled;
+    else
+      ADD_FAILURE() << response->error().code();
   }
   EXPECT_EQ(ok + throttled, kCount);
   EXPECT_GT(throttled, 0);
@@ -215,7 +221,8 @@ TEST_F(RpcServerTest, ShutdownDrainsInFlightRequests) {
     encrypt.set_plaintext("drain");
     send(s, request(static_cast<std::uint64_t>(i), "coffer.v1.Crypto/Encrypt", encrypt));
   }
-  std::this_thread::sleep_for(200ms);  // let the server read them (generous: CI machines are loaded)
+  std::this_thread::sleep_for(
+      200ms);  // let the server read them (generous: CI machines are loaded)
   std::thread stopper([this] { server_->shutdown(10s); });
   int answered = 0;
   while (auto response = receive(s)) {
@@ -235,7 +242,8 @@ TEST_F(RpcServerTest, PlaintextAwayFromLoopbackIsRefused) {
   server::rpc::WorkQueue work(1, 1);
   server::rpc::RpcServer server(options, dispatcher_, work, nullptr);
   // start_server() forces loopback; build this one by hand.
-  EXPECT_THAT([&] { server.start(); }, ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("loopback")));
+  EXPECT_THAT([&] { server.start(); },
+              ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("loopback")));
 }
 
 }  // namespace

@@ -25,11 +25,14 @@ TempToken::TempToken() {
     std::ofstream pin(pin_file_);
     pin << "user-pin-1234\n";
   }
-  std::filesystem::permissions(pin_file_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      pin_file_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   setenv("SOFTHSM2_CONF", (dir_ + "/softhsm2.conf").c_str(), 1);
-  const std::string command = "softhsm2-util --init-token --free --label coffer-test --pin user-pin-1234 --so-pin " +
-                              so_pin() + " >/dev/null";
-  if (std::system(command.c_str()) != 0) throw std::runtime_error("softhsm2-util --init-token failed");
+  const std::string command =
+      "softhsm2-util --init-token --free --label coffer-test --pin user-pin-1234 --so-pin " +
+      so_pin() + " >/dev/null";
+  if (std::system(command.c_str()) != 0)
+    throw std::runtime_error("softhsm2-util --init-token failed");
 }
 
 TempToken::~TempToken() {

@@ -16,12 +16,15 @@ namespace p11 = coffer::pkcs11;
 
 int usage() {
   std::fprintf(stderr,
-               "usage: coffer-selfcheck --module PATH --token-uri URI --pin-file PATH [--quirks softhsm|cloudhsm]\n"
+               "usage: coffer-selfcheck --module PATH --token-uri URI --pin-file PATH [--quirks "
+               "softhsm|cloudhsm]\n"
                "  The PIN may instead come from the environment variable COFFER_PIN.\n");
   return 2;
 }
 
-void step(const char* what, const std::string& detail) { std::printf("  ok  %-34s %s\n", what, detail.c_str()); }
+void step(const char* what, const std::string& detail) {
+  std::printf("  ok  %-34s %s\n", what, detail.c_str());
+}
 
 }  // namespace
 
@@ -30,21 +33,30 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--module") config.module_path = value();
-    else if (arg == "--token-uri") config.token_uri = value();
-    else if (arg == "--pin-file") config.pin = p11::PinSource::from_file(value());
-    else if (arg == "--quirks") config.quirks = value();
-    else if (arg == "--help" || arg == "-h") return usage(), 0;
-    else return usage();
+    if (arg == "--module")
+      config.module_path = value();
+    else if (arg == "--token-uri")
+      config.token_uri = value();
+    else if (arg == "--pin-file")
+      config.pin = p11::PinSource::from_file(value());
+    else if (arg == "--quirks")
+      config.quirks = value();
+    else if (arg == "--help" || arg == "-h")
+      return usage(), 0;
+    else
+      return usage();
   }
   if (config.module_path.empty()) return usage();
 
-  const std::string run = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
-  const std::string kek = "selfcheck-kek-" + run, aes = "selfcheck-aes-" + run, ec = "selfcheck-ec-" + run,
-                    rsa = "selfcheck-rsa-" + run, restored = "selfcheck-restored-" + run;
+  const std::string run =
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  const std::string kek = "selfcheck-kek-" + run, aes = "selfcheck-aes-" + run,
+                    ec = "selfcheck-ec-" + run, rsa = "selfcheck-rsa-" + run,
+                    restored = "selfcheck-restored-" + run;
   try {
     Token token(config);
-    std::printf("Coffer token self-check: %s, %s\n", config.module_path.c_str(), config.token_uri.c_str());
+    std::printf("Coffer token self-check: %s, %s\n", config.module_path.c_str(),
+                config.token_uri.c_str());
 
     token.generate_aes256(aes, {.extractability = p11::Extractability::kUnderTrustedKeyOnly});
     step("generate AES-256 key", "id " + aes);
@@ -55,7 +67,8 @@ int main(int argc, char** argv) {
                                     std::to_string(sealed.ciphertext.size()) + " bytes, iv " +
                                     coffer::to_hex(sealed.iv));
     auto opened = token.gcm_decrypt(aes, sealed.iv, aad, sealed.ciphertext);
-    if (std::string(opened.data(), opened.data() + opened.size()) != message) throw std::runtime_error("decrypt mismatch");
+    if (std::string(opened.data(), opened.data() + opened.size()) != message)
+      throw std::runtime_error("decrypt mismatch");
     step("AES-256-GCM decrypt", "plaintext matches");
     sealed.ciphertext[0] ^= 1;
     try {
@@ -67,11 +80,12 @@ int main(int argc, char** argv) {
     step("tampered ciphertext", "rejected (InvalidCiphertextException)");
 
     token.generate_aes256(kek, {.can_wrap = true});
-    token.generate_aes256(restored + "-src", {.extractability = p11::Extractability::kPlainForTests});
+    token.generate_aes256(restored + "-src",
+                          {.extractability = p11::Extractability::kPlainForTests});
     auto wrapped = token.wrap(kek, p11::WrapMechanism::kAesKeyWrapPad, restored + "-src");
     step("wrap (RFC 5649 AES-KWP)", std::to_string(wrapped.size()) + " bytes");
-    token.unwrap(kek, p11::WrapMechanism::kAesKeyWrapPad, wrapped, restored, p11::UnwrappedKind::kAes,
-                 {.extractability = p11::Extractability::kPlainForTests});
+    token.unwrap(kek, p11::WrapMechanism::kAesKeyWrapPad, wrapped, restored,
+                 p11::UnwrappedKind::kAes, {.extractability = p11::Extractability::kPlainForTests});
     if (!(token.read_plain_value(restored) == token.read_plain_value(restored + "-src")))
       throw std::runtime_error("unwrapped key differs");
     step("unwrap", "same key material back");
@@ -82,7 +96,8 @@ int main(int argc, char** argv) {
     bool ec_ok = token.verify(ec, ecdsa, coffer::as_bytes(message), ec_signature);
     bool ec_bad = token.verify(ec, ecdsa, coffer::as_bytes(message + "!"), ec_signature);
     if (!ec_ok || ec_bad) throw std::runtime_error("ECDSA verify gave the wrong answer");
-    step("ECDSA P-256 sign and verify", std::to_string(ec_signature.size()) + "-byte DER signature");
+    step("ECDSA P-256 sign and verify",
+         std::to_string(ec_signature.size()) + "-byte DER signature");
 
     token.generate_rsa(rsa, 2048);
     p11::SignAlgorithm pss{p11::SignScheme::kRsaPss, p11::Digest::kSha256};

@@ -76,8 +76,7 @@ void generate_data_key_without_plaintext(Context& c) {
 void generate_random(Context& c) {
   const Args& a = c.args();
   v1::GenerateRandomRequest request;
-  request.set_number_of_bytes(
-      static_cast<std::int32_t>(a.get_int("number-of-bytes").value_or(32)));
+  request.set_number_of_bytes(static_cast<std::int32_t>(a.get_int("number-of-bytes").value_or(32)));
   auto response = c.client().generate_random(request);
   WipeOnExit wipe(response.mutable_plaintext());
   if (c.json()) print_json(response);
@@ -109,13 +108,13 @@ void add_data_key_commands(std::vector<Command>& out) {
   out.push_back({"generate-data-key-without-plaintext",
                  "Make a data key, returned only encrypted under a KMS key", data_key_options(),
                  generate_data_key_without_plaintext});
-  out.push_back({"generate-random",
-                 "Random bytes from the token (base64 on stdout unless --out)",
-                 {{"number-of-bytes", "N", "How many bytes (default 32)", false, false,
-                   IntRange{1, 1024}},
-                  {"out", "FILE", "Write the raw bytes to FILE"},
-                  {"base64", "", "Write the file as base64 text"}},
-                 generate_random});
+  out.push_back(
+      {"generate-random",
+       "Random bytes from the token (base64 on stdout unless --out)",
+       {{"number-of-bytes", "N", "How many bytes (default 32)", false, false, IntRange{1, 1024}},
+        {"out", "FILE", "Write the raw bytes to FILE"},
+        {"base64", "", "Write the file as base64 text"}},
+       generate_random});
 }
 
 }  // namespace coffer::tools::cli

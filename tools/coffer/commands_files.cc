@@ -30,8 +30,9 @@ std::unique_ptr<client::KmsClient> connect_to(const Args& args, const std::strin
 
 KmsClientDataKeys data_keys(Context& c) {
   const Args& args = c.args();
-  return KmsClientDataKeys([&c]() -> client::KmsClient& { return c.client(); },
-                           [&args](const std::string& endpoint) { return connect_to(args, endpoint); });
+  return KmsClientDataKeys(
+      [&c]() -> client::KmsClient& { return c.client(); },
+      [&args](const std::string& endpoint) { return connect_to(args, endpoint); });
 }
 
 // Closes what it opened.
@@ -44,10 +45,12 @@ class InputFile {
       return;
     }
     input_.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (input_.fd < 0) throw Error(ErrorCode::kValidation, "cannot open " + path + ": " + std::strerror(errno));
+    if (input_.fd < 0)
+      throw Error(ErrorCode::kValidation, "cannot open " + path + ": " + std::strerror(errno));
     owned_ = true;
     struct stat st {};
-    if (::fstat(input_.fd, &st) == 0 && S_ISREG(st.st_mode)) input_.size = static_cast<std::uint64_t>(st.st_size);
+    if (::fstat(input_.fd, &st) == 0 && S_ISREG(st.st_mode))
+      input_.size = static_cast<std::uint64_t>(st.st_size);
     ::posix_fadvise(input_.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   }
   ~InputFile() {
@@ -93,7 +96,8 @@ void encrypt_file_command(Context& c) {
   const std::string out_path = output_path(a);
   auto pool = make_pool(a);
   auto service = data_keys(c);
-  const auto materials = env::make_encryption_materials(service, keys, {context.begin(), context.end()});
+  const auto materials =
+      env::make_encryption_materials(service, keys, {context.begin(), context.end()});
   const env::StreamEncryptor encryptor(materials, {shift});
   FileOutput out(out_path);
   Progress progress("encrypt-file", in.get().size, !a.has("no-progress"));
@@ -119,7 +123,8 @@ void decrypt_file_command(Context& c) {
 
 std::vector<OptionSpec> common_file_options() {
   return {{"in", "FILE", "Read FILE (default: stdin)"},
-          {"out", "FILE", "Write FILE, created 0600 and put in place only when complete (default: stdout)"},
+          {"out", "FILE",
+           "Write FILE, created 0600 and put in place only when complete (default: stdout)"},
           {"threads", "N", "Seal or open segments on N threads (default: one per core)", false,
            false, IntRange{1, 256}},
           {"sync", "", "Flush the output to disk before it is put in place"},
@@ -129,24 +134,28 @@ std::vector<OptionSpec> common_file_options() {
 }  // namespace
 
 void add_file_commands(std::vector<Command>& out) {
-  out.push_back(
-      {"encrypt-file",
-       "Encrypt a file or pipe of any size under one or more keys (envelope encryption on this machine)",
-       with({{"key-id", "KEY",
-              "Key to encrypt the data key under; repeat for more keys (e.g. one per region); KEY@HOST:PORT "
-              "asks that server",
-              true, true},
-             {"encryption-context", "KEY=VALUE", "Bind the file to this context (stored in its header)", false,
-              true},
-             {"segment-size", "BYTES", "Segment size, a power of two (default 65536)", false, false,
-              IntRange{16384, 16 * 1024 * 1024}}},
-            common_file_options()),
-       encrypt_file_command});
+  out.push_back({"encrypt-file",
+                 "Encrypt a file or pipe of any size under one or more keys (envelope encryption "
+                 "on this machine)",
+                 with({{"key-id", "KEY",
+                        "Key to encrypt the data key under; repeat for more keys (e.g. one per "
+                        "region); KEY@HOST:PORT "
+                        "asks that server",
+                        true, true},
+                       {"encryption-context", "KEY=VALUE",
+                        "Bind the file to this context (stored in its header)", false, true},
+                       {"segment-size", "BYTES", "Segment size, a power of two (default 65536)",
+                        false, false, IntRange{16384, 16 * 1024 * 1024}}},
+                      common_file_options()),
+                 encrypt_file_command});
   out.push_back(
       {"decrypt-file",
-       "Decrypt a file made by encrypt-file; a damaged or truncated input fails and leaves no output file",
-       with({{"key-id", "KEY", "Open only with this key (repeatable; default: any key of the file)", false, true},
-             {"encryption-context", "KEY=VALUE", "Require this pair in the file's context", false, true}},
+       "Decrypt a file made by encrypt-file; a damaged or truncated input fails and leaves no "
+       "output file",
+       with({{"key-id", "KEY", "Open only with this key (repeatable; default: any key of the file)",
+              false, true},
+             {"encryption-context", "KEY=VALUE", "Require this pair in the file's context", false,
+              true}},
             common_file_options()),
        decrypt_file_command});
 }

@@ -67,13 +67,12 @@ void list_key_rotations(Context& c) {
 }  // namespace
 
 void add_rotation_commands(std::vector<Command>& out) {
-  out.push_back(
-      {"enable-key-rotation",
-       "Rotate a key's material automatically",
-       {key_id_option(),
-        {"rotation-period-in-days", "DAYS", "Days between rotations (default 365)", false, false,
-         IntRange{90, 2560}}},
-       enable_key_rotation});
+  out.push_back({"enable-key-rotation",
+                 "Rotate a key's material automatically",
+                 {key_id_option(),
+                  {"rotation-period-in-days", "DAYS", "Days between rotations (default 365)", false,
+                   false, IntRange{90, 2560}}},
+                 enable_key_rotation});
   out.push_back(
       {"disable-key-rotation", "Stop automatic rotation", {key_id_option()}, disable_key_rotation});
   out.push_back({"get-key-rotation-status",

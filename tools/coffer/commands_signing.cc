@@ -17,7 +17,8 @@ std::span<const std::uint8_t> bytes_of(const std::string& s) { return as_bytes(s
 std::string read_tag(const Args& args, const std::string& name) {
   const auto literal = args.get(name);
   const auto file = args.get(name + "-file");
-  if (literal && file) throw UsageError("give either --" + name + " or --" + name + "-file, not both");
+  if (literal && file)
+    throw UsageError("give either --" + name + " or --" + name + "-file, not both");
   if (literal) {
     auto decoded = from_base64(*literal);
     if (!decoded) throw UsageError("--" + name + " takes base64");
@@ -30,12 +31,14 @@ std::string read_tag(const Args& args, const std::string& name) {
 
 void refuse_binary_to_terminal(const Args& args, const char* what) {
   if (!args.has("base64") && !writes_to_file(args.get("out")) && ::isatty(STDOUT_FILENO)) {
-    throw UsageError(std::string("not writing a binary ") + what + " to a terminal: use --out FILE or --base64");
+    throw UsageError(std::string("not writing a binary ") + what +
+                     " to a terminal: use --out FILE or --base64");
   }
 }
 
 // The result blob to --out/stdout, or the response as JSON.
-void emit(Context& c, const google::protobuf::Message& response, const std::string& blob, const Fields& fields) {
+void emit(Context& c, const google::protobuf::Message& response, const std::string& blob,
+          const Fields& fields) {
   const Args& a = c.args();
   if (c.json()) {
     print_json(response);
@@ -111,7 +114,8 @@ void generate_mac(Context& c) {
   request.set_mac_algorithm(a.required("mac-algorithm"));
   if (!c.json()) refuse_binary_to_terminal(a, "MAC");
   auto response = c.client().generate_mac(request);
-  emit(c, response, response.mac(), {{"KeyId", response.key_id()}, {"MacAlgorithm", response.mac_algorithm()}});
+  emit(c, response, response.mac(),
+       {{"KeyId", response.key_id()}, {"MacAlgorithm", response.mac_algorithm()}});
 }
 
 void verify_mac(Context& c) {
@@ -144,14 +148,16 @@ template <class Response>
 void write_pair(Context& c, Response& response, const std::string* private_key) {
   const Args& a = c.args();
   if (c.json()) return print_json(response);
-  write_output(a.required("ciphertext-out"), bytes_of(response.private_key_ciphertext_blob()), false);
+  write_output(a.required("ciphertext-out"), bytes_of(response.private_key_ciphertext_blob()),
+               false);
   write_output(a.required("public-key-out"), bytes_of(response.public_key()), false);
   if (private_key) write_output(a.required("private-key-out"), bytes_of(*private_key), false);
   print_fields({{"KeyId", response.key_id()}, {"KeyPairSpec", response.key_pair_spec()}});
 }
 
 void generate_data_key_pair(Context& c) {
-  auto response = c.client().generate_data_key_pair(pair_request<v1::GenerateDataKeyPairRequest>(c.args()));
+  auto response =
+      c.client().generate_data_key_pair(pair_request<v1::GenerateDataKeyPairRequest>(c.args()));
   WipeOnExit wipe(response.mutable_private_key_plaintext());
   write_pair(c, response, &response.private_key_plaintext());
 }
@@ -162,24 +168,30 @@ void generate_data_key_pair_without_plaintext(Context& c) {
   write_pair(c, response, nullptr);
 }
 
-const OptionSpec kOut{"out", "FILE", "Write the result here (created 0600; - for stdout, the default)"};
+const OptionSpec kOut{"out", "FILE",
+                      "Write the result here (created 0600; - for stdout, the default)"};
 const OptionSpec kBase64{"base64", "", "Write the result as base64 text instead of raw bytes"};
 const OptionSpec kMessage{"message", "TEXT", "The message itself (or use --in)"};
 const OptionSpec kIn{"in", "FILE", "Read the message from FILE (- for stdin, the default)"};
-const OptionSpec kMessageType{"message-type", "TYPE", "RAW (default) or DIGEST (the message is a digest)"};
-const OptionSpec kSigningAlgorithm{"signing-algorithm", "ALG",
-                                   "ECDSA_SHA_256, RSASSA_PSS_SHA_256, RSASSA_PKCS1_V1_5_SHA_256, ...", true};
-const OptionSpec kMacAlgorithm{"mac-algorithm", "ALG", "HMAC_SHA_224, HMAC_SHA_256, HMAC_SHA_384, HMAC_SHA_512",
-                               true};
+const OptionSpec kMessageType{"message-type", "TYPE",
+                              "RAW (default) or DIGEST (the message is a digest)"};
+const OptionSpec kSigningAlgorithm{
+    "signing-algorithm", "ALG", "ECDSA_SHA_256, RSASSA_PSS_SHA_256, RSASSA_PKCS1_V1_5_SHA_256, ...",
+    true};
+const OptionSpec kMacAlgorithm{"mac-algorithm", "ALG",
+                               "HMAC_SHA_224, HMAC_SHA_256, HMAC_SHA_384, HMAC_SHA_512", true};
 
 std::vector<OptionSpec> pair_options(bool with_private) {
   std::vector<OptionSpec> options = {
       key_id_option("The symmetric key that encrypts the private key"),
-      {"key-pair-spec", "SPEC", "RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ...", true},
-      {"encryption-context", "KEY=VALUE", "Bind the encrypted private key to this context", false, true},
+      {"key-pair-spec", "SPEC", "RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ...",
+       true},
+      {"encryption-context", "KEY=VALUE", "Bind the encrypted private key to this context", false,
+       true},
       {"ciphertext-out", "FILE", "Write the encrypted private key here"},
       {"public-key-out", "FILE", "Write the public key (DER SubjectPublicKeyInfo) here"}};
-  if (with_private) options.push_back({"private-key-out", "FILE", "Write the private key (PKCS#8 DER) here, 0600"});
+  if (with_private)
+    options.push_back({"private-key-out", "FILE", "Write the private key (PKCS#8 DER) here, 0600"});
   return options;
 }
 
@@ -219,12 +231,10 @@ void add_signing_commands(std::vector<Command>& out) {
                  verify_mac});
   out.push_back({"generate-data-key-pair",
                  "Make a key pair; the private key also comes back encrypted under a symmetric key",
-                 pair_options(true),
-                 generate_data_key_pair});
+                 pair_options(true), generate_data_key_pair});
   out.push_back({"generate-data-key-pair-without-plaintext",
                  "Make a key pair; only the encrypted private key and the public key come back",
-                 pair_options(false),
-                 generate_data_key_pair_without_plaintext});
+                 pair_options(false), generate_data_key_pair_without_plaintext});
 }
 
 }  // namespace coffer::tools::cli

@@ -57,15 +57,16 @@ class Buffers {
   std::vector<std::size_t> free_;
 };
 
-void encrypt_positional(const StreamEncryptor& encryptor, const FileInput& in, FileOutput& out, WorkerPool& pool,
-                        Progress& progress) {
+void encrypt_positional(const StreamEncryptor& encryptor, const FileInput& in, FileOutput& out,
+                        WorkerPool& pool, Progress& progress) {
   const std::size_t segment = encryptor.segment_size();
   const std::uint64_t size = *in.size;
   const std::uint64_t header = encryptor.header().size();
   out.pwrite(encryptor.header(), 0);
   const std::uint64_t segments = size / segment + 1;  // the last is the short final one
   const std::uint64_t tasks = (segments + kSegmentsPerTask - 1) / kSegmentsPerTask;
-  Buffers buffers(pool.threads(), kSegmentsPerTask * segment, kSegmentsPerTask * (segment + kTagSize));
+  Buffers buffers(pool.threads(), kSegmentsPerTask * segment,
+                  kSegmentsPerTask * (segment + kTagSize));
   pool.run(tasks, [&](std::size_t task) {
     Buffers::Lease lease(buffers);
     auto& set = *lease;
@@ -75,16 +76,18 @@ void encrypt_positional(const StreamEncryptor& encryptor, const FileInput& in, F
     const std::size_t bytes = final ? size - from : kSegmentsPerTask * segment;
     auto plain = set.plain.span().first(bytes);
     pread_full(in.fd, plain, from, in.name);
-    const std::size_t sealed = final ? sealed_body_size(bytes, segment) : kSegmentsPerTask * (segment + kTagSize);
+    const std::size_t sealed =
+        final ? sealed_body_size(bytes, segment) : kSegmentsPerTask * (segment + kTagSize);
     WorkerPool serial(1);  // this task is already one of the pool's units of work
-    seal_segments(encryptor.cipher(), serial, first, plain, final, std::span(set.sealed).first(sealed));
+    seal_segments(encryptor.cipher(), serial, first, plain, final,
+                  std::span(set.sealed).first(sealed));
     out.pwrite(std::span(set.sealed).first(sealed), header + first * (segment + kTagSize));
     progress.add(bytes);
   });
 }
 
-void encrypt_sequential(const StreamEncryptor& encryptor, const FileInput& in, FileOutput& out, WorkerPool& pool,
-                        Progress& progress) {
+void encrypt_sequential(const StreamEncryptor& encryptor, const FileInput& in, FileOutput& out,
+                        WorkerPool& pool, Progress& progress) {
   const std::size_t segment = encryptor.segment_size();
   const std::size_t batch = pool.threads() * kSegmentsPerTask * segment;
   SecretBytes plain(batch);
@@ -112,7 +115,8 @@ struct OpenedHeader {
   core::Bytes spill;  // bytes read past the header (sequential input)
 };
 
-OpenedHeader open_input_header(DataKeyService& service, const DecryptOptions& options, const FileInput& in) {
+OpenedHeader open_input_header(DataKeyService& service, const DecryptOptions& options,
+                               const FileInput& in) {
   core::Bytes bytes;
   std::optional<ParsedHeader> parsed;
   for (std::size_t want = 4096; !parsed; want *= 2) {
@@ -129,7 +133,8 @@ OpenedHeader open_input_header(DataKeyService& service, const DecryptOptions& op
     bytes.resize(have + got);
     parsed = parse_header(bytes);
     if (!parsed && (bytes.size() < target || target == kMaxHeaderSize))
-      throw Error(ErrorCode::kInvalidCiphertext, "The envelope stream is invalid: truncated header");
+      throw Error(ErrorCode::kInvalidCiphertext,
+                  "The envelope stream is invalid: truncated header");
   }
   require_context(parsed->fields.context, options.required_context);
   const auto data_key = decrypt_data_key(service, parsed->fields, options.allowed_keys);
@@ -138,8 +143,8 @@ OpenedHeader open_input_header(DataKeyService& service, const DecryptOptions& op
   return opened;
 }
 
-void decrypt_positional(const OpenedHeader& header, const FileInput& in, FileOutput& out, WorkerPool& pool,
-                        Progress& progress) {
+void decrypt_positional(const OpenedHeader& header, const FileInput& in, FileOutput& out,
+                        WorkerPool& pool, Progress& progress) {
   const std::size_t segment = header.cipher->segment_size();
   const std::size_t full = segment + kTagSize;
   const std::uint64_t body = *in.size - header.size;
@@ -165,8 +170,8 @@ void decrypt_positional(const OpenedHeader& header, const FileInput& in, FileOut
   });
 }
 
-void decrypt_sequential(const OpenedHeader& header, const FileInput& in, FileOutput& out, WorkerPool& pool,
-                        Progress& progress) {
+void decrypt_sequential(const OpenedHeader& header, const FileInput& in, FileOutput& out,
+                        WorkerPool& pool, Progress& progress) {
   const std::size_t segment = header.cipher->segment_size();
   const std::size_t full = segment + kTagSize;
   const std::size_t batch = pool.threads() * kSegmentsPerTask * full;
@@ -184,7 +189,8 @@ void decrypt_sequential(const OpenedHeader& header, const FileInput& in, FileOut
     // it can be opened before knowing whether more follows.
     const bool final = got < batch;
     const std::size_t plain_size = plaintext_size_of_segments(got, segment, final);
-    open_segments(*header.cipher, pool, index, std::span(sealed).first(got), final, plain.span().first(plain_size));
+    open_segments(*header.cipher, pool, index, std::span(sealed).first(got), final,
+                  plain.span().first(plain_size));
     out.write(plain.span().first(plain_size));
     secure_zero(plain.data(), plain_size);
     progress.add(got);
@@ -195,23 +201,24 @@ void decrypt_sequential(const OpenedHeader& header, const FileInput& in, FileOut
 
 }  // namespace
 
-void encrypt_file(const StreamEncryptor& encryptor, const FileInput& in, FileOutput& out, WorkerPool& pool,
-                  Progress& progress) {
+void encrypt_file(const StreamEncryptor& encryptor, const FileInput& in, FileOutput& out,
+                  WorkerPool& pool, Progress& progress) {
   if (in.size && out.positional())
     encrypt_positional(encryptor, in, out, pool, progress);
   else
     encrypt_sequential(encryptor, in, out, pool, progress);
 }
 
-void decrypt_file(DataKeyService& service, const DecryptOptions& options, const FileInput& in, FileOutput& out,
-                  WorkerPool& pool, Progress& progress) {
+void decrypt_file(DataKeyService& service, const DecryptOptions& options, const FileInput& in,
+                  FileOutput& out, WorkerPool& pool, Progress& progress) {
   const auto header = open_input_header(service, options, in);
   if (in.size && out.positional()) {
     progress.add(header.size);
     decrypt_positional(header, in, out, pool, progress);
   } else {
     // A regular input whose header was read with pread: go on after what was read.
-    if (in.size && ::lseek(in.fd, static_cast<off_t>(header.size + header.spill.size()), SEEK_SET) < 0)
+    if (in.size &&
+        ::lseek(in.fd, static_cast<off_t>(header.size + header.spill.size()), SEEK_SET) < 0)
       throw Error(ErrorCode::kValidation, "cannot seek in " + in.name);
     decrypt_sequential(header, in, out, pool, progress);
   }

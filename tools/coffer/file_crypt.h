@@ -23,14 +23,15 @@ namespace coffer::tools::cli {
 
 struct FileInput {
   int fd = -1;
-  std::string name;                  // for messages
+  std::string name;                   // for messages
   std::optional<std::uint64_t> size;  // set for a regular file read with pread
 };
 
-void encrypt_file(const core::envelope::StreamEncryptor& encryptor, const FileInput& in, FileOutput& out,
-                  core::envelope::WorkerPool& pool, Progress& progress);
+void encrypt_file(const core::envelope::StreamEncryptor& encryptor, const FileInput& in,
+                  FileOutput& out, core::envelope::WorkerPool& pool, Progress& progress);
 
-void decrypt_file(core::envelope::DataKeyService& service, const core::envelope::DecryptOptions& options,
-                  const FileInput& in, FileOutput& out, core::envelope::WorkerPool& pool, Progress& progress);
+void decrypt_file(core::envelope::DataKeyService& service,
+                  const core::envelope::DecryptOptions& options, const FileInput& in,
+                  FileOutput& out, core::envelope::WorkerPool& pool, Progress& progress);
 
 }  // namespace coffer::tools::cli

@@ -45,7 +45,8 @@ FileOutput::FileOutput(const std::string& path) : path_(path) {
     return;
   }
   const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const std::string dir =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
   if (base.empty()) throw Error(ErrorCode::kValidation, "--out names a directory: " + path);
   std::string pattern = dir + "/." + base + ".coffer-XXXXXX";
@@ -117,10 +118,12 @@ std::size_t read_full(int fd, std::span<std::uint8_t> buffer, const std::string&
   return used;
 }
 
-void pread_full(int fd, std::span<std::uint8_t> buffer, std::uint64_t offset, const std::string& what) {
+void pread_full(int fd, std::span<std::uint8_t> buffer, std::uint64_t offset,
+                const std::string& what) {
   std::size_t used = 0;
   while (used < buffer.size()) {
-    const ssize_t n = ::pread(fd, buffer.data() + used, buffer.size() - used, static_cast<off_t>(offset + used));
+    const ssize_t n =
+        ::pread(fd, buffer.data() + used, buffer.size() - used, static_cast<off_t>(offset + used));
     if (n == 0) throw Error(ErrorCode::kValidation, what + " changed while it was read");
     if (n < 0) {
       if (errno == EINTR) continue;

@@ -39,6 +39,7 @@ class FileOutput {
 // Reads until `buffer` is full or the input ends; returns the bytes read.
 std::size_t read_full(int fd, std::span<std::uint8_t> buffer, const std::string& what);
 // pread of exactly buffer.size() bytes at `offset`; a short read means the input changed.
-void pread_full(int fd, std::span<std::uint8_t> buffer, std::uint64_t offset, const std::string& what);
+void pread_full(int fd, std::span<std::uint8_t> buffer, std::uint64_t offset,
+                const std::string& what);
 
 }  // namespace coffer::tools::cli

@@ -25,7 +25,8 @@ Progress::Progress(std::string label, std::optional<std::uint64_t> total, bool e
   if (!enabled || !::isatty(STDERR_FILENO)) return;
   thread_ = std::thread([this] {
     std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stop_; })) draw(false);
+    while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stop_; }))
+      draw(false);
   });
 }
 
@@ -54,7 +55,8 @@ void Progress::complete() {
 
 void Progress::draw(bool final) {
   const double done = static_cast<double>(done_.load(std::memory_order_relaxed));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = seconds > 0 ? done / seconds : 0;
   // Built with snprintf: GCC 12 warns falsely (-Wrestrict) on chains of std::string +.
   char bar[64] = "";
@@ -63,13 +65,15 @@ void Progress::draw(bool final) {
     const double fraction = std::min(1.0, done / static_cast<double>(*total_));
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(fraction * kWidth);
-    std::snprintf(bar, sizeof bar, "[%.*s%*s] %3.0f%% ", filled, "##############################", kWidth - filled, "",
-                  fraction * 100);
-    std::snprintf(amount, sizeof amount, "%s / %s", human(done).c_str(), human(static_cast<double>(*total_)).c_str());
+    std::snprintf(bar, sizeof bar, "[%.*s%*s] %3.0f%% ", filled, "##############################",
+                  kWidth - filled, "", fraction * 100);
+    std::snprintf(amount, sizeof amount, "%s / %s", human(done).c_str(),
+                  human(static_cast<double>(*total_)).c_str());
   } else {
     std::snprintf(amount, sizeof amount, "%s", human(done).c_str());
   }
-  std::fprintf(stderr, "\r%s %s%s  %s/s%s", label_.c_str(), bar, amount, human(rate).c_str(), final ? "" : "\033[K");
+  std::fprintf(stderr, "\r%s %s%s  %s/s%s", label_.c_str(), bar, amount, human(rate).c_str(),
+               final ? "" : "\033[K");
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -29,8 +29,8 @@ client::KmsClient& KmsClientDataKeys::client_for(const std::string& endpoint) {
   return *slot;
 }
 
-core::envelope::DataKey KmsClientDataKeys::generate_data_key(const std::string& key,
-                                                             const core::EncryptionContext& context) {
+core::envelope::DataKey KmsClientDataKeys::generate_data_key(
+    const std::string& key, const core::EncryptionContext& context) {
   const auto [id, endpoint] = split_key(key);
   v1::GenerateDataKeyRequest request;
   request.set_key_id(id);
@@ -41,7 +41,8 @@ core::envelope::DataKey KmsClientDataKeys::generate_data_key(const std::string& 
   return {SecretBytes(as_bytes(response.plaintext())), bytes_of(response.ciphertext_blob())};
 }
 
-core::Bytes KmsClientDataKeys::encrypt(const std::string& key, std::span<const std::uint8_t> plaintext,
+core::Bytes KmsClientDataKeys::encrypt(const std::string& key,
+                                       std::span<const std::uint8_t> plaintext,
                                        const core::EncryptionContext& context) {
   const auto [id, endpoint] = split_key(key);
   v1::EncryptRequest request;
@@ -52,7 +53,8 @@ core::Bytes KmsClientDataKeys::encrypt(const std::string& key, std::span<const s
   return bytes_of(client_for(endpoint).encrypt(request).ciphertext_blob());
 }
 
-SecretBytes KmsClientDataKeys::decrypt(std::span<const std::uint8_t> blob, const core::EncryptionContext& context,
+SecretBytes KmsClientDataKeys::decrypt(std::span<const std::uint8_t> blob,
+                                       const core::EncryptionContext& context,
                                        const std::optional<std::string>& key) {
   v1::DecryptRequest request;
   request.set_ciphertext_blob(blob.data(), blob.size());

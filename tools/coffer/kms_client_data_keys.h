@@ -21,7 +21,8 @@ class KmsClientDataKeys final : public core::envelope::DataKeyService {
                     std::function<std::unique_ptr<client::KmsClient>(const std::string&)> connect)
       : home_(std::move(home)), connect_(std::move(connect)) {}
 
-  core::envelope::DataKey generate_data_key(const std::string& key, const core::EncryptionContext& context) override;
+  core::envelope::DataKey generate_data_key(const std::string& key,
+                                            const core::EncryptionContext& context) override;
   core::Bytes encrypt(const std::string& key, std::span<const std::uint8_t> plaintext,
                       const core::EncryptionContext& context) override;
   SecretBytes decrypt(std::span<const std::uint8_t> blob, const core::EncryptionContext& context,

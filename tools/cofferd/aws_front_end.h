@@ -20,8 +20,8 @@ class AwsFrontEnd {
   AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token, core::MetadataStore& store,
               const core::Clock& clock, core::KmsService& default_kms,
               core::AccessKeys& access_keys, server::rpc::WorkQueue& work,
-              server::rpc::WorkQueue& authentication, std::shared_ptr<server::net::ByteBudget> budget,
-              server::RequestObserver observe);
+              server::rpc::WorkQueue& authentication,
+              std::shared_ptr<server::net::ByteBudget> budget, server::RequestObserver observe);
   void start();  // also starts the schedulers of the extra regions
   void stop();
   std::uint16_t port() const;

@@ -56,7 +56,8 @@ std::string random_pin() {
 
 }  // namespace
 
-void prepare_softhsm(const std::string& state_dir, const std::string& label, const std::string& module_path) {
+void prepare_softhsm(const std::string& state_dir, const std::string& label,
+                     const std::string& module_path) {
   namespace fs = std::filesystem;
   make_private_directory(state_dir);
   make_private_directory(state_dir + "/tokens");
@@ -64,8 +65,9 @@ void prepare_softhsm(const std::string& state_dir, const std::string& label, con
   const std::string conf = dir + "/softhsm2.conf";
   if (std::getenv("SOFTHSM2_CONF") == nullptr) ::setenv("SOFTHSM2_CONF", conf.c_str(), 1);
   if (fs::exists(conf)) return;
-  write_private_file(conf, "directories.tokendir = " + dir + "/tokens\nobjectstore.backend = file\n"
-                           "log.level = ERROR\nslots.removable = false\n");
+  write_private_file(conf, "directories.tokendir = " + dir +
+                               "/tokens\nobjectstore.backend = file\n"
+                               "log.level = ERROR\nslots.removable = false\n");
   if (!fs::exists(dir + "/user.pin")) {
     write_private_file(dir + "/user.pin", random_pin());
     write_private_file(dir + "/so.pin", random_pin());

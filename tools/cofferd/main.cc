@@ -63,9 +63,11 @@ int serve(const cofferd::DaemonConfig& config) {
 
   auto report = core::reconcile(token, store, config.remove_orphans);
   for (const auto& id : report.orphans) {
-    log_event(LogLevel::kWarn, config.remove_orphans ? "orphan_removed" : "orphan_found", {{"object", id}});
+    log_event(LogLevel::kWarn, config.remove_orphans ? "orphan_removed" : "orphan_found",
+              {{"object", id}});
   }
-  for (const auto& id : report.missing) log_event(LogLevel::kError, "token_object_missing", {{"object", id}});
+  for (const auto& id : report.missing)
+    log_event(LogLevel::kError, "token_object_missing", {{"object", id}});
 
   core::KmsConfig kms_config;
   kms_config.region = config.region;
@@ -107,7 +109,8 @@ int serve(const cofferd::DaemonConfig& config) {
   options.max_frame = config.max_frame_bytes;
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
-  options.unauthenticated_idle_timeout = std::chrono::milliseconds(config.unauthenticated_idle_timeout_ms);
+  options.unauthenticated_idle_timeout =
+      std::chrono::milliseconds(config.unauthenticated_idle_timeout_ms);
   options.max_connections = config.max_connections;
   options.max_connections_per_source = config.max_connections_per_source;
   options.max_unsent_bytes = config.max_unsent_bytes;
@@ -185,7 +188,8 @@ int main(int argc, char** argv) {
         return cofferd::list_access_keys(config);
     }
   } catch (const coffer::Error& e) {
-    coffer::log_event(coffer::LogLevel::kError, "fatal", {{"code", std::string(e.name())}, {"message", e.what()}});
+    coffer::log_event(coffer::LogLevel::kError, "fatal",
+                      {{"code", std::string(e.name())}, {"message", e.what()}});
   } catch (const std::exception& e) {
     coffer::log_event(coffer::LogLevel::kError, "fatal", {{"message", e.what()}});
   }

@@ -5,11 +5,15 @@
 
 namespace coffer::cofferd {
 
-ServiceMetrics::ServiceMetrics(server::metrics::Registry& registry, pkcs11::Token& token, server::rpc::WorkQueue& work)
+ServiceMetrics::ServiceMetrics(server::metrics::Registry& registry, pkcs11::Token& token,
+                               server::rpc::WorkQueue& work)
     : registry_(registry) {
-  auto& token_latency = registry.histogram("coffer_token_operation_seconds",
-                                           "Time a token session was held for one operation").series();
-  token.pool().set_lease_observer([&token_latency](double seconds) { token_latency.observe(seconds); });
+  auto& token_latency = registry
+                            .histogram("coffer_token_operation_seconds",
+                                       "Time a token session was held for one operation")
+                            .series();
+  token.pool().set_lease_observer(
+      [&token_latency](double seconds) { token_latency.observe(seconds); });
 
   auto& pool = registry.gauge("coffer_token_sessions", "Token sessions of the pool, by state");
   auto* token_ptr = &token;
@@ -22,7 +26,8 @@ ServiceMetrics::ServiceMetrics(server::metrics::Registry& registry, pkcs11::Toke
   callbacks_.push_back(pool.callback({{"state", "capacity"}}, [token_ptr] {
     return static_cast<double>(token_ptr->pool().stats().capacity);
   }));
-  auto& pool_events = registry.gauge("coffer_token_session_events", "Sessions reopened and acquire timeouts so far");
+  auto& pool_events = registry.gauge("coffer_token_session_events",
+                                     "Sessions reopened and acquire timeouts so far");
   callbacks_.push_back(pool_events.callback({{"event", "reopened"}}, [token_ptr] {
     return static_cast<double>(token_ptr->pool().stats().reopened);
   }));
@@ -30,13 +35,12 @@ ServiceMetrics::ServiceMetrics(server::metrics::Registry& registry, pkcs11::Toke
     return static_cast<double>(token_ptr->pool().stats().timeouts);
   }));
   auto* work_ptr = &work;
-  auto& queue = registry.gauge("coffer_work_queue", "Requests waiting for a worker, and the queue's capacity");
-  callbacks_.push_back(queue.callback({{"state", "queued"}}, [work_ptr] {
-    return static_cast<double>(work_ptr->queued());
-  }));
-  callbacks_.push_back(queue.callback({{"state", "capacity"}}, [work_ptr] {
-    return static_cast<double>(work_ptr->capacity());
-  }));
+  auto& queue = registry.gauge("coffer_work_queue",
+                               "Requests waiting for a worker, and the queue's capacity");
+  callbacks_.push_back(queue.callback(
+      {{"state", "queued"}}, [work_ptr] { return static_cast<double>(work_ptr->queued()); }));
+  callbacks_.push_back(queue.callback(
+      {{"state", "capacity"}}, [work_ptr] { return static_cast<double>(work_ptr->capacity()); }));
 }
 
 server::RequestObserver ServiceMetrics::request_observer(const std::string& front_end) {
@@ -46,7 +50,8 @@ server::RequestObserver ServiceMetrics::request_observer(const std::string& fron
                                        "Time from a request's first byte to its response");
   return [requests, latency, front_end](const std::string& method, std::string_view code,
                                         double seconds) {
-    requests->series({{"front_end", front_end}, {"method", method}, {"code", std::string(code)}}).inc();
+    requests->series({{"front_end", front_end}, {"method", method}, {"code", std::string(code)}})
+        .inc();
     latency->series({{"front_end", front_end}, {"method", method}}).observe(seconds);
   };
 }

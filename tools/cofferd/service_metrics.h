@@ -14,7 +14,8 @@ namespace coffer::cofferd {
 
 class ServiceMetrics {
  public:
-  ServiceMetrics(server::metrics::Registry& registry, pkcs11::Token& token, server::rpc::WorkQueue& work);
+  ServiceMetrics(server::metrics::Registry& registry, pkcs11::Token& token,
+                 server::rpc::WorkQueue& work);
   // For a listener: counts and times every answered request, labelled with `front_end`
   // ("rpc", "aws") in the same families.
   server::RequestObserver request_observer(const std::string& front_end);
