@@ -31,15 +31,22 @@ void refused_or_ok(F&& f) {
 }
 
 void read_members(const Json& body) {
-  refused_or_ok([&] { optional_string(body, "KeyId", kKeyIdLength); });
+  // The validator of every operation in the table, then the readers the codecs use.
+  for (const auto& op : coffer::core::api::all_operations()) {
+    refused_or_ok([&] {
+      coffer::core::api::validate_request(
+          op, [&](const coffer::core::api::Member& m) { return member_value(body, m); });
+    });
+  }
+  refused_or_ok([&] { optional_string(body, "KeyId"); });
   refused_or_ok([&] { required_string(body, "SigningAlgorithm"); });
-  refused_or_ok([&] { optional_int(body, "NumberOfBytes", 1, 1024); });
+  refused_or_ok([&] { optional_int(body, "NumberOfBytes"); });
   refused_or_ok([&] { optional_bool(body, "DryRun"); });
-  refused_or_ok([&] { optional_blob(body, "CiphertextBlob", {1, 6144}); });
-  refused_or_ok([&] { required_blob(body, "Message", {1, 4096}); });
+  refused_or_ok([&] { optional_blob(body, "CiphertextBlob"); });
+  refused_or_ok([&] { required_blob(body, "Message"); });
   refused_or_ok([&] { context(body, "EncryptionContext"); });
   refused_or_ok([&] { tags(body, "Tags"); });
-  refused_or_ok([&] { string_list(body, "GrantTokens", {0, 10}, {1, 8192}); });
+  refused_or_ok([&] { string_list(body, "GrantTokens"); });
 }
 
 }  // namespace
