@@ -72,10 +72,14 @@ constexpr std::array kRules{
 };
 // clang-format on
 
+// Indexed by operation: every cryptographic call looks its row up.
 const Rule* rule_of(Operation operation) {
-  for (const auto& rule : kRules)
-    if (rule.operation == operation) return &rule;
-  return nullptr;
+  static const auto index = [] {
+    std::array<const Rule*, kOperationCount> rows{};
+    for (const auto& rule : kRules) rows[static_cast<std::size_t>(rule.operation)] = &rule;
+    return rows;
+  }();
+  return index[static_cast<std::size_t>(operation)];
 }
 
 }  // namespace
