@@ -44,6 +44,8 @@ check "generate-random to a file" bash -c "'$coffer' generate-random --number-of
 
 # Rotation and re-encryption.
 check "enable-key-rotation" "$coffer" enable-key-rotation --key-id "$key" --rotation-period-in-days 180
+check "enable-key-rotation by alias (the CLI resolves it; the server takes only ids and ARNs)" "$coffer" enable-key-rotation --key-id alias/cli-test --rotation-period-in-days 180
+check "tag-resource by alias" "$coffer" tag-resource --key-id alias/cli-test --tags team=cli
 period=$("$coffer" --json get-key-rotation-status --key-id "$key" | json_field 'd["rotationPeriodInDays"]')
 check "rotation period" test "$period" = 180
 key2=$("$coffer" --json create-key | json_field 'd["keyMetadata"]["keyId"]')

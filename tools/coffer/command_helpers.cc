@@ -20,6 +20,22 @@ client::ClientConfig client_config(const Args& args) {
   return config;
 }
 
+std::optional<std::string> optional_key_id_or_arn(Context& context, const std::string& option) {
+  auto reference = context.args().get(option);
+  if (!reference) return std::nullopt;
+  const bool alias =
+      reference->starts_with("alias/") || reference->find(":alias/") != std::string::npos;
+  if (!alias) return reference;
+  v1::DescribeKeyRequest request;
+  request.set_key_id(*reference);
+  return context.client().describe_key(request).key_metadata().key_id();
+}
+
+std::string key_id_or_arn(Context& context, const std::string& option) {
+  context.args().required(option);  // the usage error when it is missing
+  return *optional_key_id_or_arn(context, option);
+}
+
 OptionSpec key_id_option(std::string help) { return {"key-id", "KEY", std::move(help), true}; }
 
 std::vector<OptionSpec> page_options() {

@@ -19,6 +19,13 @@ namespace coffer::tools::cli {
 client::ClientConfig client_config(const Args& args);
 
 OptionSpec key_id_option(std::string help = "Key id, key ARN, alias name (alias/...) or alias ARN");
+
+// The key id or key ARN an option names. The server takes only those where AWS does
+// (EnableKeyRotation, TagResource...: docs/PROTOCOL.md); as a convenience the CLI accepts an
+// alias name or alias ARN there too and resolves it first with DescribeKey.
+std::string key_id_or_arn(Context& context, const std::string& option = "key-id");
+std::optional<std::string> optional_key_id_or_arn(Context& context,
+                                                  const std::string& option = "key-id");
 // --limit, --marker and its aws-CLI spelling --starting-token.
 std::vector<OptionSpec> page_options();
 std::vector<OptionSpec> with(std::vector<OptionSpec> options, const std::vector<OptionSpec>& more);

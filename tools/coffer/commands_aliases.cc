@@ -9,20 +9,21 @@ OptionSpec alias_name_option() {
   return {"alias-name", "alias/NAME", "The alias, starting with alias/", true};
 }
 OptionSpec target_key_option() {
-  return {"target-key-id", "KEY", "Key id or ARN the alias points to", true};
+  return {"target-key-id", "KEY", "Key id, key ARN, or an alias of the key the alias points to",
+          true};
 }
 
 void create_alias(Context& c) {
   v1::CreateAliasRequest request;
   request.set_alias_name(c.args().required("alias-name"));
-  request.set_target_key_id(c.args().required("target-key-id"));
+  request.set_target_key_id(key_id_or_arn(c, "target-key-id"));
   print_empty(c, c.client().create_alias(request));
 }
 
 void update_alias(Context& c) {
   v1::UpdateAliasRequest request;
   request.set_alias_name(c.args().required("alias-name"));
-  request.set_target_key_id(c.args().required("target-key-id"));
+  request.set_target_key_id(key_id_or_arn(c, "target-key-id"));
   print_empty(c, c.client().update_alias(request));
 }
 
@@ -34,7 +35,7 @@ void delete_alias(Context& c) {
 
 void list_aliases(Context& c) {
   v1::ListAliasesRequest request;
-  if (auto key = c.args().get("key-id")) request.set_key_id(*key);
+  if (auto key = optional_key_id_or_arn(c)) request.set_key_id(*key);
   auto response = fetch_pages(
       c.args(), request,
       [&](const v1::ListAliasesRequest& r) { return c.client().list_aliases(r); },

@@ -76,13 +76,13 @@ void list_keys(Context& c) {
 template <class Request, class Call>
 void key_only(Context& c, Call call) {
   Request request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   print_empty(c, (c.client().*call)(request));
 }
 
 void schedule_key_deletion(Context& c) {
   v1::ScheduleKeyDeletionRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   if (auto days = c.args().get_int("pending-window-in-days")) {
     request.set_pending_window_in_days(static_cast<std::int32_t>(*days));
   }
@@ -97,7 +97,7 @@ void schedule_key_deletion(Context& c) {
 
 void cancel_key_deletion(Context& c) {
   v1::CancelKeyDeletionRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   auto response = c.client().cancel_key_deletion(request);
   if (c.json()) return print_json(response);
   print_fields({{"KeyId", response.key_id()}});
@@ -105,7 +105,7 @@ void cancel_key_deletion(Context& c) {
 
 void update_key_description(Context& c) {
   v1::UpdateKeyDescriptionRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   request.set_description(c.args().required("description"));
   print_empty(c, c.client().update_key_description(request));
 }

@@ -8,7 +8,7 @@ namespace {
 
 void enable_key_rotation(Context& c) {
   v1::EnableKeyRotationRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   if (auto days = c.args().get_int("rotation-period-in-days")) {
     request.set_rotation_period_in_days(static_cast<std::int32_t>(*days));
   }
@@ -17,13 +17,13 @@ void enable_key_rotation(Context& c) {
 
 void disable_key_rotation(Context& c) {
   v1::DisableKeyRotationRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   print_empty(c, c.client().disable_key_rotation(request));
 }
 
 void get_key_rotation_status(Context& c) {
   v1::GetKeyRotationStatusRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   auto r = c.client().get_key_rotation_status(request);
   if (c.json()) return print_json(r);
   print_fields({
@@ -39,7 +39,7 @@ void get_key_rotation_status(Context& c) {
 
 void rotate_key_on_demand(Context& c) {
   v1::RotateKeyOnDemandRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   auto response = c.client().rotate_key_on_demand(request);
   if (c.json()) return print_json(response);
   print_fields({{"KeyId", response.key_id()}});
@@ -47,7 +47,7 @@ void rotate_key_on_demand(Context& c) {
 
 void list_key_rotations(Context& c) {
   v1::ListKeyRotationsRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   auto response = fetch_pages(
       c.args(), request,
       [&](const v1::ListKeyRotationsRequest& r) { return c.client().list_key_rotations(r); },

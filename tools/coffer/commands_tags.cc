@@ -7,21 +7,21 @@ namespace {
 
 void tag_resource(Context& c) {
   v1::TagResourceRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   *request.mutable_tags() = parse_tags(c.args().all("tags"));
   print_empty(c, c.client().tag_resource(request));
 }
 
 void untag_resource(Context& c) {
   v1::UntagResourceRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   for (const auto& key : c.args().all("tag-keys")) request.add_tag_keys(key);
   print_empty(c, c.client().untag_resource(request));
 }
 
 void list_resource_tags(Context& c) {
   v1::ListResourceTagsRequest request;
-  request.set_key_id(c.args().required("key-id"));
+  request.set_key_id(key_id_or_arn(c));
   auto response = fetch_pages(
       c.args(), request,
       [&](const v1::ListResourceTagsRequest& r) { return c.client().list_resource_tags(r); },
