@@ -45,7 +45,8 @@ using MemberLookup = std::function<MemberValue(const Member&)>;
 // ValidationException listing every violation ("2 validation errors detected: ...; ...").
 void validate_request(const OperationSpec& spec, const MemberLookup& lookup);
 
-// Whether `value` satisfies one of botocore's patterns (\uXXXX escapes, character classes).
+// True when `value` matches a botocore pattern of the form the KMS model uses: one character
+// class (ranges, \uXXXX escapes, \w) with + or *, optionally anchored by ^ and $.
 [[nodiscard]] bool matches_pattern(std::string_view value, std::string_view pattern);
 // False for a pattern matches_pattern() cannot read (it then constrains nothing).
 [[nodiscard]] bool understood_pattern(std::string_view pattern);

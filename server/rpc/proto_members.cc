@@ -62,16 +62,14 @@ core::api::MemberValue member_value(const google::protobuf::Message& request,
       return v;
     }
     case FieldDescriptor::CPPTYPE_INT32:
-      v.kind = Kind::kInteger;
-      v.number = reflection->GetInt32(request, field);
-      return v;
     case FieldDescriptor::CPPTYPE_INT64:
-      v.kind = Kind::kInteger;
-      v.number = reflection->GetInt64(request, field);
-      return v;
     case FieldDescriptor::CPPTYPE_UINT32:
       v.kind = Kind::kInteger;
-      v.number = reflection->GetUInt32(request, field);
+      v.number = field->cpp_type() == FieldDescriptor::CPPTYPE_INT32
+                     ? reflection->GetInt32(request, field)
+                 : field->cpp_type() == FieldDescriptor::CPPTYPE_INT64
+                     ? reflection->GetInt64(request, field)
+                     : std::int64_t{reflection->GetUInt32(request, field)};
       return v;
     case FieldDescriptor::CPPTYPE_BOOL:
       v.kind = Kind::kBoolean;
