@@ -20,6 +20,9 @@ enum class Extractability {
   kNever,                // CKA_EXTRACTABLE=false: the usual case
   kUnderTrustedKeyOnly,  // CKA_EXTRACTABLE=true + CKA_WRAP_WITH_TRUSTED=true (multi-region keys)
   kPlainForTests,        // CKA_SENSITIVE=false, CKA_EXTRACTABLE=true: test fixtures only
+  // CKA_SENSITIVE=true, CKA_EXTRACTABLE=true: a new key version's session object, which
+  // leaves the token only wrapped (its value is never readable), then is destroyed.
+  kWrappable,
 };
 
 enum class Lifetime { kToken, kSession };
@@ -46,6 +49,15 @@ struct SignAlgorithm {
 enum class WrapMechanism { kAesKeyWrapPad, kRsaOaepSha1, kRsaOaepSha256 };
 
 // What an unwrapped key becomes.
-enum class UnwrappedKind { kAes, kGenericSecret };
+enum class UnwrappedKind { kAes, kGenericSecret, kRsaPrivate, kEcPrivate };
+
+// Which half of a key C_WrapKey takes: a secret key, or the private half of a key pair.
+enum class WrapTarget { kSecretKey, kPrivateKey };
+
+// Who unwraps the result. kAnyone needs exact RFC 5649 (a peer's token unwraps it);
+// kThisToken only needs the token to unwrap its own output, which SoftHSM's zero-padding
+// of unaligned keys (TokenQuirks::kwp_wrap_needs_aligned_keys) does not break for HMAC keys
+// (HMAC zero-pads short keys itself) or PKCS#8 private keys (DER says its own length).
+enum class WrapReader { kAnyone, kThisToken };
 
 }  // namespace coffer::pkcs11

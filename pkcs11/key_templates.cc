@@ -31,7 +31,25 @@ AttributeTemplate secret_key_template(CK_KEY_TYPE key_type, const KeyId& id,
     case Extractability::kPlainForTests:
       t.add_bool(CKA_SENSITIVE, false).add_bool(CKA_EXTRACTABLE, true);
       break;
+    case Extractability::kWrappable:
+      t.add_bool(CKA_SENSITIVE, true).add_bool(CKA_EXTRACTABLE, true);
+      break;
   }
+  return t;
+}
+
+AttributeTemplate private_key_template(CK_KEY_TYPE key_type, const KeyId& id, Lifetime lifetime,
+                                       Extractability extractability) {
+  AttributeTemplate t;
+  t.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY)
+      .add_ulong(CKA_KEY_TYPE, key_type)
+      .add_bool(CKA_TOKEN, lifetime == Lifetime::kToken)
+      .add_string(CKA_ID, id)
+      .add_bool(CKA_SIGN, true)
+      .add_bool(CKA_PRIVATE, true)
+      .add_bool(CKA_SENSITIVE, extractability != Extractability::kPlainForTests)
+      .add_bool(CKA_EXTRACTABLE, extractability != Extractability::kNever);
+  if (key_type == CKK_RSA) t.add_bool(CKA_DECRYPT, true).add_bool(CKA_UNWRAP, true);
   return t;
 }
 

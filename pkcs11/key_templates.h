@@ -12,4 +12,10 @@ namespace coffer::pkcs11 {
 AttributeTemplate secret_key_template(CK_KEY_TYPE key_type, const KeyId& id,
                                       const SecretKeyOptions& options);
 
+// The private half of an RSA or EC key pair (CKK_RSA or CKK_EC): sign, and for RSA decrypt
+// and unwrap; sensitive; extractable only as `extractability` allows (wrapped, never plain
+// outside tests). Generated pairs and unwrapped private keys share it.
+AttributeTemplate private_key_template(CK_KEY_TYPE key_type, const KeyId& id, Lifetime lifetime,
+                                       Extractability extractability);
+
 }  // namespace coffer::pkcs11

@@ -25,7 +25,8 @@ struct TokenQuirks {
   // (SoftHSM 2.6).
   bool decrypt_failure_is_general_error = false;
   // RFC 5649 wrapping of a key whose length is not a multiple of 8 gives a wrong result
-  // (SoftHSM 2.6 zero-pads before wrapping): such wraps are refused instead.
+  // (SoftHSM 2.6 zero-pads before wrapping; its unwrap then returns the key followed by
+  // zeros): such wraps are refused when a peer must unwrap them (WrapReader::kAnyone).
   bool kwp_wrap_needs_aligned_keys = false;
   // RSA-OAEP in the token only with SHA-1 (SoftHSM 2.6). Other digests run the RSA
   // primitive in the token (CKM_RSA_X_509) and the OAEP padding on the host.

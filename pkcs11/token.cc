@@ -90,6 +90,20 @@ void Token::destroy(const KeyId& id) {
   });
 }
 
+void Token::destroy_made(const KeyId& id) {
+  std::vector<CK_OBJECT_HANDLE> known;
+  for (CK_OBJECT_CLASS c : {CKO_SECRET_KEY, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY})
+    if (auto handle = handles_.get(c, id)) known.push_back(*handle);
+  if (known.empty()) return destroy(id);
+  handles_.forget_all(id);
+  with_session(true, [&](CK_SESSION_HANDLE session) {
+    for (CK_OBJECT_HANDLE handle : known) {
+      CK_RV rv = P11(functions(), C_DestroyObject, session, handle);
+      if (rv != CKR_OK && !is_handle_stale(rv)) throw_ckr("C_DestroyObject", rv);
+    }
+  });
+}
+
 std::vector<KeyId> Token::list_key_ids() {
   return with_session(true, [&](CK_SESSION_HANDLE session) {
     std::vector<KeyId> ids;

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common/secret_bytes.h"
+#include "pkcs11/attribute_template.h"
 #include "pkcs11/handle_cache.h"
 #include "pkcs11/key_spec.h"
 #include "pkcs11/module.h"
@@ -52,9 +53,10 @@ class Token {
   void generate_aes256(const KeyId& id, const SecretKeyOptions& options = {});
   void generate_generic_secret(const KeyId& id, std::size_t bits,
                                const SecretKeyOptions& options = {});
-  void generate_rsa(const KeyId& id, std::size_t modulus_bits,
-                    Lifetime lifetime = Lifetime::kToken);
-  void generate_ec(const KeyId& id, EcCurve curve, Lifetime lifetime = Lifetime::kToken);
+  void generate_rsa(const KeyId& id, std::size_t modulus_bits, Lifetime lifetime = Lifetime::kToken,
+                    Extractability extractability = Extractability::kNever);
+  void generate_ec(const KeyId& id, EcCurve curve, Lifetime lifetime = Lifetime::kToken,
+                   Extractability extractability = Extractability::kNever);
   // Bring-your-own-key and test fixtures.
   void import_aes(const KeyId& id, std::span<const std::uint8_t> value,
                   const SecretKeyOptions& options = {});
@@ -66,6 +68,10 @@ class Token {
   bool exists(const KeyId& id);
   // Destroys every object with this CKA_ID (a key pair is two objects).
   void destroy(const KeyId& id);
+  // The same for objects this Token made itself (their handles are known): no search, which
+  // matters where SoftHSM holds thousands of session objects. Falls back to destroy() when
+  // no handle is known.
+  void destroy_made(const KeyId& id);
   // The CKA_ID of every key object on the token (for the reconciler; never on a hot path).
   std::vector<KeyId> list_key_ids();
   // DER SubjectPublicKeyInfo of the public half of an RSA or EC key.
@@ -87,7 +93,10 @@ class Token {
                           std::span<const std::uint8_t> ciphertext, std::size_t tag_bytes = 16);
 
   // --- wrap ---------------------------------------------------------------------------
-  Bytes wrap(const KeyId& wrapping_key, WrapMechanism mechanism, const KeyId& key_to_wrap);
+  Bytes wrap(const KeyId& wrapping_key, WrapMechanism mechanism, const KeyId& key_to_wrap,
+             WrapTarget target = WrapTarget::kSecretKey, WrapReader reader = WrapReader::kAnyone);
+  // `options` describe an unwrapped secret key; an unwrapped private key takes the lifetime
+  // and extractability from them (its usage is fixed: private_key_template).
   void unwrap(const KeyId& unwrapping_key, WrapMechanism mechanism,
               std::span<const std::uint8_t> wrapped, const KeyId& new_id, UnwrappedKind kind,
               const SecretKeyOptions& options = {});
@@ -123,6 +132,8 @@ class Token {
  private:
   CK_OBJECT_HANDLE find_object(CK_SESSION_HANDLE session, CK_OBJECT_CLASS object_class,
                                const KeyId& id);
+  void generate_pair(const KeyId& id, CK_MECHANISM_TYPE mechanism, AttributeTemplate& pub,
+                     AttributeTemplate& priv);
   void check_single_call_input(std::size_t size, const char* operation) const;
 
   Module module_;

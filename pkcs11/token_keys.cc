@@ -32,35 +32,21 @@ void Token::generate_generic_secret(const KeyId& id, std::size_t bits,
 
 namespace {
 
-void add_pair_common(AttributeTemplate& pub, AttributeTemplate& priv, const KeyId& id,
-                     Lifetime lifetime) {
-  const bool persistent = lifetime == Lifetime::kToken;
+AttributeTemplate public_half_template(const KeyId& id, Lifetime lifetime) {
+  AttributeTemplate pub;
   pub.add_ulong(CKA_CLASS, CKO_PUBLIC_KEY)
-      .add_bool(CKA_TOKEN, persistent)
+      .add_bool(CKA_TOKEN, lifetime == Lifetime::kToken)
       .add_string(CKA_ID, id)
       .add_bool(CKA_VERIFY, true)
       .add_bool(CKA_PRIVATE, false);
-  priv.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY)
-      .add_bool(CKA_TOKEN, persistent)
-      .add_string(CKA_ID, id)
-      .add_bool(CKA_SIGN, true)
-      .add_bool(CKA_PRIVATE, true)
-      .add_bool(CKA_SENSITIVE, true)
-      .add_bool(CKA_EXTRACTABLE, false);
+  return pub;
 }
 
 }  // namespace
 
-void Token::generate_rsa(const KeyId& id, std::size_t modulus_bits, Lifetime lifetime) {
-  static constexpr std::uint8_t kF4[] = {0x01, 0x00, 0x01};
-  AttributeTemplate pub, priv;
-  add_pair_common(pub, priv, id, lifetime);
-  pub.add_ulong(CKA_MODULUS_BITS, static_cast<CK_ULONG>(modulus_bits))
-      .add_bytes(CKA_PUBLIC_EXPONENT, kF4)
-      .add_bool(CKA_ENCRYPT, true)
-      .add_bool(CKA_WRAP, true);
-  priv.add_bool(CKA_DECRYPT, true).add_bool(CKA_UNWRAP, true);
-  CK_MECHANISM mechanism{CKM_RSA_PKCS_KEY_PAIR_GEN, nullptr, 0};
+void Token::generate_pair(const KeyId& id, CK_MECHANISM_TYPE mechanism_type, AttributeTemplate& pub,
+                          AttributeTemplate& priv) {
+  CK_MECHANISM mechanism{mechanism_type, nullptr, 0};
   with_session(false, [&](CK_SESSION_HANDLE session) {
     CK_OBJECT_HANDLE pub_handle, priv_handle;
     P11_REQUIRE(functions(), C_GenerateKeyPair, session, &mechanism, pub.data(), pub.size(),
@@ -70,18 +56,24 @@ void Token::generate_rsa(const KeyId& id, std::size_t modulus_bits, Lifetime lif
   });
 }
 
-void Token::generate_ec(const KeyId& id, EcCurve curve, Lifetime lifetime) {
-  AttributeTemplate pub, priv;
-  add_pair_common(pub, priv, id, lifetime);
+void Token::generate_rsa(const KeyId& id, std::size_t modulus_bits, Lifetime lifetime,
+                         Extractability extractability) {
+  static constexpr std::uint8_t kF4[] = {0x01, 0x00, 0x01};
+  AttributeTemplate pub = public_half_template(id, lifetime);
+  pub.add_ulong(CKA_MODULUS_BITS, static_cast<CK_ULONG>(modulus_bits))
+      .add_bytes(CKA_PUBLIC_EXPONENT, kF4)
+      .add_bool(CKA_ENCRYPT, true)
+      .add_bool(CKA_WRAP, true);
+  AttributeTemplate priv = private_key_template(CKK_RSA, id, lifetime, extractability);
+  generate_pair(id, CKM_RSA_PKCS_KEY_PAIR_GEN, pub, priv);
+}
+
+void Token::generate_ec(const KeyId& id, EcCurve curve, Lifetime lifetime,
+                        Extractability extractability) {
+  AttributeTemplate pub = public_half_template(id, lifetime);
   pub.add_bytes(CKA_EC_PARAMS, ec_params_der(curve));
-  CK_MECHANISM mechanism{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
-  with_session(false, [&](CK_SESSION_HANDLE session) {
-    CK_OBJECT_HANDLE pub_handle, priv_handle;
-    P11_REQUIRE(functions(), C_GenerateKeyPair, session, &mechanism, pub.data(), pub.size(),
-                priv.data(), priv.size(), &pub_handle, &priv_handle);
-    handles_.put(CKO_PUBLIC_KEY, id, pub_handle);
-    handles_.put(CKO_PRIVATE_KEY, id, priv_handle);
-  });
+  AttributeTemplate priv = private_key_template(CKK_EC, id, lifetime, extractability);
+  generate_pair(id, CKM_EC_KEY_PAIR_GEN, pub, priv);
 }
 
 void Token::import_aes(const KeyId& id, std::span<const std::uint8_t> value,

@@ -36,13 +36,17 @@ CK_OBJECT_CLASS unwrapping_class(WrapMechanism which) {
 
 }  // namespace
 
-Bytes Token::wrap(const KeyId& wrapping_key, WrapMechanism which, const KeyId& key_to_wrap) {
+Bytes Token::wrap(const KeyId& wrapping_key, WrapMechanism which, const KeyId& key_to_wrap,
+                  WrapTarget target_kind, WrapReader reader) {
   WrapMechanismHolder holder;
   describe(quirks_, which, holder);
   return with_session(true, [&](CK_SESSION_HANDLE session) {
     CK_OBJECT_HANDLE wrapping = find_object(session, wrapping_class(which), wrapping_key);
-    CK_OBJECT_HANDLE target = find_object(session, CKO_SECRET_KEY, key_to_wrap);
-    if (which == WrapMechanism::kAesKeyWrapPad && quirks_.kwp_wrap_needs_aligned_keys) {
+    const bool secret = target_kind == WrapTarget::kSecretKey;
+    CK_OBJECT_HANDLE target =
+        find_object(session, secret ? CKO_SECRET_KEY : CKO_PRIVATE_KEY, key_to_wrap);
+    if (secret && reader == WrapReader::kAnyone && which == WrapMechanism::kAesKeyWrapPad &&
+        quirks_.kwp_wrap_needs_aligned_keys) {
       CK_ULONG length = 0;
       CK_ATTRIBUTE value_len{CKA_VALUE_LEN, &length, sizeof length};
       P11_REQUIRE(functions(), C_GetAttributeValue, session, target, &value_len, 1);
@@ -76,8 +80,12 @@ void Token::unwrap(const KeyId& unwrapping_key, WrapMechanism which,
                    const SecretKeyOptions& options) {
   WrapMechanismHolder holder;
   describe(quirks_, which, holder);
-  AttributeTemplate t = secret_key_template(
-      kind == UnwrappedKind::kAes ? CKK_AES : CKK_GENERIC_SECRET, new_id, options);
+  const bool private_key = kind == UnwrappedKind::kRsaPrivate || kind == UnwrappedKind::kEcPrivate;
+  AttributeTemplate t =
+      private_key ? private_key_template(kind == UnwrappedKind::kRsaPrivate ? CKK_RSA : CKK_EC,
+                                         new_id, options.lifetime, options.extractability)
+                  : secret_key_template(kind == UnwrappedKind::kAes ? CKK_AES : CKK_GENERIC_SECRET,
+                                        new_id, options);
   with_session(false, [&](CK_SESSION_HANDLE session) {
     CK_OBJECT_HANDLE unwrapping = find_object(session, unwrapping_class(which), unwrapping_key);
     CK_OBJECT_HANDLE handle;
@@ -96,7 +104,7 @@ void Token::unwrap(const KeyId& unwrapping_key, WrapMechanism which,
                   "C_UnwrapKey", rv);
     }
     require_ok("C_UnwrapKey", rv);
-    handles_.put(CKO_SECRET_KEY, new_id, handle);
+    handles_.put(private_key ? CKO_PRIVATE_KEY : CKO_SECRET_KEY, new_id, handle);
   });
 }
 

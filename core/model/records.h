@@ -32,15 +32,49 @@ struct KeyRecord {
   std::uint32_t current_version = 1;
 };
 
+using Bytes = std::vector<std::uint8_t>;
+
+// Where a version's key material lives (docs/FORMAT.md, "Key versions").
+enum class MaterialForm {
+  kTokenObject,  // a persistent token object named token_object_id (stores before schema 3)
+  kWrapped,      // wrapped_material, under the region's domain key domain_key_version
+  kPublicOnly,   // an imported public key: public_key only, nothing secret
+};
+
 struct KeyVersionRecord {
   std::string key_id;
   std::uint32_t version = 1;
-  std::string token_object_id;  // CKA_ID of the token object(s) holding this version
+  // The version's name: the CKA_ID of its token object(s) for kTokenObject, and the stem of
+  // the session objects it is unwrapped into otherwise. Unique; also the key material id.
+  std::string token_object_id;
   Timestamp created_at{};
   // Empty for the key's first version; AUTOMATIC or ON_DEMAND for rotations.
   std::optional<RotationType> rotation_type;
   // Encryptions reserved for this version (durable upper bound of those made).
   std::uint64_t encryptions_reserved = 0;
+  // Secret or private key material wrapped inside the token (RFC 5649 AES-KWP) under the
+  // domain key `domain_key_version` of the key's region; empty for the other forms.
+  Bytes wrapped_material;
+  std::uint32_t domain_key_version = 0;
+  // DER SubjectPublicKeyInfo of an RSA or EC version made or imported since schema 3.
+  Bytes public_key;
+
+  MaterialForm form() const {
+    if (!wrapped_material.empty()) return MaterialForm::kWrapped;
+    if (!public_key.empty()) return MaterialForm::kPublicOnly;
+    return MaterialForm::kTokenObject;
+  }
+};
+
+// A region's domain key: an AES-256 token object that only wraps and unwraps key versions.
+struct DomainKeyRecord {
+  std::string region;
+  std::uint32_t version = 1;
+  std::string token_object_id;
+  Timestamp created_at{};
+  // False once a newer domain key exists: nothing new is wrapped under it, and it is
+  // destroyed when no version refers to it any more.
+  bool active = true;
 };
 
 struct AliasRecord {

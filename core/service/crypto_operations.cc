@@ -55,7 +55,8 @@ Bytes KmsService::seal(const CachedKey& key, std::span<const std::uint8_t> plain
       [&](std::uint64_t reserved) { store_.reserve_encryptions(key_id, version, reserved); });
   const Bytes header = encode_header({key_id, version});
   const Bytes aad = additional_data(header, context);
-  auto sealed = token_.gcm_encrypt(key.current_object, aad, plaintext);
+  auto sealed = with_current(
+      key, [&](const std::string& object) { return token_.gcm_encrypt(object, aad, plaintext); });
   if (n >= config_.max_encryptions_per_version) rotate_if_worn(key_id, version);
   return assemble_blob(header, sealed.iv, sealed.ciphertext);
 }
@@ -84,8 +85,11 @@ KmsService::Opened KmsService::open(std::span<const std::uint8_t> blob,
   require_state(operation, key->record);
   const Bytes aad = additional_data(parsed.header_bytes, context);
   SecretBytes plaintext =
-      token_.gcm_decrypt(token_object_id(parsed.header.key_id, parsed.header.key_version),
-                         parsed.iv, aad, parsed.sealed);
+      with_version(key->record, parsed.header.key_version,
+                   token_object_id(parsed.header.key_id, parsed.header.key_version),
+                   [&](const std::string& object) {
+                     return token_.gcm_decrypt(object, parsed.iv, aad, parsed.sealed);
+                   });
   return {std::move(key), std::move(plaintext), parsed.header.key_version};
 }
 

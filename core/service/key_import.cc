@@ -79,15 +79,12 @@ KeyMetadata KmsService::import_key(const ImportKeyRequest& request) {
                                             std::string(to_string(key.key_spec)) + ".");
   }
   key.origin = Origin::kExternal;
-  return commit_new_key(key, {}, [&](const std::string& object_id) {
-    if (is_hmac(key.key_spec)) {
-      pkcs11::SecretKeyOptions options;
-      options.can_crypt = false;
-      token_.import_generic_secret(object_id, request.material, options);
-    } else {
-      token_.import_public_key(object_id, request.material);
-    }
-  });
+  WrappedMaterial material;
+  if (is_hmac(key.key_spec))
+    material = material_.import_secret(config_.region, request.material);
+  else
+    material.public_key.assign(request.material.begin(), request.material.end());  // nothing secret
+  return commit_new_key(key, {}, material);
 }
 
 }  // namespace coffer::core

@@ -11,47 +11,6 @@
 namespace coffer::core {
 namespace {
 
-void make_token_key(pkcs11::Token& token, KeySpec spec, const std::string& object_id) {
-  switch (spec) {
-    case KeySpec::kSymmetricDefault:
-      token.generate_aes256(object_id);
-      return;
-    case KeySpec::kRsa2048:
-      token.generate_rsa(object_id, 2048);
-      return;
-    case KeySpec::kRsa3072:
-      token.generate_rsa(object_id, 3072);
-      return;
-    case KeySpec::kRsa4096:
-      token.generate_rsa(object_id, 4096);
-      return;
-    case KeySpec::kEccNistP256:
-      token.generate_ec(object_id, pkcs11::EcCurve::kP256);
-      return;
-    case KeySpec::kEccNistP384:
-      token.generate_ec(object_id, pkcs11::EcCurve::kP384);
-      return;
-    case KeySpec::kEccNistP521:
-      token.generate_ec(object_id, pkcs11::EcCurve::kP521);
-      return;
-    case KeySpec::kEccSecgP256k1:
-      token.generate_ec(object_id, pkcs11::EcCurve::kSecp256k1);
-      return;
-    case KeySpec::kHmac224:
-      token.generate_generic_secret(object_id, 224);
-      return;
-    case KeySpec::kHmac256:
-      token.generate_generic_secret(object_id, 256);
-      return;
-    case KeySpec::kHmac384:
-      token.generate_generic_secret(object_id, 384);
-      return;
-    case KeySpec::kHmac512:
-      token.generate_generic_secret(object_id, 512);
-      return;
-  }
-}
-
 void validate_description(const std::string& description) {
   if (description.size() > 8192) {
     throw Error(ErrorCode::kValidation,
@@ -85,24 +44,16 @@ KeyRecord KmsService::new_key_record(const std::optional<std::string>& key_spec,
   return key;
 }
 
-KeyMetadata KmsService::commit_new_key(
-    const KeyRecord& key, const std::vector<Tag>& tags,
-    const std::function<void(const std::string& object_id)>& make_material) {
+KeyMetadata KmsService::commit_new_key(const KeyRecord& key, const std::vector<Tag>& tags,
+                                       const WrappedMaterial& material) {
   KeyVersionRecord version{key.key_id,   1, token_object_id(key.key_id, 1), key.created_at,
                            std::nullopt, 0};
+  version.wrapped_material = material.wrapped;
+  version.domain_key_version = material.domain_key_version;
+  version.public_key = material.public_key;
+  // The material exists only inside this record: a crash before the commit leaves nothing.
   std::lock_guard lock(mutation_mutex_);
-  // The token object first: if we crash before the commit, the reconciler finds an
-  // object no metadata names, never a key without its material.
-  make_material(version.token_object_id);
-  try {
-    store_.create_key(key, version, tags);
-  } catch (...) {
-    try {
-      token_.destroy(version.token_object_id);
-    } catch (...) {  // the reconciler will find it
-    }
-    throw;
-  }
+  store_.create_key(key, version, tags);
   publish(key);
   return metadata_of(key);
 }
@@ -120,9 +71,7 @@ KeyMetadata KmsService::create_key(const CreateKeyRequest& request) {
                 "Multi-Region keys are symmetric only in this version");
   }
   validate_tags(request.tags, config_.max_tags_per_key);
-  return commit_new_key(key, request.tags, [&](const std::string& object_id) {
-    make_token_key(token_, key.key_spec, object_id);
-  });
+  return commit_new_key(key, request.tags, material_.generate(config_.region, key.key_spec));
 }
 
 std::string KmsService::get_key_policy(const std::string& key_id) {
@@ -230,6 +179,8 @@ void KmsService::delete_now_locked(const KeyRecord& key) {
   store_.delete_key(key.key_id);
   forget(key.key_id);
   for (const auto& v : versions) {
+    material_.cache().forget(v.token_object_id);
+    if (v.form() != MaterialForm::kTokenObject) continue;  // nothing of it is in the token
     try {
       token_.destroy(v.token_object_id);
     } catch (const Error&) {  // left for the reconciler

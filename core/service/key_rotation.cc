@@ -25,10 +25,7 @@ void KmsService::rotate_locked(const std::string& key_id, RotationType type) {
   const Timestamp now = clock_.now();
   const std::uint32_t next_version = record.current_version + 1;
   const std::string object = token_object_id(key_id, next_version);
-  // An object under this id can only be left over from a rotation that crashed before
-  // its commit: no metadata names it, so it is safe to replace.
-  if (token_.exists(object)) token_.destroy(object);
-  token_.generate_aes256(object);
+  const WrappedMaterial material = material_.generate(config_.region, record.key_spec);
 
   record.current_version = next_version;
   if (type == RotationType::kAutomatic && record.rotation_enabled) {
@@ -36,15 +33,11 @@ void KmsService::rotate_locked(const std::string& key_id, RotationType type) {
   }
   if (type == RotationType::kOnDemand) ++record.on_demand_rotations;
   record.on_demand_rotation_started_at.reset();
-  try {
-    store_.add_version(record, {key_id, next_version, object, now, type, 0});
-  } catch (...) {
-    try {
-      token_.destroy(object);
-    } catch (...) {  // the reconciler will find it
-    }
-    throw;
-  }
+  KeyVersionRecord version{key_id, next_version, object, now, type, 0};
+  version.wrapped_material = material.wrapped;
+  version.domain_key_version = material.domain_key_version;
+  version.public_key = material.public_key;
+  store_.add_version(record, version);
   publish(record);
 }
 
@@ -144,8 +137,27 @@ void KmsService::rotate_if_worn(const std::string& key_id, std::uint32_t version
   rotate_locked(key_id, RotationType::kAutomatic);
 }
 
-int KmsService::run_due_work() {
+DomainKeyRecord KmsService::rotate_domain_key() {
+  return material_.domain_keys().rotate(config_.region);
+}
+
+int KmsService::run_domain_key_work() {
+  DomainKeys& domain_keys = material_.domain_keys();
   int changed = 0;
+  if (config_.domain_key_rotation_days > 0) {
+    domain_keys.refresh(config_.region);
+    const DomainKeyRecord current = domain_keys.current(config_.region);
+    if (current.created_at + days(config_.domain_key_rotation_days) <= clock_.now()) {
+      domain_keys.rotate(config_.region);
+      ++changed;
+    }
+  }
+  changed += static_cast<int>(material_.rewrap_step(config_.region, config_.rewrap_batch));
+  return changed;
+}
+
+int KmsService::run_due_work() {
+  int changed = run_domain_key_work();
   const Timestamp now = clock_.now();
   for (const KeyRecord& due : store_.keys_due(now)) {
     std::lock_guard lock(mutation_mutex_);

@@ -42,8 +42,16 @@ std::string read_marker(const Page& page) {
 }  // namespace detail
 
 KmsService::KmsService(pkcs11::Token& token, MetadataStore& store, const Clock& clock,
-                       KmsConfig config)
-    : token_(token), store_(store), clock_(clock), config_(std::move(config)) {}
+                       KmsConfig config, KeyMaterial* material)
+    : token_(token),
+      store_(store),
+      owned_material_(
+          material ? nullptr
+                   : std::make_unique<KeyMaterial>(
+                         token, store, clock, KeyMaterialOptions{config.version_cache_capacity})),
+      material_(material ? *material : *owned_material_),
+      clock_(clock),
+      config_(std::move(config)) {}
 
 KmsService::~KmsService() { stop_scheduler(); }
 

@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "core/api/operations.h"
+#include "core/hierarchy/key_material.h"
 #include "core/model/clock.h"
 #include "core/model/kms_types.h"
 #include "core/store/encryption_counter.h"
@@ -36,11 +37,20 @@ struct KmsConfig {
   int on_demand_rotation_limit = 25;
   int max_tags_per_key = 50;
   int max_aliases_per_key = 50;
+  // Versions moved to a new domain key per scheduler tick (the re-wrap job's rate).
+  std::size_t rewrap_batch = 200;
+  // Days between automatic domain key rotations; 0: only `cofferd domain-key rotate`.
+  int domain_key_rotation_days = 0;
+  // Versions kept unwrapped in the token, when the service makes its own KeyMaterial.
+  std::size_t version_cache_capacity = 10000;
 };
 
 class KmsService {
  public:
-  KmsService(pkcs11::Token& token, MetadataStore& store, const Clock& clock, KmsConfig config);
+  // `material` is shared by the services of one process (one per region it serves); without
+  // one, the service makes its own.
+  KmsService(pkcs11::Token& token, MetadataStore& store, const Clock& clock, KmsConfig config,
+             KeyMaterial* material = nullptr);
   ~KmsService();
   KmsService(const KmsService&) = delete;
   KmsService& operator=(const KmsService&) = delete;
@@ -100,6 +110,11 @@ class KmsService {
       const GenerateDataKeyPairRequest& request);
   KeyMetadata import_key(const ImportKeyRequest& request);
 
+  // --- the key hierarchy ---
+  KeyMaterial& key_material() noexcept { return material_; }
+  // Makes the region's next domain key; the scheduler then re-wraps every version under it.
+  DomainKeyRecord rotate_domain_key();
+
   // --- background work ---
   // Rotates keys whose period has passed or whose version is worn out, and deletes keys
   // whose waiting period is over. Returns how many keys it changed. The scheduler thread
@@ -133,18 +148,25 @@ class KmsService {
   KeyMetadata metadata_of(const KeyRecord& record) const;
   std::string arn_of(const std::string& key_id) const;
   std::string token_object_id(const std::string& key_id, std::uint32_t version) const;
+  // Runs f(object_id) with version `version` of `key` (named `name`: token_object_id)
+  // present in the token; with_current for the key's current version.
+  template <class F>
+  auto with_version(const KeyRecord& key, std::uint32_t version, const std::string& name, F&& f)
+      -> decltype(f(std::string{}));
+  template <class F>
+  auto with_current(const CachedKey& key, F&& f) -> decltype(f(std::string{}));
+  // Domain key work of one scheduler tick: rotation when its period is over, then re-wrap.
+  int run_domain_key_work();
 
   // A new key's record from the request's spec, usage and description (validated), with
   // id, region, state and timestamps filled; version 1 is current.
   KeyRecord new_key_record(const std::optional<std::string>& key_spec,
                            const std::optional<std::string>& key_usage,
                            const std::optional<std::string>& description, bool multi_region) const;
-  // Makes version 1's token object(s) with `make_material(object_id)`, then commits key and
-  // version in one transaction; if the commit fails the objects are destroyed (or left to
-  // the reconciler). Takes mutation_mutex_.
-  KeyMetadata commit_new_key(
-      const KeyRecord& key, const std::vector<Tag>& tags,
-      const std::function<void(const std::string& object_id)>& make_material);
+  // Commits key and version 1 (its material already wrapped) in one transaction. Takes
+  // mutation_mutex_.
+  KeyMetadata commit_new_key(const KeyRecord& key, const std::vector<Tag>& tags,
+                             const WrappedMaterial& material);
 
   // Rules shared by operations.
   // AWS's key-state table (core/api/key_state_rules.h) for `operation` on `key`.
@@ -180,6 +202,8 @@ class KmsService {
 
   pkcs11::Token& token_;
   MetadataStore& store_;
+  std::unique_ptr<KeyMaterial> owned_material_;
+  KeyMaterial& material_;
   const Clock& clock_;
   const KmsConfig config_;
   EncryptionCounter counter_;

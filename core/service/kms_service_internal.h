@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "common/error.h"
 #include "core/service/kms_service.h"
 
 namespace coffer::core {
@@ -13,6 +14,24 @@ struct KmsService::CachedKey {
   std::string current_object;  // token object of the current version
   std::shared_ptr<VersionCounter> counter;
 };
+
+template <class F>
+auto KmsService::with_version(const KeyRecord& key, std::uint32_t version, const std::string& name,
+                              F&& f) -> decltype(f(std::string{})) {
+  auto load = [&] {
+    auto record = store_.get_version(key.key_id, version);
+    // Only a ciphertext can name a version that does not exist.
+    if (!record) throw Error(ErrorCode::kInvalidCiphertext, "The ciphertext is invalid.");
+    return *record;
+  };
+  return material_.with_version(config_.region, key.key_spec, name, load, std::forward<F>(f));
+}
+
+template <class F>
+auto KmsService::with_current(const CachedKey& key, F&& f) -> decltype(f(std::string{})) {
+  return with_version(key.record, key.record.current_version, key.current_object,
+                      std::forward<F>(f));
+}
 
 namespace detail {
 

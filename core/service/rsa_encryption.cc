@@ -37,7 +37,9 @@ EncryptResult KmsService::rsa_encrypt(const CachedKey& key, const EncryptRequest
                                             std::string(to_string(key.record.key_spec)) + " key.");
   }
   EncryptResult result;
-  result.ciphertext_blob = token_.rsa_oaep_encrypt(key.current_object, digest, request.plaintext);
+  result.ciphertext_blob = with_current(key, [&](const std::string& object) {
+    return token_.rsa_oaep_encrypt(object, digest, request.plaintext);
+  });
   result.key_id = key.arn;
   result.encryption_algorithm = algorithm;
   return result;
@@ -63,7 +65,9 @@ DecryptResult KmsService::rsa_decrypt(const CachedKey& key, const DecryptRequest
     throw Error(ErrorCode::kInvalidCiphertext, "The ciphertext is invalid.");
   }
   DecryptResult result;
-  result.plaintext = token_.rsa_oaep_decrypt(key.current_object, digest, request.ciphertext_blob);
+  result.plaintext = with_current(key, [&](const std::string& object) {
+    return token_.rsa_oaep_decrypt(object, digest, request.ciphertext_blob);
+  });
   result.key_id = key.arn;
   result.encryption_algorithm = algorithm;
   // No KeyMaterialId: AWS returns it only for symmetric encryption keys.

@@ -75,7 +75,9 @@ SignResult KmsService::sign(const SignRequest& request) {
       signing_algorithm_for(key->record.key_spec, request.signing_algorithm, digest);
   require_private_half(key->record, "Sign");
   SignResult result;
-  result.signature = token_.sign(key->current_object, algorithm, request.message);
+  result.signature = with_current(*key, [&](const std::string& object) {
+    return token_.sign(object, algorithm, request.message);
+  });
   result.key_id = key->arn;
   result.signing_algorithm = request.signing_algorithm;
   return result;
@@ -89,7 +91,9 @@ VerifyResult KmsService::verify(const VerifyRequest& request) {
   auto key = usable_key(request.key_id, KeyUsage::kSignVerify, api::Operation::kVerify);
   const auto algorithm =
       signing_algorithm_for(key->record.key_spec, request.signing_algorithm, digest);
-  if (!token_.verify(key->current_object, algorithm, request.message, request.signature)) {
+  if (!with_current(*key, [&](const std::string& object) {
+        return token_.verify(object, algorithm, request.message, request.signature);
+      })) {
     throw Error(ErrorCode::kInvalidSignature,
                 "The signature is not valid for the message and key.");
   }
@@ -106,7 +110,8 @@ GetPublicKeyResult KmsService::get_public_key(const std::string& reference) {
   }
   GetPublicKeyResult result;
   result.key_id = key->arn;
-  result.public_key = token_.public_key_der(key->current_object);
+  result.public_key =
+      with_current(*key, [&](const std::string& object) { return token_.public_key_der(object); });
   result.key_spec = record.key_spec;
   result.key_usage = record.key_usage;
   result.encryption_algorithms = encryption_algorithms(record.key_spec, record.key_usage);
@@ -122,7 +127,9 @@ GenerateMacResult KmsService::generate_mac(const GenerateMacRequest& request) {
       .scheme = pkcs11::SignScheme::kHmac,
       .digest = mac_digest_for(key->record.key_spec, request.mac_algorithm)};
   GenerateMacResult result;
-  result.mac = token_.sign(key->current_object, algorithm, request.message);
+  result.mac = with_current(*key, [&](const std::string& object) {
+    return token_.sign(object, algorithm, request.message);
+  });
   result.key_id = key->arn;
   result.mac_algorithm = request.mac_algorithm;
   return result;
@@ -137,7 +144,9 @@ VerifyMacResult KmsService::verify_mac(const VerifyMacRequest& request) {
       .scheme = pkcs11::SignScheme::kHmac,
       .digest = mac_digest_for(key->record.key_spec, request.mac_algorithm)};
   // The token compares the MAC (C_Verify), so the comparison is the token's constant-time one.
-  if (!token_.verify(key->current_object, algorithm, request.message, request.mac)) {
+  if (!with_current(*key, [&](const std::string& object) {
+        return token_.verify(object, algorithm, request.message, request.mac);
+      })) {
     throw Error(ErrorCode::kInvalidMac, "The MAC is not valid for the message and key.");
   }
   return {key->arn, true, request.mac_algorithm};

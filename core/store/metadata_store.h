@@ -35,8 +35,27 @@ class MetadataStore {
                                    std::uint64_t reserved) = 0;
   // Removes the key with its versions, tags and aliases.
   virtual void delete_key(const std::string& key_id) = 0;
-  // Every token object id that any version names (for the reconciler).
+  // Every token object id that a kTokenObject version names (for the reconciler).
   virtual std::vector<std::string> all_token_object_ids() = 0;
+
+  // --- domain keys (the key hierarchy) ---
+  virtual std::vector<DomainKeyRecord> list_domain_keys(const std::string& region) = 0;
+  // Adds a new domain key and marks every older one of the region inactive, in one step.
+  virtual void add_domain_key(const DomainKeyRecord& key) = 0;
+  virtual void delete_domain_key(const std::string& region, std::uint32_t version) = 0;
+  // Up to `limit` wrapped versions of keys in `region` whose domain key is not `current`.
+  virtual std::vector<KeyVersionRecord> versions_to_rewrap(const std::string& region,
+                                                           std::uint32_t current,
+                                                           std::size_t limit) = 0;
+  // How many wrapped versions of `region` still refer to domain key `version`.
+  virtual std::size_t count_wrapped_under(const std::string& region, std::uint32_t version) = 0;
+  // Replaces a version's wrapped material if it is still wrapped under `from_domain_version`;
+  // false if someone else changed or deleted it first.
+  virtual bool rewrap_version(const std::string& key_id, std::uint32_t version,
+                              std::uint32_t from_domain_version, const Bytes& wrapped,
+                              std::uint32_t to_domain_version) = 0;
+  // A consistent copy of the whole store at `path` (a new file), taken while others write.
+  virtual void backup_to(const std::string& path) = 0;
 
   // --- aliases ---
   virtual void create_alias(const AliasRecord& alias) = 0;  // AlreadyExists if taken

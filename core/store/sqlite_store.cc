@@ -67,6 +67,28 @@ CREATE TABLE access_keys (
 );
 )sql";
 
+// Schema version 3: the key hierarchy. Versions made from now on are wrapped under a domain
+// key and stored here; versions made before keep naming their token objects.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE key_versions ADD COLUMN wrapped_material BLOB;
+ALTER TABLE key_versions ADD COLUMN domain_key_version INTEGER;
+ALTER TABLE key_versions ADD COLUMN public_key BLOB;
+CREATE INDEX key_versions_by_domain_key ON key_versions(domain_key_version)
+  WHERE wrapped_material IS NOT NULL;
+CREATE TABLE domain_keys (
+  region TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  token_object_id TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  PRIMARY KEY (region, version)
+);
+)sql";
+
+constexpr const char* kVersionColumns =
+    "key_id, version, token_object_id, created_at, rotation_type, encryptions_reserved, "
+    "wrapped_material, domain_key_version, public_key";
+
 constexpr const char* kKeyColumns =
     "key_id, region, description, key_usage, key_spec, origin, multi_region, state, created_at, "
     "deletion_date, "
@@ -124,7 +146,15 @@ KeyVersionRecord read_version(const SqliteStatement& s) {
   v.created_at = from_millis(s.integer(3));
   if (!s.is_null(4)) v.rotation_type = parse_rotation_type(s.text(4));
   v.encryptions_reserved = static_cast<std::uint64_t>(s.integer(5));
+  if (!s.is_null(6)) v.wrapped_material = s.blob(6);
+  if (auto d = s.optional_integer(7)) v.domain_key_version = static_cast<std::uint32_t>(*d);
+  if (!s.is_null(8)) v.public_key = s.blob(8);
   return v;
+}
+
+DomainKeyRecord read_domain_key(const SqliteStatement& s) {
+  return {s.text(0), static_cast<std::uint32_t>(s.integer(1)), s.text(2), from_millis(s.integer(3)),
+          s.integer(4) != 0};
 }
 
 AliasRecord read_alias(const SqliteStatement& s) {
@@ -132,10 +162,8 @@ AliasRecord read_alias(const SqliteStatement& s) {
 }
 
 void insert_version(sqlite3* db, const KeyVersionRecord& v) {
-  SqliteStatement s(
-      db,
-      "INSERT INTO key_versions (key_id, version, token_object_id, created_at, rotation_type, "
-      "encryptions_reserved) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  SqliteStatement s(db, std::string("INSERT INTO key_versions (") + kVersionColumns +
+                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   s.bind(1, v.key_id)
       .bind(2, std::int64_t{v.version})
       .bind(3, v.token_object_id)
@@ -144,7 +172,17 @@ void insert_version(sqlite3* db, const KeyVersionRecord& v) {
     s.bind(5, to_string(*v.rotation_type));
   else
     s.bind_null(5);
-  s.bind(6, static_cast<std::int64_t>(v.encryptions_reserved)).run();
+  s.bind(6, static_cast<std::int64_t>(v.encryptions_reserved));
+  if (v.form() == MaterialForm::kWrapped) {
+    s.bind_blob(7, v.wrapped_material).bind(8, std::int64_t{v.domain_key_version});
+  } else {
+    s.bind_null(7).bind_null(8);
+  }
+  if (v.public_key.empty())
+    s.bind_null(9);
+  else
+    s.bind_blob(9, v.public_key);
+  s.run();
 }
 
 void upsert_tags(sqlite3* db, const std::string& key_id, const std::vector<Tag>& tags) {
@@ -228,6 +266,12 @@ void SqliteStore::migrate() {
     transaction([&] {
       exec(kSchemaV2);
       exec("PRAGMA user_version = 2");
+    });
+  }
+  if (version < 3) {
+    transaction([&] {
+      exec(kSchemaV3);
+      exec("PRAGMA user_version = 3");
     });
   }
 }
@@ -318,10 +362,8 @@ void SqliteStore::add_version(const KeyRecord& key, const KeyVersionRecord& vers
 std::optional<KeyVersionRecord> SqliteStore::get_version(const std::string& key_id,
                                                          std::uint32_t version) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(
-      db_,
-      "SELECT key_id, version, token_object_id, created_at, rotation_type, encryptions_reserved "
-      "FROM key_versions WHERE key_id = ?1 AND version = ?2");
+  SqliteStatement s(db_, std::string("SELECT ") + kVersionColumns + " " +
+                             "FROM key_versions WHERE key_id = ?1 AND version = ?2");
   s.bind(1, key_id).bind(2, std::int64_t{version});
   if (!s.step()) return std::nullopt;
   return read_version(s);
@@ -329,10 +371,8 @@ std::optional<KeyVersionRecord> SqliteStore::get_version(const std::string& key_
 
 std::vector<KeyVersionRecord> SqliteStore::list_versions(const std::string& key_id) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(
-      db_,
-      "SELECT key_id, version, token_object_id, created_at, rotation_type, encryptions_reserved "
-      "FROM key_versions WHERE key_id = ?1 ORDER BY version");
+  SqliteStatement s(db_, std::string("SELECT ") + kVersionColumns + " " +
+                             "FROM key_versions WHERE key_id = ?1 ORDER BY version");
   s.bind(1, key_id);
   std::vector<KeyVersionRecord> out;
   while (s.step()) out.push_back(read_version(s));
@@ -363,7 +403,9 @@ void SqliteStore::delete_key(const std::string& key_id) {
 
 std::vector<std::string> SqliteStore::all_token_object_ids() {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, "SELECT token_object_id FROM key_versions ORDER BY token_object_id");
+  SqliteStatement s(db_,
+                    "SELECT token_object_id FROM key_versions WHERE wrapped_material IS NULL AND "
+                    "public_key IS NULL ORDER BY token_object_id");
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
   return out;
@@ -537,6 +579,111 @@ std::vector<std::string> SqliteStore::integrity_problems() {
     while (s.step()) problems.push_back("key " + s.text(0) + " has no row for its current version");
   }
   return problems;
+}
+
+std::vector<DomainKeyRecord> SqliteStore::list_domain_keys(const std::string& region) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT region, version, token_object_id, created_at, active FROM domain_keys "
+                    "WHERE region = ?1 ORDER BY version");
+  s.bind(1, region);
+  std::vector<DomainKeyRecord> out;
+  while (s.step()) out.push_back(read_domain_key(s));
+  return out;
+}
+
+void SqliteStore::add_domain_key(const DomainKeyRecord& key) {
+  transaction([&] {
+    SqliteStatement retire(db_, "UPDATE domain_keys SET active = 0 WHERE region = ?1");
+    retire.bind(1, key.region).run();
+    SqliteStatement s(db_,
+                      "INSERT INTO domain_keys (region, version, token_object_id, created_at, "
+                      "active) VALUES (?1, ?2, ?3, ?4, 1)");
+    s.bind(1, key.region)
+        .bind(2, std::int64_t{key.version})
+        .bind(3, key.token_object_id)
+        .bind(4, to_millis(key.created_at))
+        .run();
+  });
+}
+
+void SqliteStore::delete_domain_key(const std::string& region, std::uint32_t version) {
+  transaction([&] {
+    SqliteStatement s(db_, "DELETE FROM domain_keys WHERE region = ?1 AND version = ?2");
+    s.bind(1, region).bind(2, std::int64_t{version}).run();
+  });
+}
+
+std::vector<KeyVersionRecord> SqliteStore::versions_to_rewrap(const std::string& region,
+                                                              std::uint32_t current,
+                                                              std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, std::string("SELECT ") + kVersionColumns +
+                             " FROM key_versions WHERE wrapped_material IS NOT NULL AND "
+                             "domain_key_version <> ?2 AND key_id IN "
+                             "(SELECT key_id FROM keys WHERE region = ?1) LIMIT ?3");
+  s.bind(1, region).bind(2, std::int64_t{current}).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<KeyVersionRecord> out;
+  while (s.step()) out.push_back(read_version(s));
+  return out;
+}
+
+std::size_t SqliteStore::count_wrapped_under(const std::string& region, std::uint32_t version) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT count(*) FROM key_versions WHERE wrapped_material IS NOT NULL AND "
+                    "domain_key_version = ?2 AND key_id IN "
+                    "(SELECT key_id FROM keys WHERE region = ?1)");
+  s.bind(1, region).bind(2, std::int64_t{version});
+  s.step();
+  return static_cast<std::size_t>(s.integer(0));
+}
+
+bool SqliteStore::rewrap_version(const std::string& key_id, std::uint32_t version,
+                                 std::uint32_t from_domain_version, const Bytes& wrapped,
+                                 std::uint32_t to_domain_version) {
+  int changed = 0;
+  transaction([&] {
+    SqliteStatement s(db_,
+                      "UPDATE key_versions SET wrapped_material = ?4, domain_key_version = ?5 "
+                      "WHERE key_id = ?1 AND version = ?2 AND domain_key_version = ?3 AND "
+                      "wrapped_material IS NOT NULL");
+    s.bind(1, key_id)
+        .bind(2, std::int64_t{version})
+        .bind(3, std::int64_t{from_domain_version})
+        .bind_blob(4, wrapped)
+        .bind(5, std::int64_t{to_domain_version});
+    changed = s.run();
+  });
+  return changed == 1;
+}
+
+void SqliteStore::backup_to(const std::string& path) {
+  sqlite3* target = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string message = target ? sqlite3_errmsg(target) : "out of memory";
+    sqlite3_close(target);
+    throw Error(ErrorCode::kInternal, "cannot create backup " + path + ": " + message);
+  }
+  // One step copies every page: the copy is one consistent snapshot, and the connection's
+  // mutex is held only for that step.
+  int rc = SQLITE_OK;
+  {
+    std::lock_guard lock(mutex_);
+    sqlite3_backup* backup = sqlite3_backup_init(target, "main", db_, "main");
+    if (!backup) {
+      std::string message = sqlite3_errmsg(target);
+      sqlite3_close(target);
+      throw Error(ErrorCode::kInternal, "backup of the metadata store failed: " + message);
+    }
+    rc = sqlite3_backup_step(backup, -1);
+    sqlite3_backup_finish(backup);
+  }
+  const std::string message = sqlite3_errmsg(target);
+  sqlite3_close(target);
+  if (rc != SQLITE_DONE)
+    throw Error(ErrorCode::kInternal, "backup of the metadata store failed: " + message);
 }
 
 }  // namespace coffer::core

@@ -20,7 +20,7 @@ class SqliteStore final : public MetadataStore {
   explicit SqliteStore(const std::string& path);
   ~SqliteStore() override;
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
   int schema_version();
 
   void create_key(const KeyRecord& key, const KeyVersionRecord& first_version,
@@ -38,6 +38,18 @@ class SqliteStore final : public MetadataStore {
                            std::uint64_t reserved) override;
   void delete_key(const std::string& key_id) override;
   std::vector<std::string> all_token_object_ids() override;
+
+  std::vector<DomainKeyRecord> list_domain_keys(const std::string& region) override;
+  void add_domain_key(const DomainKeyRecord& key) override;
+  void delete_domain_key(const std::string& region, std::uint32_t version) override;
+  std::vector<KeyVersionRecord> versions_to_rewrap(const std::string& region, std::uint32_t current,
+                                                   std::size_t limit) override;
+  std::size_t count_wrapped_under(const std::string& region, std::uint32_t version) override;
+  bool rewrap_version(const std::string& key_id, std::uint32_t version,
+                      std::uint32_t from_domain_version, const Bytes& wrapped,
+                      std::uint32_t to_domain_version) override;
+  // SQLite's online backup: readers and writers go on while the copy is made.
+  void backup_to(const std::string& path) override;
 
   void create_alias(const AliasRecord& alias) override;
   void update_alias(const AliasRecord& alias) override;

@@ -103,10 +103,14 @@ class AsymmetricTest : public ServiceTest {
     return "coffer/us-east-1/" + key + "/v" + std::to_string(version);
   }
 
-  // A CK_BBOOL attribute of the key's object of `object_class`.
+  // A CK_BBOOL attribute of the object of `object_class` that holds version 1 of the key in
+  // the token while operations use it (the session object it is unwrapped into).
   bool flag(const std::string& key, CK_OBJECT_CLASS object_class, CK_ATTRIBUTE_TYPE type) {
+    const core::KeySpec spec = service_->describe_key(key).key_spec;
+    core::VersionLease live = service_->key_material().lease(
+        "us-east-1", spec, object_of(key), [&] { return *store_->get_version(key, 1); });
     return token_->with_object(
-        object_class, object_of(key), [&](CK_SESSION_HANDLE session, CK_OBJECT_HANDLE h) {
+        object_class, live->object_id(), [&](CK_SESSION_HANDLE session, CK_OBJECT_HANDLE h) {
           CK_BBOOL value = CK_FALSE;
           CK_ATTRIBUTE attribute{type, &value, sizeof value};
           P11_REQUIRE(token_->functions(), C_GetAttributeValue, session, h, &attribute, 1);

@@ -1,7 +1,9 @@
 // The child of the crash test.
 //   crash_worker run DIR SEED     random create / rotate / encrypt until killed; every
 //                                 acknowledged result is appended to DIR/acked.log
-//   crash_worker verify DIR       exit 0 iff everything acknowledged is still there
+//   crash_worker verify DIR [rotate]  exit 0 iff everything acknowledged is still there;
+//                                 with `rotate`, then makes a new domain key (the next runs
+//                                 re-wrap versions under it while they are killed)
 // DIR holds softhsm2.conf, user.pin and coffer.db (made by the test).
 #include <fcntl.h>
 #include <unistd.h>
@@ -36,6 +38,7 @@ core::KmsConfig kms_config() {
   core::KmsConfig config;
   config.on_demand_rotation_limit = 1 << 30;
   config.encryption_reservation_block = 16;  // many reservation writes: more places to die
+  config.rewrap_batch = 3;                   // re-wrapping spread over many steps
   return config;
 }
 
@@ -62,6 +65,8 @@ int run(const std::string& dir, unsigned seed) {
       auto id = service.create_key({}).key_id;
       keys.push_back(id);
       acknowledge(log, "K " + id);
+    } else if (dice < 10) {
+      service.run_due_work();  // re-wraps a batch when the domain key was rotated
     } else if (dice < 14) {
       const auto& id = keys[rng() % keys.size()];
       service.rotate_key_on_demand(id);
@@ -85,7 +90,7 @@ int run(const std::string& dir, unsigned seed) {
 // its file store rewrites token files in place, so a kill mid-write can damage them.
 constexpr int kTokenUnreadable = 3;
 
-int verify(const std::string& dir) {
+int verify(const std::string& dir, bool rotate_domain_key) {
   setenv("SOFTHSM2_CONF", (dir + "/softhsm2.conf").c_str(), 1);
   std::optional<pkcs11::Token> opened;
   try {
@@ -142,6 +147,7 @@ int verify(const std::string& dir) {
   }
   std::printf("verified %d acknowledged results, %zu orphans removed, %d failures\n", checked,
               report.removed, failures);
+  if (failures == 0 && rotate_domain_key) service.rotate_domain_key();
   return failures == 0 ? 0 : 1;
 }
 
@@ -150,7 +156,8 @@ int verify(const std::string& dir) {
 int main(int argc, char** argv) {
   if (argc >= 4 && std::string(argv[1]) == "run")
     return run(argv[2], static_cast<unsigned>(std::stoul(argv[3])));
-  if (argc >= 3 && std::string(argv[1]) == "verify") return verify(argv[2]);
+  if (argc >= 3 && std::string(argv[1]) == "verify")
+    return verify(argv[2], argc >= 4 && std::string(argv[3]) == "rotate");
   std::fprintf(stderr, "usage: crash_worker run DIR SEED | verify DIR\n");
   return 2;
 }

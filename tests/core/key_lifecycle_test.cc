@@ -143,11 +143,11 @@ TEST_F(ServiceTest, ScheduledDeletionWaitsThenDestroys) {
 
   clock_.advance(core::days(29));
   EXPECT_EQ(service_->run_due_work(), 0);
-  EXPECT_TRUE(token_->exists("coffer/us-east-1/" + id + "/v1"));
+  EXPECT_TRUE(store_->get_version(id, 1));
   clock_.advance(core::days(1));
   EXPECT_EQ(service_->run_due_work(), 1);
   EXPECT_THAT([&] { service_->describe_key(id); }, ThrowsError(ErrorCode::kNotFound));
-  EXPECT_FALSE(token_->exists("coffer/us-east-1/" + id + "/v1"));
+  EXPECT_FALSE(store_->get_version(id, 1)) << "the wrapped material is gone with the key";
   EXPECT_TRUE(store_->integrity_problems().empty());
 }
 

@@ -29,9 +29,11 @@ TEST_F(MacTest, EachSpecGeneratesAndVerifiesItsMac) {
     EXPECT_TRUE(m.signing_algorithms.empty());
     EXPECT_TRUE(m.encryption_algorithms.empty());
     EXPECT_EQ(m.origin, core::Origin::kAwsKms);
-    EXPECT_TRUE(flag(m.key_id, CKO_SECRET_KEY, CKA_LOCAL)) << "generated on the token";
+    // Generated in the token, stored wrapped; in use, a sensitive session object that can
+    // never be extracted again.
     EXPECT_TRUE(flag(m.key_id, CKO_SECRET_KEY, CKA_SENSITIVE));
     EXPECT_FALSE(flag(m.key_id, CKO_SECRET_KEY, CKA_EXTRACTABLE));
+    EXPECT_FALSE(flag(m.key_id, CKO_SECRET_KEY, CKA_TOKEN));
 
     auto result = service_->generate_mac({m.key_id, message, s.algorithm});
     EXPECT_EQ(result.key_id, arn(m.key_id));
@@ -80,7 +82,7 @@ TEST_F(MacTest, ImportedKeyMacsAreOpenSslsMacs) {
       EXPECT_EQ(m.origin, core::Origin::kExternal);
       EXPECT_EQ(m.key_usage, core::KeyUsage::kGenerateVerifyMac);
       EXPECT_EQ(m.mac_algorithms, std::vector<std::string>{s.algorithm});
-      EXPECT_FALSE(flag(m.key_id, CKO_SECRET_KEY, CKA_LOCAL)) << "imported, not generated";
+      EXPECT_TRUE(flag(m.key_id, CKO_SECRET_KEY, CKA_SENSITIVE));
       EXPECT_FALSE(flag(m.key_id, CKO_SECRET_KEY, CKA_EXTRACTABLE));
       for (const std::string& text :
            {std::string("x"), std::string(kMessage), std::string(4096, 'z')}) {

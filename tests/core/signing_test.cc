@@ -111,15 +111,20 @@ TEST_F(SigningTest, SpecAndUsageMustGoTogether) {
               ThrowsError(ErrorCode::kValidation));
 }
 
+// The private half is generated in the token and leaves it only wrapped under the domain key
+// (tests/core/key_hierarchy_test.cc); in use it is a sensitive, non-extractable session object.
 TEST_F(SigningTest, PrivateHalfIsMadeInTheTokenAndNeverLeavesIt) {
   for (const std::string spec : {"RSA_2048", "ECC_NIST_P256", "ECC_SECG_P256K1"}) {
     SCOPED_TRACE(spec);
     auto key = signing_key(spec);
-    EXPECT_TRUE(flag(key, CKO_PRIVATE_KEY, CKA_LOCAL)) << "generated on the token, not imported";
     EXPECT_TRUE(flag(key, CKO_PRIVATE_KEY, CKA_SENSITIVE));
     EXPECT_FALSE(flag(key, CKO_PRIVATE_KEY, CKA_EXTRACTABLE));
-    EXPECT_TRUE(flag(key, CKO_PRIVATE_KEY, CKA_NEVER_EXTRACTABLE));
-    EXPECT_TRUE(flag(key, CKO_PUBLIC_KEY, CKA_LOCAL));
+    EXPECT_FALSE(flag(key, CKO_PRIVATE_KEY, CKA_TOKEN));
+    EXPECT_FALSE(flag(key, CKO_PUBLIC_KEY, CKA_TOKEN));
+    const auto version = store_->get_version(key, 1);
+    ASSERT_TRUE(version);
+    EXPECT_EQ(version->form(), core::MaterialForm::kWrapped);
+    EXPECT_EQ(version->public_key, service_->get_public_key(key).public_key);
   }
 }
 
@@ -426,8 +431,9 @@ TEST_F(SigningTest, RotationIsUnsupportedForAsymmetricAndHmacKeys) {
   EXPECT_EQ(service_->run_due_work(), 0);
 }
 
-// A key pair is two token objects under one CKA_ID: the reconciler must see neither as an
-// orphan, and deletion must take both (and an imported key's one object).
+// Key pairs, HMAC keys and imported keys are all wrapped (or public) in the store: the token
+// keeps only the domain key, the reconciler has nothing to report, and deletion removes every
+// version (and its unwrapped session objects).
 TEST_F(SigningTest, ReconcilerAndDeletionKnowKeyPairs) {
   auto host_key = host::generate("ECC_NIST_P384");
   const std::vector<std::string> keys = {
@@ -437,16 +443,18 @@ TEST_F(SigningTest, ReconcilerAndDeletionKnowKeyPairs) {
   auto report = core::reconcile(*token_, *store_, false);
   EXPECT_TRUE(report.orphans.empty()) << report.orphans.front();
   EXPECT_TRUE(report.missing.empty()) << report.missing.front();
-  EXPECT_EQ(token_->list_key_ids().size(), keys.size());
+  for (const auto& key : keys) service_->describe_key(key);
+  EXPECT_EQ(token_->list_key_ids().size(), 1u) << "the domain key alone";
 
   for (const auto& key : keys) service_->schedule_key_deletion(key, 7);
   clock_.advance(core::days(8));
   EXPECT_EQ(service_->run_due_work(), static_cast<int>(keys.size()));
   for (const auto& key : keys) {
     EXPECT_THAT([&] { service_->describe_key(key); }, ThrowsError(ErrorCode::kNotFound));
-    EXPECT_FALSE(token_->exists(object_of(key)));
+    EXPECT_FALSE(store_->get_version(key, 1));
   }
-  EXPECT_TRUE(token_->list_key_ids().empty()) << "both halves of each pair are gone";
+  EXPECT_EQ(token_->list_key_ids().size(), 1u) << "the domain key alone";
+  EXPECT_EQ(service_->key_material().cache().stats().size, 0u);
   report = core::reconcile(*token_, *store_, false);
   EXPECT_TRUE(report.orphans.empty());
   EXPECT_TRUE(report.missing.empty());

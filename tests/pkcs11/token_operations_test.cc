@@ -28,7 +28,10 @@ using pkcs11::Lifetime;
 using pkcs11::SignAlgorithm;
 using pkcs11::SignScheme;
 using pkcs11::Token;
+using pkcs11::UnwrappedKind;
 using pkcs11::WrapMechanism;
+using pkcs11::WrapReader;
+using pkcs11::WrapTarget;
 
 struct PkeyFree {
   void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
@@ -509,6 +512,91 @@ TEST_F(TokenOperations, KeyForTrustedWrappingOnlyIsNotWrappedByAnOrdinaryKey) {
       {.extractability = Extractability::kPlainForTests, .lifetime = Lifetime::kSession});
   const SecretBytes read = token().read_plain_value(restored);
   EXPECT_EQ(Bytes(read.span().begin(), read.span().end()), value);
+}
+
+// --- the key hierarchy's token operations (issue 14) ----------------------------------------
+
+// A wrappable key: its value can leave the token wrapped, never in the clear.
+TEST_F(TokenOperations, WrappableKeysLeaveOnlyWrapped) {
+  const std::string kek = unique_id("domain");
+  token().generate_aes256(kek, {.can_wrap = true, .can_crypt = false});
+  const std::string key = unique_id("wrappable");
+  token().generate_aes256(
+      key, {.extractability = Extractability::kWrappable, .lifetime = Lifetime::kSession});
+  EXPECT_ANY_THROW(token().read_plain_value(key));  // CKR_ATTRIBUTE_SENSITIVE
+  const Bytes wrapped = token().wrap(kek, WrapMechanism::kAesKeyWrapPad, key,
+                                     WrapTarget::kSecretKey, WrapReader::kThisToken);
+  EXPECT_EQ(wrapped.size(), 40u);
+  // What it encrypts, its unwrapped copy decrypts.
+  const std::string copy = unique_id("copy");
+  token().unwrap(kek, WrapMechanism::kAesKeyWrapPad, wrapped, copy, UnwrappedKind::kAes,
+                 {.lifetime = Lifetime::kSession});
+  const Bytes aad = bytes_of("aad");
+  auto sealed = token().gcm_encrypt(key, aad, bytes_of("hello"));
+  EXPECT_EQ(token().gcm_decrypt(copy, sealed.iv, aad, sealed.ciphertext).span().size(), 5u);
+  // The domain key itself neither encrypts nor leaves.
+  EXPECT_ANY_THROW(token().gcm_encrypt(kek, aad, bytes_of("x")));
+}
+
+// Private keys wrap as PKCS#8 under an AES key and come back usable: signatures made by the
+// unwrapped copy verify under the original public half.
+TEST_F(TokenOperations, PrivateKeysWrapAndUnwrapInsideTheToken) {
+  const std::string kek = unique_id("domain");
+  token().generate_aes256(kek, {.can_wrap = true, .can_crypt = false});
+  const Bytes digest(32, 0x42);
+  for (const bool rsa : {true, false}) {
+    SCOPED_TRACE(rsa ? "RSA" : "EC");
+    const std::string pair = unique_id("pair");
+    if (rsa)
+      token().generate_rsa(pair, 2048, Lifetime::kSession, Extractability::kWrappable);
+    else
+      token().generate_ec(pair, EcCurve::kP256, Lifetime::kSession, Extractability::kWrappable);
+    const Bytes wrapped = token().wrap(kek, WrapMechanism::kAesKeyWrapPad, pair,
+                                       WrapTarget::kPrivateKey, WrapReader::kThisToken);
+    const std::string copy = unique_id("copy");
+    token().unwrap(kek, WrapMechanism::kAesKeyWrapPad, wrapped, copy,
+                   rsa ? UnwrappedKind::kRsaPrivate : UnwrappedKind::kEcPrivate,
+                   {.lifetime = Lifetime::kSession});
+    token().import_public_key(copy, token().public_key_der(pair), Lifetime::kSession);
+    const SignAlgorithm algorithm{rsa ? SignScheme::kRsaPkcs1 : SignScheme::kEcdsa, Digest::kSha256,
+                                  /*prehashed=*/true};
+    const Bytes signature = token().sign(copy, algorithm, digest);
+    EXPECT_TRUE(token().verify(pair, algorithm, digest, signature));
+    // A wrapped private key altered by one bit does not unwrap.
+    Bytes altered = wrapped;
+    altered[altered.size() / 2] ^= 1;
+    EXPECT_THAT(
+        [&] {
+          token().unwrap(kek, WrapMechanism::kAesKeyWrapPad, altered, unique_id("bad"),
+                         rsa ? UnwrappedKind::kRsaPrivate : UnwrappedKind::kEcPrivate,
+                         {.lifetime = Lifetime::kSession});
+        },
+        ThrowsError(ErrorCode::kInvalidCiphertext));
+    token().destroy(pair);
+    token().destroy(copy);
+  }
+}
+
+// SoftHSM zero-pads a 28-byte key before RFC 5649: refused for a peer, allowed for the token's
+// own use, where the copy (the key and four zero bytes) computes the same HMAC.
+TEST_F(TokenOperations, UnalignedSecretsWrapOnlyForThisToken) {
+  const std::string kek = unique_id("domain");
+  token().generate_aes256(kek, {.can_wrap = true, .can_crypt = false});
+  const std::string key = unique_id("hmac224");
+  token().generate_generic_secret(
+      key, 224, {.extractability = Extractability::kWrappable, .lifetime = Lifetime::kSession});
+  if (token().quirks().kwp_wrap_needs_aligned_keys) {
+    EXPECT_THAT([&] { token().wrap(kek, WrapMechanism::kAesKeyWrapPad, key); },
+                ThrowsError(ErrorCode::kUnsupportedOperation));
+  }
+  const Bytes wrapped = token().wrap(kek, WrapMechanism::kAesKeyWrapPad, key,
+                                     WrapTarget::kSecretKey, WrapReader::kThisToken);
+  const std::string copy = unique_id("copy");
+  token().unwrap(kek, WrapMechanism::kAesKeyWrapPad, wrapped, copy, UnwrappedKind::kGenericSecret,
+                 {.lifetime = Lifetime::kSession, .can_crypt = false});
+  const SignAlgorithm hmac{SignScheme::kHmac, Digest::kSha224};
+  const Bytes message = bytes_of("message");
+  EXPECT_EQ(token().sign(copy, hmac, message), token().sign(key, hmac, message));
 }
 
 // --- finding the token and logging in -----------------------------------------------------

@@ -1,10 +1,15 @@
 // The coffer and coffer-load command lines: parsed in-process with the real option tables.
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "tools/coffer-load/key_id_list.h"
 #include "tools/coffer-load/load_command_line.h"
 #include "tools/coffer/command_line.h"
 
@@ -140,6 +145,23 @@ std::optional<ParseExit> parse_load(const std::vector<std::string>& args,
   return load::parse_load_command_line(args, options);
 }
 
+// A file for --key-ids-file or --write-key-ids in a directory of its own, removed afterwards.
+class KeyIdFile {
+ public:
+  explicit KeyIdFile(const std::string& text) {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("coffer-load-test-" + std::to_string(::getpid()) + "-" + std::to_string(next_++));
+    std::filesystem::create_directories(dir_);
+    std::ofstream(path()) << text;
+  }
+  ~KeyIdFile() { std::filesystem::remove_all(dir_); }
+  std::string path() const { return (dir_ / "key-ids").string(); }
+
+ private:
+  static inline int next_ = 0;
+  std::filesystem::path dir_;
+};
+
 TEST(CofferLoadCliTest, EveryOptionRoundTrips) {
   load::LoadOptions o;
   auto exit = parse_load({"--endpoint",
@@ -204,7 +226,15 @@ TEST(CofferLoadCliTest, UsageErrors) {
       {{"--key-id", "x", "--mix", "bogus=1"}, "unknown operation 'bogus'"},
       {{"--key-id", "x", "--mix", "encrypt=x"}, "bad weight"},
       {{"--key-id", "x", "--create-key"}, "create-key"},
-      {{}, "exactly one of --key-id and --create-key"},
+      {{}, "exactly one of --key-id, --key-ids-file, --create-key and --create-keys"},
+      {{"--key-ids-file", "/nonexistent/coffer-load-keys"}, "key-ids-file"},
+      {{"--create-keys", "10", "--key-id", "x"}, "create-keys"},
+      {{"--create-keys", "10", "--create-key"}, "create-key"},
+      {{"--create-keys", "10", "--mix", "encrypt=1"}, "mix"},
+      {{"--create-keys", "10", "--duration", "5"}, "duration"},
+      {{"--create-keys", "10", "--warmup", "1"}, "warmup"},
+      {{"--create-keys", "0"}, "create-keys"},
+      {{"--create-key", "--write-key-ids", "out"}, "create-keys"},
       {{"--create-key", "--duration", "0"}, "above 0"},
       {{"--create-key", "--duration", "nan"}, "duration"},
       {{"--create-key", "--warmup", "soon"}, "seconds"},
@@ -221,6 +251,55 @@ TEST(CofferLoadCliTest, UsageErrors) {
   }
 }
 
+TEST(CofferLoadCliTest, KeyIdsFileIsReadSkippingBlanks) {
+  KeyIdFile file("k1\n\n  k2 \r\nk3");
+  load::LoadOptions o;
+  auto exit = parse_load({"--key-ids-file", file.path()}, o);
+  ASSERT_FALSE(exit) << exit->text;
+  EXPECT_EQ(o.key_ids, (std::vector<std::string>{"k1", "k2", "k3"}));
+  EXPECT_TRUE(o.key_id.empty());
+  EXPECT_FALSE(o.create_key);
+  EXPECT_EQ(o.create_keys, 0u);
+}
+
+TEST(CofferLoadCliTest, KeyIdsFileExcludesTheOtherKeySources) {
+  KeyIdFile file("k1\n");
+  for (const std::string other : {"--key-id", "--create-key"}) {
+    SCOPED_TRACE(other);
+    std::vector<std::string> args = {"--key-ids-file", file.path(), other};
+    if (other == "--key-id") args.push_back("k");
+    load::LoadOptions o;
+    expect_usage_error(parse_load(args, o), "coffer-load", {"--key-ids-file"});
+  }
+}
+
+TEST(CofferLoadCliTest, KeyIdsFileWithNoIdIsAUsageError) {
+  KeyIdFile file(" \n\n");
+  load::LoadOptions o;
+  expect_usage_error(parse_load({"--key-ids-file", file.path()}, o), "coffer-load", {"no key id"});
+}
+
+TEST(CofferLoadCliTest, CreateKeysIsACountWithItsOwnMix) {
+  load::LoadOptions o;
+  auto exit =
+      parse_load({"--create-keys", "1000", "--write-key-ids", "ids.txt", "--in-flight", "32"}, o);
+  ASSERT_FALSE(exit) << exit->text;
+  EXPECT_EQ(o.create_keys, 1000u);
+  EXPECT_EQ(o.write_key_ids, "ids.txt");
+  EXPECT_EQ(o.in_flight, 32u);
+  ASSERT_EQ(o.mix.size(), 1u);
+  EXPECT_EQ(o.mix[0].operation, "create-key");
+  EXPECT_DOUBLE_EQ(o.warmup.count(), 0.0);
+}
+
+TEST(CofferLoadCliTest, KeyIdListRoundTrips) {
+  KeyIdFile file("");
+  const std::vector<std::string> ids = {"a", "b-1", "c"};
+  load::write_key_ids(file.path(), ids);
+  EXPECT_EQ(load::read_key_ids(file.path()), ids);
+  EXPECT_THROW(load::read_key_ids(file.path() + ".missing"), std::runtime_error);
+}
+
 TEST(CofferLoadCliTest, HelpExitsZero) {
   load::LoadOptions o;
   auto exit = parse_load({"--help"}, o);
@@ -228,6 +307,8 @@ TEST(CofferLoadCliTest, HelpExitsZero) {
   EXPECT_EQ(exit->status, 0);
   EXPECT_NE(exit->text.find("usage: coffer-load"), std::string::npos);
   EXPECT_NE(exit->text.find("--payload-bytes"), std::string::npos);
+  EXPECT_NE(exit->text.find("--key-ids-file"), std::string::npos);
+  EXPECT_NE(exit->text.find("--create-keys"), std::string::npos);
 }
 
 }  // namespace

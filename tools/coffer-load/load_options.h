@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,12 @@ struct LoadOptions {
   std::vector<MixEntry> mix{{"encrypt", 100}};
   std::string key_id;
   bool create_key = false;
+  // --key-ids-file: each request picks one of these uniformly (empty: the one key above).
+  std::vector<std::string> key_ids;
+  // --create-keys: above 0, the run is not timed but sends this many CreateKey requests
+  // (mix "create-key") and ends when the last is answered.
+  std::uint64_t create_keys = 0;
+  std::string write_key_ids;  // where to write the ids of the keys created, when not empty
   unsigned payload_bytes = 32;
   bool json = false;
 };

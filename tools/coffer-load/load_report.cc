@@ -1,5 +1,6 @@
 #include "tools/coffer-load/load_report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -32,6 +33,12 @@ nlohmann::json latency_json(const LatencyHistogram& h) {
           {"max", ms(h.max())}};
 }
 
+// How many keys the requests were spread over (--key-ids-file), or created (--create-keys).
+std::size_t key_count(const LoadOptions& options, const LoadResult& r) {
+  if (options.create_keys > 0) return r.created_key_ids.size();
+  return std::max<std::size_t>(options.key_ids.size(), 1);
+}
+
 void print_latency_line(const char* label, const LatencyHistogram& h) {
   std::printf("%-36s p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (mean %.3f)\n", label,
               ms(h.percentile(0.5)), ms(h.percentile(0.9)), ms(h.percentile(0.99)),
@@ -49,6 +56,10 @@ void print_text_report(const LoadOptions& options, const std::vector<Operation>&
       options.connections, options.connections == 1 ? "" : "s", options.in_flight, options.threads,
       options.threads == 1 ? "" : "s", r.measured.count(), mix_text(options).c_str(),
       options.payload_bytes);
+  if (options.create_keys > 0 || options.key_ids.size() > 1) {
+    std::printf("%-36s %10zu\n", options.create_keys > 0 ? "keys created" : "keys",
+                key_count(options, r));
+  }
   std::printf("%-36s %10llu  %10.1f ops/s\n", "operations",
               static_cast<unsigned long long>(r.operations), per_second(r.operations, r));
   for (std::size_t i = 0; i < operations.size(); ++i) {
@@ -92,6 +103,7 @@ void print_json_report(const LoadOptions& options, const std::vector<Operation>&
       {"warmup_seconds", options.warmup.count()},
       {"payload_bytes", options.payload_bytes},
       {"mix", mix},
+      {options.create_keys > 0 ? "keys_created" : "keys", key_count(options, r)},
       {"operations", r.operations},
       {"ops_per_second", per_second(r.operations, r)},
       {"errors", {{"total", r.error_count()}, {"by_code", r.errors}}},

@@ -1,5 +1,7 @@
 #include "tools/coffer-load/load_runner.h"
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
 #include <thread>
 
@@ -8,6 +10,7 @@
 
 #include "client/connection.h"
 #include "client/tls_context.h"
+#include "coffer/v1/keys.pb.h"
 
 namespace coffer::tools::load {
 namespace {
@@ -20,6 +23,8 @@ using client::Connection;
 constexpr auto kDrainTimeout = std::chrono::seconds(5);
 // Pause before reconnecting a lane whose connection failed.
 constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
+// A --create-keys run ends when its last request is answered; this only bounds a stuck one.
+constexpr auto kCountedRunLimit = std::chrono::hours(24);
 
 struct Window {
   Clock::time_point start;  // measurement starts (after the warm-up)
@@ -27,18 +32,21 @@ struct Window {
   bool contains(Clock::time_point t) const { return t >= start && t <= end; }
 };
 
-// One io thread and its connections ("lanes").
+// One io thread and its connections ("lanes"). `budget`, shared by the workers of a
+// --create-keys run (nullptr otherwise), holds the requests still to send.
 class Worker {
  public:
   Worker(const LoadOptions& options, asio::ssl::context* tls,
          const std::vector<Operation>& operations, unsigned lanes, std::uint64_t seed,
-         Window window)
+         Window window, std::atomic<std::uint64_t>* budget)
       : options_(options),
         operations_(operations),
         window_(window),
+        budget_(budget),
         stop_timer_(io_),
         drain_timer_(io_),
-        rng_(seed) {
+        rng_(seed),
+        finished_(window.end) {
     const auto endpoint = client::split_endpoint(options.client.endpoint);
     connection_options_ = {.host = endpoint.host,
                            .port = endpoint.port,
@@ -51,38 +59,47 @@ class Worker {
   }
 
   void run() {
-    for (auto& lane : lanes_) open(*lane);
+    // Armed first: a --create-keys lane may finish (and cancel it) as it opens.
     stop_timer_.expires_at(window_.end);
     stop_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (!ec) stop();
     });
+    for (auto& lane : lanes_) open(*lane);
     io_.run();
   }
 
   LoadResult& result() { return result_; }
+  // When the last lane of a --create-keys run finished; the window's end otherwise.
+  Clock::time_point finished() const { return finished_; }
 
  private:
   struct Lane {
     explicit Lane(asio::io_context& io) : retry(io) {}
     std::shared_ptr<Connection> connection;
     unsigned in_flight = 0;
+    bool done = false;  // --create-keys: nothing left to send or to wait for
     asio::steady_timer retry;
   };
 
   void open(Lane& lane) {
     lane.connection = Connection::create(io_, connection_options_);
     lane.connection->start();
-    for (unsigned i = 0; i < options_.in_flight; ++i) issue(lane);
+    for (unsigned i = 0; i < options_.in_flight && issue(lane); ++i) {
+    }
+    if (lane.in_flight == 0) finish(lane);
+  }
+
+  // splitmix64: cheap and good enough to pick an operation by weight and a key.
+  std::uint64_t next_random() {
+    std::uint64_t z = (rng_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
   }
 
   std::size_t pick() {
     if (operations_.size() == 1) return 0;
-    // splitmix64: cheap and good enough to pick by weight.
-    std::uint64_t z = (rng_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    std::uint64_t ticket = z % total_weight_;
+    std::uint64_t ticket = next_random() % total_weight_;
     for (std::size_t i = 0; i < operations_.size(); ++i) {
       if (ticket < operations_[i].weight) return i;
       ticket -= operations_[i].weight;
@@ -90,16 +107,51 @@ class Worker {
     return 0;
   }
 
-  void issue(Lane& lane) {
+  // Takes one request from a --create-keys budget; false when it is spent.
+  bool take_request() {
+    if (budget_ == nullptr) return true;
+    std::uint64_t left = budget_->load(std::memory_order_relaxed);
+    while (left > 0 && !budget_->compare_exchange_weak(left, left - 1, std::memory_order_relaxed)) {
+    }
+    return left > 0;
+  }
+
+  bool budget_spent() const {
+    return budget_ != nullptr && budget_->load(std::memory_order_relaxed) == 0;
+  }
+
+  // Sends one request on `lane`; false when a --create-keys run has none left to send.
+  bool issue(Lane& lane) {
+    if (!take_request()) return false;
     const std::size_t op = pick();
+    const auto& payloads = operations_[op].payloads;
     frame_.set_method(operations_[op].method);
-    frame_.set_payload(operations_[op].payload);
+    // The modulo's bias is below 2^-40 for any key count a file holds.
+    frame_.set_payload(payloads.size() == 1 ? payloads[0]
+                                            : payloads[next_random() % payloads.size()]);
     ++lane.in_flight;
     const auto sent = Clock::now();
     lane.connection->send(frame_, [this, &lane, op, sent](v1::ResponseFrame* response,
                                                           const Connection::Failure* failure) {
       on_done(lane, op, sent, response, failure);
     });
+    return true;
+  }
+
+  // A --create-keys lane is over; the worker is once all its lanes are.
+  void finish(Lane& lane) {
+    if (lane.done) return;
+    lane.done = true;
+    lane.connection->close(Error(ErrorCode::kInternal, "run over"));
+    if (++finished_lanes_ < lanes_.size()) return;
+    finished_ = Clock::now();
+    stop_timer_.cancel();
+  }
+
+  void keep_key_id(const v1::ResponseFrame& response) {
+    v1::CreateKeyResponse created;
+    if (created.ParseFromString(response.payload()))
+      result_.created_key_ids.push_back(created.key_metadata().key_id());
   }
 
   void on_done(Lane& lane, std::size_t op, Clock::time_point sent, v1::ResponseFrame* response,
@@ -115,6 +167,7 @@ class Worker {
         auto& stats = result_.per_operation[op];
         ++stats.ok;
         stats.latency.record(now - sent);
+        if (budget_ != nullptr) keep_key_id(*response);
       }
     }
     if (stopping_) {
@@ -122,8 +175,12 @@ class Worker {
       if (--outstanding_ == 0) drain_timer_.cancel();
       return;
     }
-    if (failure == nullptr && !lane.connection->closed()) return issue(lane);
+    if (failure == nullptr && !lane.connection->closed()) {
+      if (issue(lane) || lane.in_flight > 0) return;
+      return finish(lane);
+    }
     if (lane.in_flight > 0) return;  // the others on this connection are failing right now
+    if (budget_spent()) return finish(lane);
     ++result_.reconnects;
     lane.retry.expires_after(kReconnectDelay);
     lane.retry.async_wait([this, &lane](const boost::system::error_code& ec) {
@@ -155,6 +212,7 @@ class Worker {
   const LoadOptions& options_;
   const std::vector<Operation>& operations_;
   Window window_;
+  std::atomic<std::uint64_t>* budget_;
   asio::io_context io_{1};
   client::ConnectionOptions connection_options_;
   std::vector<std::unique_ptr<Lane>> lanes_;
@@ -164,7 +222,9 @@ class Worker {
   std::uint64_t total_weight_ = 0;
   bool stopping_ = false;
   std::uint64_t outstanding_ = 0;  // requests still to come back after the stop
-  v1::RequestFrame frame_;         // reused: only method and payload change
+  std::size_t finished_lanes_ = 0;
+  Clock::time_point finished_;
+  v1::RequestFrame frame_;  // reused: only method and payload change
   LoadResult result_;
 };
 
@@ -183,14 +243,18 @@ LoadResult run_load(const LoadOptions& options, const std::vector<Operation>& op
   const auto begin = Clock::now();
   Window window;
   window.start = begin + std::chrono::duration_cast<Clock::duration>(options.warmup);
-  window.end = window.start + std::chrono::duration_cast<Clock::duration>(options.duration);
+  window.end = window.start + (options.create_keys > 0
+                                   ? std::chrono::duration_cast<Clock::duration>(kCountedRunLimit)
+                                   : std::chrono::duration_cast<Clock::duration>(options.duration));
+  std::atomic<std::uint64_t> budget{options.create_keys};
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned t = 0; t < threads; ++t) {
     const unsigned lanes =
         options.connections / threads + (t < options.connections % threads ? 1 : 0);
-    workers.push_back(
-        std::make_unique<Worker>(options, tls.get(), operations, lanes, 0x5eed0000ull + t, window));
+    workers.push_back(std::make_unique<Worker>(options, tls.get(), operations, lanes,
+                                               0x5eed0000ull + t, window,
+                                               options.create_keys > 0 ? &budget : nullptr));
   }
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&workers, t] { workers[t]->run(); });
@@ -198,7 +262,9 @@ LoadResult run_load(const LoadOptions& options, const std::vector<Operation>& op
   for (auto& thread : pool) thread.join();
 
   LoadResult total;
-  total.measured = window.end - window.start;
+  Clock::time_point finished = window.start;
+  for (const auto& worker : workers) finished = std::max(finished, worker->finished());
+  total.measured = finished - window.start;
   total.per_operation.resize(operations.size());
   for (auto& worker : workers) {
     const LoadResult& r = worker->result();
@@ -209,6 +275,8 @@ LoadResult run_load(const LoadOptions& options, const std::vector<Operation>& op
     for (const auto& [code, count] : r.errors) total.errors[code] += count;
     total.reconnects += r.reconnects;
     total.unanswered += r.unanswered;
+    total.created_key_ids.insert(total.created_key_ids.end(), r.created_key_ids.begin(),
+                                 r.created_key_ids.end());
   }
   for (const auto& stats : total.per_operation) {
     total.operations += stats.ok;

@@ -1,6 +1,7 @@
 // Drives the load: each io thread owns some connections and keeps `in_flight` requests
 // outstanding on each, sending the next one the moment a response arrives. Latency is
 // from handing a request to the connection to its response, for the successful ones.
+// With options.create_keys the run is a count, not a time: that many requests in all.
 #pragma once
 
 #include <chrono>
@@ -27,13 +28,15 @@ struct LoadResult {
   std::uint64_t operations = 0;                 // successful, completed in the window
   std::map<std::string, std::uint64_t> errors;  // error code -> count, in the window
   std::uint64_t reconnects = 0;
-  std::uint64_t unanswered = 0;  // still in flight when the run gave up waiting
+  std::uint64_t unanswered = 0;              // still in flight when the run gave up waiting
+  std::vector<std::string> created_key_ids;  // --create-keys: the ids the responses carry
 
   std::uint64_t error_count() const;
 };
 
 // Runs for options.warmup + options.duration, then waits up to a few seconds for the
-// requests still in flight. Counts what completes inside the measurement window.
+// requests still in flight. Counts what completes inside the measurement window. With
+// options.create_keys: sends that many requests and measures until the last is answered.
 LoadResult run_load(const LoadOptions& options, const std::vector<Operation>& operations);
 
 }  // namespace coffer::tools::load

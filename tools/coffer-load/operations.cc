@@ -17,15 +17,20 @@ std::string random_bytes(std::size_t size) {
   return out;
 }
 
+// Whether the request of `name` names a key, so that it has one payload per key.
+bool names_key(const std::string& name) { return name != "generate-random"; }
+
+// The method of `name` and its payload for `key_id`.
 Operation make(const std::string& name, const LoadOptions& options, client::KmsClient& kms,
                const std::string& key_id, const std::string& plaintext) {
-  Operation op{name, "", "", 0};
+  Operation op{name, "", {}, 0};
+  std::string payload;
   if (name == "encrypt") {
     v1::EncryptRequest r;
     r.set_key_id(key_id);
     r.set_plaintext(plaintext);
     op.method = method::kEncrypt;
-    op.payload = r.SerializeAsString();
+    payload = r.SerializeAsString();
   } else if (name == "decrypt") {
     v1::EncryptRequest e;
     e.set_key_id(key_id);
@@ -34,41 +39,55 @@ Operation make(const std::string& name, const LoadOptions& options, client::KmsC
     r.set_ciphertext_blob(kms.encrypt(e).ciphertext_blob());
     r.set_key_id(key_id);
     op.method = method::kDecrypt;
-    op.payload = r.SerializeAsString();
+    payload = r.SerializeAsString();
   } else if (name == "generate-data-key" || name == "generate-data-key-without-plaintext") {
     v1::GenerateDataKeyRequest r;  // the same fields, numbered alike, in both requests
     r.set_key_id(key_id);
     r.set_key_spec("AES_256");
     op.method = name == "generate-data-key" ? method::kGenerateDataKey
                                             : method::kGenerateDataKeyWithoutPlaintext;
-    op.payload = r.SerializeAsString();
+    payload = r.SerializeAsString();
   } else if (name == "generate-random") {
     v1::GenerateRandomRequest r;
     r.set_number_of_bytes(static_cast<std::int32_t>(std::clamp(options.payload_bytes, 1u, 1024u)));
     op.method = method::kGenerateRandom;
-    op.payload = r.SerializeAsString();
+    payload = r.SerializeAsString();
   } else {  // describe-key
     v1::DescribeKeyRequest r;
     r.set_key_id(key_id);
     op.method = method::kDescribeKey;
-    op.payload = r.SerializeAsString();
+    payload = r.SerializeAsString();
   }
+  op.payloads.push_back(std::move(payload));
   return op;
 }
 
 }  // namespace
 
 std::vector<Operation> prepare_operations(const LoadOptions& options, client::KmsClient& kms,
-                                          const std::string& key_id) {
+                                          const std::vector<std::string>& key_ids) {
   const std::string plaintext = random_bytes(std::clamp(options.payload_bytes, 1u, 4096u));
   std::vector<Operation> ops;
   for (const auto& entry : options.mix) {
-    Operation op = make(entry.operation, options, kms, key_id, plaintext);
+    Operation op = make(entry.operation, options, kms, key_ids.front(), plaintext);
     op.weight = entry.weight;
-    kms.rpc().call_serialized(op.method, op.payload).value();  // throws the server's error
+    kms.rpc().call_serialized(op.method, op.payloads.front()).value();  // throws the server's error
+    if (names_key(entry.operation)) {
+      op.payloads.reserve(key_ids.size());
+      for (std::size_t i = 1; i < key_ids.size(); ++i) {
+        op.payloads.push_back(
+            std::move(make(entry.operation, options, kms, key_ids[i], plaintext).payloads.front()));
+      }
+    }
     ops.push_back(std::move(op));
   }
   return ops;
+}
+
+Operation create_key_operation() {
+  v1::CreateKeyRequest r;  // the defaults: SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT
+  r.set_description("coffer-load");
+  return {"create-key", std::string(method::kCreateKey), {r.SerializeAsString()}, 1};
 }
 
 }  // namespace coffer::tools::load

@@ -1,5 +1,5 @@
 // The requests a load run sends, serialized once before the run: each mix entry becomes a
-// method name and a ready payload, so the hot loop only frames bytes.
+// method name and ready payloads, one per key, so the hot loop only frames bytes.
 #pragma once
 
 #include <string>
@@ -13,13 +13,20 @@ namespace coffer::tools::load {
 struct Operation {
   std::string name;    // as in --mix
   std::string method;  // coffer.v1.<Service>/<Method>
-  std::string payload;
+  // One per key of the run, in the order of the key ids; one alone when the request names
+  // no key (generate-random, create-key). Each request picks one uniformly.
+  std::vector<std::string> payloads;
   unsigned weight;
 };
 
-// Builds one Operation per mix entry (decrypt gets a ciphertext made now under `key_id`)
-// and runs each once, so a bad key or permission fails before the run, not during it.
+// Builds one Operation per mix entry for the keys `key_ids` (decrypt gets a ciphertext made
+// now under each key) and runs each once with the first key, so a bad key or permission
+// fails before the run, not during it. The other keys are not tried: a bad one shows as
+// errors in the report.
 std::vector<Operation> prepare_operations(const LoadOptions& options, client::KmsClient& kms,
-                                          const std::string& key_id);
+                                          const std::vector<std::string>& key_ids);
+
+// --create-keys: CreateKey for a symmetric key, described "coffer-load".
+Operation create_key_operation();
 
 }  // namespace coffer::tools::load

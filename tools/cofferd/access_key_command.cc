@@ -5,21 +5,12 @@
 
 #include "core/auth/access_keys.h"
 #include "core/store/sqlite_store.h"
-#include "tools/cofferd/first_run.h"
+#include "tools/cofferd/core_settings.h"
 
 namespace coffer::cofferd {
 
 int create_access_key(const DaemonConfig& config, const std::string& principal) {
-  if (config.softhsm_autoinit && config.pkcs11_module.find("softhsm") != std::string::npos) {
-    prepare_softhsm(config.state_dir, "coffer", config.pkcs11_module);
-  }
-  pkcs11::TokenConfig token_config;
-  token_config.module_path = config.pkcs11_module;
-  token_config.token_uri = config.token_uri;
-  token_config.pin = pkcs11::PinSource::from_file(config.pin_file);
-  token_config.quirks = config.token_quirks;
-  token_config.pool.max_sessions = 1;
-  pkcs11::Token token(token_config);
+  pkcs11::Token token(token_config_of(config, 1));
   core::SqliteStore store(config.database);
   core::SystemClock clock;
   core::AccessKeys keys(token, store, clock);

@@ -2,20 +2,21 @@
 
 #include <sstream>
 
+#include "tools/cofferd/core_settings.h"
+
 namespace coffer::cofferd {
 
 AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
                          core::MetadataStore& store, const core::Clock& clock,
-                         core::KmsService& default_kms, core::AccessKeys& access_keys,
-                         server::rpc::WorkQueue& work, server::rpc::WorkQueue& authentication,
+                         core::KeyMaterial& material, core::KmsService& default_kms,
+                         core::AccessKeys& access_keys, server::rpc::WorkQueue& work,
+                         server::rpc::WorkQueue& authentication,
                          std::shared_ptr<server::net::ByteBudget> budget,
                          server::RequestObserver observe)
     : scheduler_interval_(config.scheduler_interval_ms) {
-  auto make = [&token, &store, &clock, account = config.account_id](const std::string& region) {
-    core::KmsConfig kms_config;
-    kms_config.region = region;
-    kms_config.account_id = account;
-    return std::make_unique<core::KmsService>(token, store, clock, kms_config);
+  auto make = [&token, &store, &clock, &material, &config](const std::string& region) {
+    return std::make_unique<core::KmsService>(token, store, clock, kms_config_of(config, region),
+                                              &material);
   };
   const auto interval = scheduler_interval_;
   regions_ = std::make_unique<server::aws::AwsRegions>(config.accept_any_region,

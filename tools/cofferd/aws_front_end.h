@@ -18,7 +18,7 @@ class AwsFrontEnd {
   // `default_kms` serves config.region. Signatures whose access key is not cached are
   // checked on `authentication`, KMS calls run on `work`. Nothing listens until start().
   AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token, core::MetadataStore& store,
-              const core::Clock& clock, core::KmsService& default_kms,
+              const core::Clock& clock, core::KeyMaterial& material, core::KmsService& default_kms,
               core::AccessKeys& access_keys, server::rpc::WorkQueue& work,
               server::rpc::WorkQueue& authentication,
               std::shared_ptr<server::net::ByteBudget> budget, server::RequestObserver observe);

@@ -41,6 +41,33 @@ CLI::App* add_access_key_commands(CLI::App& app, DaemonCommandLine& out) {
   return access_key;
 }
 
+// `domain-key rotate|rewrap|list` and `backup --out DIR` (tools/cofferd/domain_key_command.h).
+CLI::App* add_key_hierarchy_commands(CLI::App& app, DaemonCommandLine& out) {
+  auto* domain_key = app.add_subcommand(
+      "domain-key", "Manage the region's domain keys (safe while the daemon serves)");
+  domain_key->fallthrough();
+  domain_key->require_subcommand(0, 1);
+  auto* rotate = domain_key->add_subcommand(
+      "rotate", "Make a new domain key; the scheduler re-wraps every key version under it");
+  rotate->callback([&out] { out.command = DaemonCommand::kRotateDomainKey; });
+  auto* rewrap = domain_key->add_subcommand(
+      "rewrap", "Re-wrap every key version under the current domain key now");
+  rewrap->callback([&out] { out.command = DaemonCommand::kRewrapDomainKeys; });
+  auto* list = domain_key->add_subcommand("list", "Show the domain keys and what each wraps");
+  list->callback([&out] { out.command = DaemonCommand::kListDomainKeys; });
+  for (auto* command : {rotate, rewrap, list}) command->fallthrough();
+
+  auto* backup = app.add_subcommand(
+      "backup", "Copy the metadata store consistently into DIR while the daemon serves");
+  backup->add_option("--out", out.backup_dir, "An empty or new directory")
+      ->type_name("DIR")
+      ->check(kNotEmpty)
+      ->required();
+  backup->callback([&out] { out.command = DaemonCommand::kBackup; });
+  backup->fallthrough();
+  return domain_key;
+}
+
 // Whether `args` hold `option` itself (as "--name" or "--name=..."), not just the file.
 bool on_command_line(const std::vector<std::string>& args, const CLI::Option& option) {
   for (const auto& arg : args) {
@@ -66,12 +93,18 @@ std::optional<tools::ParseExit> parse_daemon_command_line(const std::vector<std:
       ->configurable(false);
   app.require_subcommand(0, 1);
   const CLI::App* access_key = add_access_key_commands(app, out);
+  const CLI::App* domain_key = add_key_hierarchy_commands(app, out);
   if (auto exit = tools::parse_command_line(app, args)) return exit;
   // Checked here rather than by require_subcommand: an unknown word is named first.
   if (access_key->parsed() && out.command == DaemonCommand::kServe) {
     return tools::ParseExit{
         tools::kUsageErrorStatus,
         tools::usage_error_line(app, "access-key needs create, revoke or list")};
+  }
+  if (domain_key->parsed() && out.command == DaemonCommand::kServe) {
+    return tools::ParseExit{
+        tools::kUsageErrorStatus,
+        tools::usage_error_line(app, "domain-key needs rotate, rewrap or list")};
   }
   // The shortcut beats the file; a --tls or --allow-plaintext-loopback flag beats the
   // shortcut (tests launch with it and add --tls true).

@@ -1,5 +1,6 @@
 // cofferd's command line: the settings (flags and the --config file, tools/cofferd/config.h),
-// the development shortcuts, and the offline `access-key` subcommands.
+// the development shortcuts, and the offline `access-key`, `domain-key` and `backup`
+// subcommands.
 #pragma once
 
 #include <optional>
@@ -11,13 +12,23 @@
 
 namespace coffer::cofferd {
 
-enum class DaemonCommand { kServe, kCreateAccessKey, kRevokeAccessKey, kListAccessKeys };
+enum class DaemonCommand {
+  kServe,
+  kCreateAccessKey,
+  kRevokeAccessKey,
+  kListAccessKeys,
+  kRotateDomainKey,
+  kRewrapDomainKeys,
+  kListDomainKeys,
+  kBackup,
+};
 
 struct DaemonCommandLine {
   DaemonConfig config;  // with fill_defaults() applied
   DaemonCommand command = DaemonCommand::kServe;
   std::string principal;      // access-key create
   std::string access_key_id;  // access-key revoke
+  std::string backup_dir;     // backup --out
 };
 
 // Parses `args` (without the program name) into `out`. Returns what to print and the exit

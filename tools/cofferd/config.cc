@@ -124,6 +124,12 @@ void add_settings(CLI::App& app, DaemonConfig& c) {
         "rpc: unread response bytes before a peer's requests stop being read");
   count(app, "scheduler_interval_ms", c.scheduler_interval_ms, 1, kMaxTimeoutMs,
         "How often due rotations and deletions are carried out");
+  count(app, "version_cache_capacity", c.version_cache_capacity, 1, kMaxCount,
+        "Key versions kept unwrapped in the token (session objects)");
+  count(app, "domain_key_rotation_days", c.domain_key_rotation_days, 0, 36500,
+        "Days between automatic domain key rotations (0: only `cofferd domain-key rotate`)");
+  count(app, "rewrap_batch", c.rewrap_batch, 1, kMaxCount,
+        "Key versions moved to a new domain key per scheduler tick");
   yes_no(app, "remove_orphans", c.remove_orphans,
          "At start-up: remove (true) or only report token objects no metadata names");
   setting(app, "log_level", c.log_level, "JSON lines on stderr from this level up")

@@ -43,6 +43,11 @@ struct DaemonConfig {
   // rpc: response bytes a peer may leave unread before its requests stop being read.
   std::size_t max_unsent_bytes = 4u << 20;
   std::size_t scheduler_interval_ms = 60'000;
+  // The key hierarchy: unwrapped versions kept in the token, domain key rotation period in
+  // days (0: only by command), versions re-wrapped per scheduler tick.
+  std::size_t version_cache_capacity = 10000;
+  std::size_t domain_key_rotation_days = 0;
+  std::size_t rewrap_batch = 200;
   bool remove_orphans =
       false;  // reconciler: report token objects no metadata names, or remove them
   std::string log_level = "info";  // debug | info | warn (or warning) | error

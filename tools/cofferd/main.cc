@@ -26,6 +26,8 @@
 #include "tools/cofferd/aws_front_end.h"
 #include "tools/cofferd/command_line.h"
 #include "tools/cofferd/config.h"
+#include "tools/cofferd/core_settings.h"
+#include "tools/cofferd/domain_key_command.h"
 #include "tools/cofferd/first_run.h"
 #include "tools/cofferd/service_metrics.h"
 
@@ -48,16 +50,7 @@ int serve(const cofferd::DaemonConfig& config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  if (config.softhsm_autoinit && config.pkcs11_module.find("softhsm") != std::string::npos) {
-    cofferd::prepare_softhsm(config.state_dir, "coffer", config.pkcs11_module);
-  }
-  pkcs11::TokenConfig token_config;
-  token_config.module_path = config.pkcs11_module;
-  token_config.token_uri = config.token_uri;
-  token_config.pin = pkcs11::PinSource::from_file(config.pin_file);
-  token_config.quirks = config.token_quirks;
-  token_config.pool.max_sessions = config.sessions;
-  pkcs11::Token token(token_config);
+  pkcs11::Token token(cofferd::token_config_of(config, config.sessions));
   core::SqliteStore store(config.database);
   core::SystemClock clock;
 
@@ -69,10 +62,13 @@ int serve(const cofferd::DaemonConfig& config) {
   for (const auto& id : report.missing)
     log_event(LogLevel::kError, "token_object_missing", {{"object", id}});
 
-  core::KmsConfig kms_config;
-  kms_config.region = config.region;
-  kms_config.account_id = config.account_id;
-  core::KmsService kms(token, store, clock, kms_config);
+  // One cache of unwrapped versions for every region this process serves.
+  core::KeyMaterial material(token, store, clock,
+                             core::KeyMaterialOptions{config.version_cache_capacity});
+  core::KmsService kms(token, store, clock, cofferd::kms_config_of(config, config.region),
+                       &material);
+  // The region's domain key exists before the first request (made here on first run).
+  material.domain_keys().current(config.region);
 
   core::AccessKeys access_keys(token, store, clock);
   cofferd::ensure_admin_credential(access_keys, config.state_dir);
@@ -85,7 +81,7 @@ int serve(const cofferd::DaemonConfig& config) {
   server::rpc::WorkQueue authentication(1, 64);
   auto budget = std::make_shared<server::net::ByteBudget>(config.max_queued_bytes);
   server::metrics::Registry registry;
-  cofferd::ServiceMetrics service_metrics(registry, token, work);
+  cofferd::ServiceMetrics service_metrics(registry, token, work, material);
   // Only now do other threads use the token: the metrics hooks are in place.
   kms.start_scheduler(std::chrono::milliseconds(config.scheduler_interval_ms));
   std::atomic<bool> ready{false};
@@ -131,8 +127,8 @@ int serve(const cofferd::DaemonConfig& config) {
   rpc.start();
   std::optional<cofferd::AwsFrontEnd> aws;
   if (!config.aws_listen.empty()) {
-    aws.emplace(config, token, store, clock, kms, access_keys, work, authentication, budget,
-                service_metrics.request_observer("aws"));
+    aws.emplace(config, token, store, clock, material, kms, access_keys, work, authentication,
+                budget, service_metrics.request_observer("aws"));
     aws->start();
   }
   ready = true;
@@ -186,6 +182,14 @@ int main(int argc, char** argv) {
         return cofferd::revoke_access_key(config, line.access_key_id);
       case cofferd::DaemonCommand::kListAccessKeys:
         return cofferd::list_access_keys(config);
+      case cofferd::DaemonCommand::kRotateDomainKey:
+        return cofferd::rotate_domain_key(config);
+      case cofferd::DaemonCommand::kRewrapDomainKeys:
+        return cofferd::rewrap_domain_keys(config);
+      case cofferd::DaemonCommand::kListDomainKeys:
+        return cofferd::list_domain_keys(config);
+      case cofferd::DaemonCommand::kBackup:
+        return cofferd::backup_store(config, line.backup_dir);
     }
   } catch (const coffer::Error& e) {
     coffer::log_event(coffer::LogLevel::kError, "fatal",

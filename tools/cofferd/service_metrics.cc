@@ -6,7 +6,7 @@
 namespace coffer::cofferd {
 
 ServiceMetrics::ServiceMetrics(server::metrics::Registry& registry, pkcs11::Token& token,
-                               server::rpc::WorkQueue& work)
+                               server::rpc::WorkQueue& work, core::KeyMaterial& material)
     : registry_(registry) {
   auto& token_latency = registry
                             .histogram("coffer_token_operation_seconds",
@@ -41,6 +41,28 @@ ServiceMetrics::ServiceMetrics(server::metrics::Registry& registry, pkcs11::Toke
       {{"state", "queued"}}, [work_ptr] { return static_cast<double>(work_ptr->queued()); }));
   callbacks_.push_back(queue.callback(
       {{"state", "capacity"}}, [work_ptr] { return static_cast<double>(work_ptr->capacity()); }));
+
+  auto& unwrap_latency = registry
+                             .histogram("coffer_key_version_unwrap_seconds",
+                                        "Time to unwrap one key version into the token")
+                             .series();
+  material.set_unwrap_observer(
+      [&unwrap_latency](double seconds) { unwrap_latency.observe(seconds); });
+  auto* cache = &material.cache();
+  auto& events = registry.gauge("coffer_key_version_cache_events",
+                                "Unwrapped key version cache: hits, misses and evictions so far");
+  callbacks_.push_back(events.callback(
+      {{"event", "hit"}}, [cache] { return static_cast<double>(cache->stats().hits); }));
+  callbacks_.push_back(events.callback(
+      {{"event", "miss"}}, [cache] { return static_cast<double>(cache->stats().misses); }));
+  callbacks_.push_back(events.callback(
+      {{"event", "eviction"}}, [cache] { return static_cast<double>(cache->stats().evictions); }));
+  auto& fill = registry.gauge("coffer_key_version_cache",
+                              "Key versions unwrapped in the token, and the cache's capacity");
+  callbacks_.push_back(fill.callback({{"state", "size"}},
+                                     [cache] { return static_cast<double>(cache->stats().size); }));
+  callbacks_.push_back(fill.callback({{"state", "capacity"}},
+                                     [cache] { return static_cast<double>(cache->capacity()); }));
 }
 
 server::RequestObserver ServiceMetrics::request_observer(const std::string& front_end) {

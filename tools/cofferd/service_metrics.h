@@ -1,9 +1,11 @@
 // What cofferd exports at /metrics: requests by method and result, request latency, token
-// operation latency, and the fill of the session pool and the work queue.
+// operation latency, the fill of the session pool and the work queue, and the cache of
+// unwrapped key versions (hits, misses, evictions, size, unwrap latency).
 #pragma once
 
 #include <vector>
 
+#include "core/hierarchy/key_material.h"
 #include "pkcs11/token.h"
 #include "server/metrics/gauge.h"
 #include "server/metrics/registry.h"
@@ -15,7 +17,7 @@ namespace coffer::cofferd {
 class ServiceMetrics {
  public:
   ServiceMetrics(server::metrics::Registry& registry, pkcs11::Token& token,
-                 server::rpc::WorkQueue& work);
+                 server::rpc::WorkQueue& work, core::KeyMaterial& material);
   // For a listener: counts and times every answered request, labelled with `front_end`
   // ("rpc", "aws") in the same families.
   server::RequestObserver request_observer(const std::string& front_end);
