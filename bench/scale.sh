@@ -65,14 +65,18 @@ store_bytes() {  # the SQLite file and its WAL (none after a clean stop)
 token_objects() {  # SoftHSM's file store: TOKEN_DIR/<uuid>.object per object, and token.object
   find "$state/tokens" -name '*.object' ! -name token.object | wc -l
 }
-cache_events() {  # "hits misses capacity" from cofferd's metrics, or "- - -" without them
+# cache_state: "HITS MISSES CAPACITY SIZE UNWRAP_SECONDS UNWRAPS" of cofferd's key version
+# cache from its metrics, each "-" when this cofferd has no such metric.
+cache_state() {
   { curl -s "http://127.0.0.1:$metrics_port/metrics" || true; } | python3 -c '
 import re, sys
 v = {}
 for line in sys.stdin:
-    m = re.match(r"coffer_key_version_cache(_events)?\{(event|state)=\"(\w+)\"\} (\S+)", line)
-    if m: v[m.group(3)] = float(m.group(4))
-print(" ".join(str(int(v[k])) if k in v else "-" for k in ("hit", "miss", "capacity")))'
+    m = re.match(r"coffer_key_version_cache(?:_events)?\{(?:event|state)=\"(\w+)\"\} (\S+)", line)
+    m = m or re.match(r"coffer_key_version_unwrap_seconds_(sum|count) (\S+)", line)
+    if m: v[m.group(1)] = m.group(2)
+out = [v.get(k, "-") for k in ("hit", "miss", "capacity", "size", "sum", "count")]
+print(" ".join(x if x == "-" or "." not in x and "e" not in x else repr(float(x)) for x in out))'
 }
 loadgen() {  # loadgen ARGS...: coffer-load against the running cofferd, JSON report
   "$load" --endpoint "127.0.0.1:$COFFERD_PORT" --plaintext-tcp --connections 1 --in-flight 64 \
@@ -99,6 +103,21 @@ start_cofferd
 restart_seconds=$ready_seconds
 head -n 1 "$work/keys.txt" >"$work/one.txt"
 head -n "$hot" "$work/keys.txt" >"$work/hot.txt"
+# Case (c)'s steady state has a full cache: fill it first (Encrypt over all keys, unmeasured),
+# or the first run of (c) would count the misses of an empty cache on top. At most 5 minutes.
+fill_seconds=-
+read -r _ _ capacity size _ _ <<<"$(cache_state)"
+if [ "$capacity" != - ]; then
+  t0=$SECONDS
+  capacity=${capacity%.*}
+  want=$((capacity < keys ? capacity : keys))
+  while [ "${size%.*}" -lt "$want" ] && [ $((SECONDS - t0)) -lt 300 ]; do
+    echo "scale: filling the key version cache ($size of $want)" >&2
+    loadgen --key-ids-file "$work/keys.txt" --mix encrypt=100 --duration 5 >/dev/null
+    read -r _ _ _ size _ _ <<<"$(cache_state)"
+  done
+  fill_seconds=$((SECONDS - t0))
+fi
 for run in $(seq 1 "$runs"); do
   for case in a b c; do
     case $case in
@@ -107,10 +126,10 @@ for run in $(seq 1 "$runs"); do
       c) args=(--key-ids-file "$work/keys.txt") ;;
     esac
     echo "scale: run $run/$runs, case ($case)" >&2
-    before=$(cache_events)
+    before=$(cache_state)
     loadgen "${args[@]}" --mix encrypt=100 --warmup "$warmup" --duration "$duration" \
       >"$work/run-$case-$run.json"
-    echo "$before $(cache_events)" >"$work/run-$case-$run.cache"
+    echo "$before $(cache_state)" >"$work/run-$case-$run.cache"
   done
 done
 stop_cofferd
@@ -131,10 +150,10 @@ command="KEYS=$keys DURATION=$duration RUNS=$runs"
 python3 - "$work" "$keys" "$hot" "$runs" "$duration" "$warmup" "$command bench/scale.sh" \
   "$built" "$(nproc)" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
   "$load_before" "$load_after" "$db_before" "$db_after" "$objects_before" "$objects_after" \
-  "$restart_seconds" "$region" "${COFFERD_FLAGS:-}" <<'PY'
+  "$restart_seconds" "$region" "${COFFERD_FLAGS:-}" "$fill_seconds" <<'PY'
 import datetime, json, statistics, sys
 (work, keys, hot, runs, duration, warmup, command, built, nproc, cpu, load_before, load_after,
- db_before, db_after, obj_before, obj_after, restart, region, flags) = sys.argv[1:]
+ db_before, db_after, obj_before, obj_after, restart, region, flags, fill) = sys.argv[1:]
 keys, hot, runs = int(keys), int(hot), int(runs)
 db_before, db_after, obj_before, obj_after = map(int, (db_before, db_after, obj_before, obj_after))
 med = statistics.median
@@ -183,16 +202,18 @@ targets = {"b": 0.90, "c": 0.40}
 rows, capacity = {}, None
 for case in "abc":
     reports = [load(f"{work}/run-{case}-{r}.json") for r in range(1, runs + 1)]
-    hits = misses = 0
+    hits = misses = unwrap_seconds = unwraps = 0
     have_cache = True
     for r in range(1, runs + 1):
         with open(f"{work}/run-{case}-{r}.cache") as f:
-            h0, m0, _, h1, m1, cap = f.read().split()
-        if "-" in (h0, m0, h1, m1):
+            h0, m0, _, _, s0, n0, h1, m1, cap, _, s1, n1 = f.read().split()
+        if "-" in (h0, m0, h1, m1, s0, n0, s1, n1):
             have_cache = False
             continue
-        hits += int(h1) - int(h0)
-        misses += int(m1) - int(m0)
+        hits += float(h1) - float(h0)
+        misses += float(m1) - float(m0)
+        unwrap_seconds += float(s1) - float(s0)
+        unwraps += float(n1) - float(n0)
         capacity = cap if cap != "-" else capacity
     rows[case] = {
         "ops": [r["ops_per_second"] for r in reports],
@@ -200,20 +221,23 @@ for case in "abc":
         "p99": [r["latency_ms"]["p99"] for r in reports],
         "errors": sum(r["errors"]["total"] for r in reports),
         "hit_rate": hits / (hits + misses) if have_cache and hits + misses else None,
+        "unwrap_ms": 1000 * unwrap_seconds / unwraps if have_cache and unwraps else None,
     }
 if "version_cache" in flags:
     cap_text = "`version_cache_capacity` as COFFERD_FLAGS set it"
 else:
     cap_text = "`version_cache_capacity` left at cofferd's default"
 cap_text += f", {int(capacity):,}" if capacity else " (this cofferd reports no cache metrics)"
+if fill != "-":
+    cap_text += f"; the cache filled first by {fill} s of unmeasured Encrypt over all keys"
 print(f"**Encrypt** (rpc, `coffer-load`, 1 connection, 64 in flight, loopback, plaintext TCP, "
       f"32-byte plaintexts; each request picks its key uniformly from the case's keys; "
       f"{warmup} s warm-up then {duration} s measured, {runs} run{'s' if runs != 1 else ''} "
       f"of each case, alternating a, b, c; {cap_text}):")
 print()
 print("| case | ops/s (median) | ops/s (runs) | p50 ms | p99 ms (median) | p99 ms (runs) | errors | "
-      "cache hits | / (a) | target |")
-print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+      "cache hits | unwrap ms | / (a) | target |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 base = med(rows["a"]["ops"])
 for case in "abc":
     row = rows[case]
@@ -223,12 +247,15 @@ for case in "abc":
     if case in targets:
         target = f">= {targets[case]:.2f}: {'met' if ratio >= targets[case] else 'NOT met'}"
     hit = "n/a" if row["hit_rate"] is None else f"{100 * row['hit_rate']:.1f}%"
+    unwrap = "n/a" if row["unwrap_ms"] is None else f"{row['unwrap_ms']:.3f}"
     print(f"| {names[case]} | {ops:,.0f} | {', '.join(f'{x:,.0f}' for x in row['ops'])} | "
           f"{row['p50']:.2f} | {med(row['p99']):.2f} | {', '.join(f'{x:.2f}' for x in row['p99'])} | "
-          f"{row['errors']} | {hit} | {ratio:.2f} | {target} |")
+          f"{row['errors']} | {hit} | {unwrap} | {ratio:.2f} | {target} |")
 print()
 print("Cache hits: hits / (hits + misses) of cofferd's unwrapped key version cache "
-      "(`coffer_key_version_cache_events`) over each case's runs, warm-ups included.")
+      "(`coffer_key_version_cache_events`) over each case's runs, warm-ups included; unwrap ms: "
+      "the mean time to unwrap a key version into the token on a miss "
+      "(`coffer_key_version_unwrap_seconds`), same runs.")
 if capacity and keys <= int(float(capacity)):
     print(f"All {keys:,} keys fit in the cache: case (c) measures no steady-state misses.")
 PY

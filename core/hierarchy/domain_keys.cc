@@ -13,7 +13,8 @@ std::string DomainKeys::object_id(const std::string& region, std::uint32_t versi
 
 const std::vector<DomainKeyRecord>& DomainKeys::loaded(const std::string& region) {
   auto it = by_region_.find(region);
-  if (it == by_region_.end()) it = by_region_.emplace(region, store_.list_domain_keys(region)).first;
+  if (it == by_region_.end())
+    it = by_region_.emplace(region, store_.list_domain_keys(region)).first;
   return it->second;
 }
 

@@ -37,7 +37,7 @@ class DomainKeys {
   static std::string object_id(const std::string& region, std::uint32_t version);
 
  private:
-  const std::vector<DomainKeyRecord>& loaded(const std::string& region);  // mutex_ held
+  const std::vector<DomainKeyRecord>& loaded(const std::string& region);   // mutex_ held
   DomainKeyRecord make(const std::string& region, std::uint32_t version);  // mutex_ held
 
   pkcs11::Token& token_;

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "core/model/key_algorithms.h"
+
 namespace coffer::core {
 namespace {
 
@@ -18,10 +20,6 @@ std::size_t hmac_bits(KeySpec spec) {
     default:
       return 512;
   }
-}
-
-std::size_t rsa_bits(KeySpec spec) {
-  return spec == KeySpec::kRsa2048 ? 2048 : spec == KeySpec::kRsa3072 ? 3072 : 4096;
 }
 
 pkcs11::EcCurve curve_of(KeySpec spec) {
@@ -102,7 +100,7 @@ WrappedMaterial KeyMaterial::generate(const std::string& region, KeySpec spec) {
   } else if (is_hmac(spec)) {
     token_.generate_generic_secret(made.id(), hmac_bits(spec), session_secret(spec, kWrappable));
   } else if (is_rsa(spec)) {
-    token_.generate_rsa(made.id(), rsa_bits(spec), kSession, kWrappable);
+    token_.generate_rsa(made.id(), rsa_modulus_bytes(spec) * 8, kSession, kWrappable);
     result.public_key = token_.public_key_der(made.id());
   } else {
     token_.generate_ec(made.id(), curve_of(spec), kSession, kWrappable);
@@ -133,8 +131,8 @@ VersionLease KeyMaterial::unwrap(const std::string& region, KeySpec spec,
     case MaterialForm::kTokenObject:
       return std::make_shared<UnwrappedVersion>(token_, version.token_object_id, false);
     case MaterialForm::kPublicOnly: {
-      auto made = std::make_shared<UnwrappedVersion>(
-          token_, fresh_id(version.token_object_id), true);
+      auto made =
+          std::make_shared<UnwrappedVersion>(token_, fresh_id(version.token_object_id), true);
       token_.import_public_key(made->object_id(), version.public_key, pkcs11::Lifetime::kSession);
       return made;
     }
@@ -143,11 +141,10 @@ VersionLease KeyMaterial::unwrap(const std::string& region, KeySpec spec,
   }
   const auto started = std::chrono::steady_clock::now();
   const std::string domain = domain_keys_.object_of(region, version.domain_key_version);
-  auto made =
-      std::make_shared<UnwrappedVersion>(token_, fresh_id(version.token_object_id), true);
+  auto made = std::make_shared<UnwrappedVersion>(token_, fresh_id(version.token_object_id), true);
   try {
-    token_.unwrap(domain, kWrap, version.wrapped_material, made->object_id(),
-                  unwrapped_kind(spec), session_secret(spec, pkcs11::Extractability::kNever));
+    token_.unwrap(domain, kWrap, version.wrapped_material, made->object_id(), unwrapped_kind(spec),
+                  session_secret(spec, pkcs11::Extractability::kNever));
   } catch (const Error& error) {
     // Not the caller's ciphertext: the store's copy of the key fails its integrity check.
     if (error.code() != ErrorCode::kInvalidCiphertext) throw;
@@ -178,8 +175,8 @@ std::size_t KeyMaterial::rewrap_step(const std::string& region, std::size_t limi
                   session_secret(key->key_spec, pkcs11::Extractability::kWrappable));
     const Bytes wrapped = token_.wrap(current.token_object_id, kWrap, copy.id(),
                                       wrap_target(key->key_spec), pkcs11::WrapReader::kThisToken);
-    if (store_.rewrap_version(version.key_id, version.version, version.domain_key_version,
-                              wrapped, current.version)) {
+    if (store_.rewrap_version(version.key_id, version.version, version.domain_key_version, wrapped,
+                              current.version)) {
       ++moved;
     }
   }

@@ -23,9 +23,9 @@ struct KeyMaterialOptions {
 
 // A version's material as the store keeps it.
 struct WrappedMaterial {
-  Bytes wrapped;                        // RFC 5649 AES-KWP under the domain key
+  Bytes wrapped;  // RFC 5649 AES-KWP under the domain key
   std::uint32_t domain_key_version = 0;
-  Bytes public_key;                     // SPKI DER, for RSA and EC versions
+  Bytes public_key;  // SPKI DER, for RSA and EC versions
 };
 
 class KeyMaterial {

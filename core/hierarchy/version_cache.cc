@@ -19,6 +19,7 @@ VersionCache::~VersionCache() { clear(); }
 
 VersionLease VersionCache::get(const std::string& name, const std::function<VersionLease()>& load) {
   std::promise<VersionLease> promise;
+  std::uint64_t ticket = 0;
   {
     std::unique_lock lock(mutex_);
     auto it = entries_.find(name);
@@ -29,8 +30,9 @@ VersionLease VersionCache::get(const std::string& name, const std::function<Vers
       hits_.fetch_add(1, std::memory_order_relaxed);
       return lease.get();  // waits while another thread unwraps it
     }
+    ticket = ++tickets_;
     lru_.push_front(name);
-    entries_.emplace(name, Entry{promise.get_future().share(), lru_.begin()});
+    entries_.emplace(name, Entry{promise.get_future().share(), lru_.begin(), ticket});
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   try {
@@ -42,7 +44,15 @@ VersionLease VersionCache::get(const std::string& name, const std::function<Vers
     return lease;
   } catch (...) {
     promise.set_exception(std::current_exception());
-    forget(name);
+    std::shared_future<VersionLease> dropped;  // destroyed after the unlock
+    std::lock_guard lock(mutex_);
+    // Only our own placeholder: the name may have been forgotten and loaded again meanwhile.
+    auto it = entries_.find(name);
+    if (it != entries_.end() && it->second.ticket == ticket) {
+      dropped = std::move(it->second.lease);
+      lru_.erase(it->second.position);
+      entries_.erase(it);
+    }
     throw;
   }
 }

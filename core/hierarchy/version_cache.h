@@ -75,6 +75,7 @@ class VersionCache {
   struct Entry {
     std::shared_future<VersionLease> lease;
     std::list<std::string>::iterator position;  // in lru_, most recent first
+    std::uint64_t ticket = 0;                   // which load made it
   };
   void trim(std::vector<std::shared_future<VersionLease>>& evicted);  // mutex_ held
 
@@ -82,6 +83,7 @@ class VersionCache {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> lru_;
+  std::uint64_t tickets_ = 0;
   std::atomic<std::uint64_t> hits_{0};
   std::atomic<std::uint64_t> misses_{0};
   std::atomic<std::uint64_t> evictions_{0};

@@ -122,6 +122,40 @@ TEST_F(KeyHierarchyTest, TheCacheIsBoundedAndEvictionKeepsEveryKeyUsable) {
   EXPECT_EQ(persistent_objects().size(), 1u) << "eviction destroys session objects only";
 }
 
+// Eviction never destroys an object an operation is using: the last holder destroys it.
+TEST_F(KeyHierarchyTest, ALeaseOutlivesItsEviction) {
+  core::KmsConfig config;
+  config.version_cache_capacity = 1;
+  open_service(config);
+  const std::string first = create_symmetric_key();
+  const std::string second = create_symmetric_key();
+  auto& material = service_->key_material();
+  auto load_first = [&] { return *store_->get_version(first, 1); };
+  core::VersionLease held =
+      material.lease("us-east-1", KeySpec::kSymmetricDefault, object_of(first), load_first);
+  encrypt(second, "evicts the first");
+  EXPECT_EQ(material.cache().stats().size, 1u);
+  const std::string object = held->object_id();
+  const auto aad = as_bytes("aad");
+  EXPECT_NO_THROW(token_->gcm_encrypt(object, aad, as_bytes("still usable")));
+  held.reset();  // the last holder lets go: now it is destroyed
+  EXPECT_FALSE(token_->exists(object));
+}
+
+// A failed unwrap is not cached: the next use tries again.
+TEST_F(KeyHierarchyTest, AFailedLoadIsNotRemembered) {
+  auto& cache = service_->key_material().cache();
+  int loads = 0;
+  auto failing = [&]() -> core::VersionLease {
+    ++loads;
+    throw Error(ErrorCode::kKeyUnavailable, "token busy");
+  };
+  EXPECT_THAT([&] { cache.get("v", failing); }, ThrowsError(ErrorCode::kKeyUnavailable));
+  EXPECT_THAT([&] { cache.get("v", failing); }, ThrowsError(ErrorCode::kKeyUnavailable));
+  EXPECT_EQ(loads, 2);
+  EXPECT_EQ(cache.stats().size, 0u);
+}
+
 TEST_F(KeyHierarchyTest, ConcurrentFirstUsesUnwrapOnce) {
   const std::string key = create_symmetric_key();
   const core::Bytes blob = encrypt(key, "shared");
@@ -203,9 +237,10 @@ TEST_F(KeyHierarchyTest, ARewrapLosesToAConcurrentChange) {
 TEST_F(KeyHierarchyTest, TamperedMaterialIsRefusedAsAnInternalErrorNamingNoSecret) {
   const std::string aes = create_symmetric_key();
   const core::Bytes blob = encrypt(aes, "x");
-  edit_store("UPDATE key_versions SET wrapped_material = "
-             "substr(wrapped_material, 1, 8) || zeroblob(32) WHERE key_id = '" +
-             aes + "'");
+  edit_store(
+      "UPDATE key_versions SET wrapped_material = "
+      "substr(wrapped_material, 1, 8) || zeroblob(32) WHERE key_id = '" +
+      aes + "'");
   open_service();
   try {
     decrypt(blob);

@@ -7,7 +7,7 @@ namespace coffer::cofferd {
 
 ServiceMetrics::ServiceMetrics(server::metrics::Registry& registry, pkcs11::Token& token,
                                server::rpc::WorkQueue& work, core::KeyMaterial& material)
-    : registry_(registry) {
+    : registry_(registry), token_(token), material_(material) {
   auto& token_latency = registry
                             .histogram("coffer_token_operation_seconds",
                                        "Time a token session was held for one operation")
@@ -63,6 +63,11 @@ ServiceMetrics::ServiceMetrics(server::metrics::Registry& registry, pkcs11::Toke
                                      [cache] { return static_cast<double>(cache->stats().size); }));
   callbacks_.push_back(fill.callback({{"state", "capacity"}},
                                      [cache] { return static_cast<double>(cache->capacity()); }));
+}
+
+ServiceMetrics::~ServiceMetrics() {
+  token_.pool().set_lease_observer(nullptr);
+  material_.set_unwrap_observer(nullptr);
 }
 
 server::RequestObserver ServiceMetrics::request_observer(const std::string& front_end) {

@@ -18,12 +18,19 @@ class ServiceMetrics {
  public:
   ServiceMetrics(server::metrics::Registry& registry, pkcs11::Token& token,
                  server::rpc::WorkQueue& work, core::KeyMaterial& material);
+  // Unhooks the token and the key material, which outlive the registry: their last calls
+  // (the cache destroying its session objects at exit) must not observe into it.
+  ~ServiceMetrics();
+  ServiceMetrics(const ServiceMetrics&) = delete;
+  ServiceMetrics& operator=(const ServiceMetrics&) = delete;
   // For a listener: counts and times every answered request, labelled with `front_end`
   // ("rpc", "aws") in the same families.
   server::RequestObserver request_observer(const std::string& front_end);
 
  private:
   server::metrics::Registry& registry_;
+  pkcs11::Token& token_;
+  core::KeyMaterial& material_;
   std::vector<server::metrics::GaugeCallback> callbacks_;
 };
 
