@@ -12,6 +12,7 @@ TokenQuirks quirks_named(std::string_view name) {
     quirks.decrypt_failure_is_general_error = true;
     quirks.kwp_wrap_needs_aligned_keys = true;
     quirks.oaep_sha1_only = true;
+    quirks.use_session_copies_of_token_keys = true;
     return quirks;
   }
   if (name == "cloudhsm") {

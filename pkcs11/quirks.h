@@ -33,6 +33,10 @@ struct TokenQuirks {
   bool oaep_sha1_only = false;
   // The token reports throttling as CKR_DEVICE_ERROR (CloudHSM): worth one retry.
   bool device_error_means_busy = false;
+  // Using a persistent object costs file I/O on every call (SoftHSM re-reads and locks the
+  // object's file): keys used all day (the domain keys) are used through a session copy
+  // (C_CopyObject with CKA_TOKEN=false), which stays sensitive and non-extractable.
+  bool use_session_copies_of_token_keys = false;
 };
 
 // "softhsm" (also the default for unknown tokens: "generic") or "cloudhsm".

@@ -90,6 +90,18 @@ void Token::destroy(const KeyId& id) {
   });
 }
 
+void Token::copy_to_session(const KeyId& source, const KeyId& new_id) {
+  AttributeTemplate changes;
+  changes.add_bool(CKA_TOKEN, false).add_string(CKA_ID, new_id);
+  with_session(false, [&](CK_SESSION_HANDLE session) {
+    CK_OBJECT_HANDLE original = find_object(session, CKO_SECRET_KEY, source);
+    CK_OBJECT_HANDLE copy;
+    P11_REQUIRE(functions(), C_CopyObject, session, original, changes.data(), changes.size(),
+                &copy);
+    handles_.put(CKO_SECRET_KEY, new_id, copy);
+  });
+}
+
 void Token::destroy_made(const KeyId& id) {
   std::vector<CK_OBJECT_HANDLE> known;
   for (CK_OBJECT_CLASS c : {CKO_SECRET_KEY, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY})

@@ -66,6 +66,9 @@ class Token {
   void import_public_key(const KeyId& id, std::span<const std::uint8_t> spki_der,
                          Lifetime lifetime = Lifetime::kToken);
   bool exists(const KeyId& id);
+  // A session object copying the secret key `source` (same value and attributes, but
+  // CKA_TOKEN=false) under `new_id`: sensitive and non-extractable as the original is.
+  void copy_to_session(const KeyId& source, const KeyId& new_id);
   // Destroys every object with this CKA_ID (a key pair is two objects).
   void destroy(const KeyId& id);
   // The same for objects this Token made itself (their handles are known): no search, which

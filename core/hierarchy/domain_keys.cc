@@ -65,6 +65,33 @@ std::string DomainKeys::object_of(const std::string& region, std::uint32_t versi
               "no domain key v" + std::to_string(version) + " in region " + region);
 }
 
+std::string DomainKeys::working_object(const std::string& region, std::uint32_t version) {
+  const std::string original = object_of(region, version);
+  if (!token_.quirks().use_session_copies_of_token_keys) return original;
+  std::lock_guard lock(mutex_);
+  auto it = copies_.find(original);
+  if (it != copies_.end()) return it->second;
+  const std::string copy = original + "#session";
+  token_.copy_to_session(original, copy);
+  copies_.emplace(original, copy);
+  return copy;
+}
+
+void DomainKeys::forget_working_object(const std::string& region, std::uint32_t version) {
+  std::string copy;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = copies_.find(object_id(region, version));
+    if (it == copies_.end()) return;
+    copy = it->second;
+    copies_.erase(it);
+  }
+  try {
+    token_.destroy_made(copy);
+  } catch (...) {  // already gone with its session
+  }
+}
+
 DomainKeyRecord DomainKeys::rotate(const std::string& region) {
   std::lock_guard lock(mutex_);
   by_region_.erase(region);
@@ -86,6 +113,10 @@ void DomainKeys::retire(const std::string& region, std::uint32_t version) {
     if (key.active) throw Error(ErrorCode::kInternal, "the current domain key cannot be retired");
     // The object first: a crash after it leaves a row whose object is gone, which the next
     // retire() removes; never an object without a row that something still names.
+    if (auto copy = copies_.find(key.token_object_id); copy != copies_.end()) {
+      token_.destroy_made(copy->second);
+      copies_.erase(copy);
+    }
     token_.destroy(key.token_object_id);
     store_.delete_domain_key(region, version);
     by_region_.erase(region);

@@ -23,6 +23,12 @@ class DomainKeys {
   DomainKeyRecord current(const std::string& region);
   // CKA_ID of domain key `version` of `region`; NotFound if there is no such key.
   std::string object_of(const std::string& region, std::uint32_t version);
+  // The CKA_ID to wrap and unwrap with: the key itself, or on tokens where using a persistent
+  // object costs file I/O (TokenQuirks::use_session_copies_of_token_keys) a session copy of
+  // it, made on first use.
+  std::string working_object(const std::string& region, std::uint32_t version);
+  // Forgets a session copy the token lost (with its session), so the next use makes another.
+  void forget_working_object(const std::string& region, std::uint32_t version);
   // Makes the region's next domain key and makes it current. Versions move to it through
   // KeyMaterial::rewrap_step.
   DomainKeyRecord rotate(const std::string& region);
@@ -45,6 +51,8 @@ class DomainKeys {
   const Clock& clock_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::vector<DomainKeyRecord>> by_region_;
+  // Session copies by domain key object id.
+  std::unordered_map<std::string, std::string> copies_;
 };
 
 }  // namespace coffer::core

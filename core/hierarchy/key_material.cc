@@ -106,8 +106,10 @@ WrappedMaterial KeyMaterial::generate(const std::string& region, KeySpec spec) {
     token_.generate_ec(made.id(), curve_of(spec), kSession, kWrappable);
     result.public_key = token_.public_key_der(made.id());
   }
-  result.wrapped = token_.wrap(domain.token_object_id, kWrap, made.id(), wrap_target(spec),
-                               pkcs11::WrapReader::kThisToken);
+  result.wrapped = with_domain_key(region, domain.version, [&](const std::string& wrapping) {
+    return token_.wrap(wrapping, kWrap, made.id(), wrap_target(spec),
+                       pkcs11::WrapReader::kThisToken);
+  });
   result.domain_key_version = domain.version;
   return result;
 }
@@ -119,8 +121,10 @@ WrappedMaterial KeyMaterial::import_secret(const std::string& region,
   token_.import_generic_secret(
       made.id(), material, session_secret(KeySpec::kHmac256, pkcs11::Extractability::kWrappable));
   WrappedMaterial result;
-  result.wrapped = token_.wrap(domain.token_object_id, kWrap, made.id(),
-                               pkcs11::WrapTarget::kSecretKey, pkcs11::WrapReader::kThisToken);
+  result.wrapped = with_domain_key(region, domain.version, [&](const std::string& wrapping) {
+    return token_.wrap(wrapping, kWrap, made.id(), pkcs11::WrapTarget::kSecretKey,
+                       pkcs11::WrapReader::kThisToken);
+  });
   result.domain_key_version = domain.version;
   return result;
 }
@@ -140,11 +144,12 @@ VersionLease KeyMaterial::unwrap(const std::string& region, KeySpec spec,
       break;
   }
   const auto started = std::chrono::steady_clock::now();
-  const std::string domain = domain_keys_.object_of(region, version.domain_key_version);
   auto made = std::make_shared<UnwrappedVersion>(token_, fresh_id(version.token_object_id), true);
   try {
-    token_.unwrap(domain, kWrap, version.wrapped_material, made->object_id(), unwrapped_kind(spec),
-                  session_secret(spec, pkcs11::Extractability::kNever));
+    with_domain_key(region, version.domain_key_version, [&](const std::string& domain) {
+      token_.unwrap(domain, kWrap, version.wrapped_material, made->object_id(),
+                    unwrapped_kind(spec), session_secret(spec, pkcs11::Extractability::kNever));
+    });
   } catch (const Error& error) {
     // Not the caller's ciphertext: the store's copy of the key fails its integrity check.
     if (error.code() != ErrorCode::kInvalidCiphertext) throw;
@@ -169,12 +174,15 @@ std::size_t KeyMaterial::rewrap_step(const std::string& region, std::size_t limi
   for (const auto& version : store_.versions_to_rewrap(region, current.version, limit)) {
     auto key = store_.get_key(version.key_id);
     if (!key) continue;  // deleted meanwhile
-    const std::string from = domain_keys_.object_of(region, version.domain_key_version);
     TemporaryObject copy(token_, fresh_id("coffer/internal/rewrap/" + region));
-    token_.unwrap(from, kWrap, version.wrapped_material, copy.id(), unwrapped_kind(key->key_spec),
-                  session_secret(key->key_spec, pkcs11::Extractability::kWrappable));
-    const Bytes wrapped = token_.wrap(current.token_object_id, kWrap, copy.id(),
-                                      wrap_target(key->key_spec), pkcs11::WrapReader::kThisToken);
+    with_domain_key(region, version.domain_key_version, [&](const std::string& from) {
+      token_.unwrap(from, kWrap, version.wrapped_material, copy.id(), unwrapped_kind(key->key_spec),
+                    session_secret(key->key_spec, pkcs11::Extractability::kWrappable));
+    });
+    const Bytes wrapped = with_domain_key(region, current.version, [&](const std::string& to) {
+      return token_.wrap(to, kWrap, copy.id(), wrap_target(key->key_spec),
+                         pkcs11::WrapReader::kThisToken);
+    });
     if (store_.rewrap_version(version.key_id, version.version, version.domain_key_version, wrapped,
                               current.version)) {
       ++moved;

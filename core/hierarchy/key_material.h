@@ -69,6 +69,11 @@ class KeyMaterial {
  private:
   VersionLease unwrap(const std::string& region, KeySpec spec, const KeyVersionRecord& version);
   std::string fresh_id(const std::string& stem);
+  // Runs f(object_id) with domain key `version` of `region`, once more with a new session copy
+  // if the token lost the one it had (NotFound).
+  template <class F>
+  auto with_domain_key(const std::string& region, std::uint32_t version, F&& f)
+      -> decltype(f(std::string{}));
 
   pkcs11::Token& token_;
   MetadataStore& store_;
@@ -77,6 +82,20 @@ class KeyMaterial {
   std::atomic<std::uint64_t> instances_{0};
   std::function<void(double)> unwrap_observer_;
 };
+
+template <class F>
+auto KeyMaterial::with_domain_key(const std::string& region, std::uint32_t version, F&& f)
+    -> decltype(f(std::string{})) {
+  for (int attempt = 0;; ++attempt) {
+    const std::string object = domain_keys_.working_object(region, version);
+    try {
+      return f(object);
+    } catch (const Error& error) {
+      if (error.code() != ErrorCode::kNotFound || attempt > 0) throw;
+      domain_keys_.forget_working_object(region, version);
+    }
+  }
+}
 
 template <class Load, class F>
 auto KeyMaterial::with_version(const std::string& region, KeySpec spec, const std::string& name,

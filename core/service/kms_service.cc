@@ -76,12 +76,11 @@ void KmsService::publish(const KeyRecord& record) {
   cached->record = record;
   cached->arn = arn_of(record.key_id);
   cached->current_object = token_object_id(record.key_id, record.current_version);
+  auto version = store_.get_version(record.key_id, record.current_version);
+  if (version) cached->current_version = std::move(*version);
   if (is_symmetric(record.key_spec)) {
-    std::uint64_t reserved = 0;
-    if (auto version = store_.get_version(record.key_id, record.current_version)) {
-      reserved = version->encryptions_reserved;
-    }
-    cached->counter = counter_.counter_for(record.key_id, record.current_version, reserved);
+    cached->counter = counter_.counter_for(record.key_id, record.current_version,
+                                           cached->current_version.encryptions_reserved);
   }
   std::unique_lock lock(cache_mutex_);
   keys_[record.key_id] = std::move(cached);

@@ -12,6 +12,9 @@ struct KmsService::CachedKey {
   KeyRecord record;
   std::string arn;
   std::string current_object;  // token object of the current version
+  // The current version's record, read once at publish: a cache miss unwraps it without a
+  // store read.
+  KeyVersionRecord current_version;
   std::shared_ptr<VersionCounter> counter;
 };
 
@@ -29,8 +32,13 @@ auto KmsService::with_version(const KeyRecord& key, std::uint32_t version, const
 
 template <class F>
 auto KmsService::with_current(const CachedKey& key, F&& f) -> decltype(f(std::string{})) {
-  return with_version(key.record, key.record.current_version, key.current_object,
-                      std::forward<F>(f));
+  if (key.current_version.token_object_id.empty()) {  // not read at publish (a race with a delete)
+    return with_version(key.record, key.record.current_version, key.current_object,
+                        std::forward<F>(f));
+  }
+  return material_.with_version(
+      config_.region, key.record.key_spec, key.current_object, [&] { return key.current_version; },
+      std::forward<F>(f));
 }
 
 namespace detail {
