@@ -17,6 +17,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 
 #include "common/hex.h"
@@ -143,8 +144,14 @@ void DataKeyPaired(benchmark::State& state) {
   paired(state, core_data_key, [&] { return raw.data_key_once(); });
 }
 
-constexpr std::size_t kColdKeys = 2000;
-constexpr std::size_t kColdCache = 100;
+// COFFER_BENCH_COLD_KEYS and COFFER_BENCH_COLD_CACHE change them (does a miss cost more when
+// the token holds more session objects?).
+std::size_t from_env(const char* name, std::size_t fallback) {
+  const char* text = std::getenv(name);
+  return text ? static_cast<std::size_t>(std::strtoull(text, nullptr, 10)) : fallback;
+}
+const std::size_t kColdKeys = from_env("COFFER_BENCH_COLD_KEYS", 2000);
+const std::size_t kColdCache = from_env("COFFER_BENCH_COLD_CACHE", 100);
 
 void EncryptColdKeys(benchmark::State& state) {
   if (!g->cold_kms) {
