@@ -36,9 +36,18 @@ auto KmsService::with_current(const CachedKey& key, F&& f) -> decltype(f(std::st
     return with_version(key.record, key.record.current_version, key.current_object,
                         std::forward<F>(f));
   }
-  return material_.with_version(
-      config_.region, key.record.key_spec, key.current_object, [&] { return key.current_version; },
-      std::forward<F>(f));
+  try {
+    return material_.with_version(
+        config_.region, key.record.key_spec, key.current_object,
+        [&] { return key.current_version; }, f);
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::kNotFound) throw;
+    // The record read at publish names a domain key retired since (the version was re-wrapped
+    // under a newer one): publish the key again and read the version from the store.
+    load_key(key.record.key_id);
+    return with_version(key.record, key.record.current_version, key.current_object,
+                        std::forward<F>(f));
+  }
 }
 
 namespace detail {

@@ -210,6 +210,25 @@ TEST_F(KeyHierarchyTest, DomainKeyRotationRewrapsEveryVersionAndDestroysTheOldKe
   EXPECT_FALSE(verify_error(ec, message, signature, "ECDSA_SHA_256"));
 }
 
+// The key cache holds the current version's record as it was when the key was loaded; after
+// a domain key rotation re-wrapped that version and retired the old domain key, a cache miss
+// must still unwrap it (from the store's new record).
+TEST_F(KeyHierarchyTest, AMissAfterTheOldDomainKeyIsRetiredReadsTheNewRecord) {
+  const std::string aes = create_symmetric_key();
+  const std::string ec = signing_key("ECC_NIST_P256");
+  const core::Bytes blob = encrypt(aes, "kept");
+  const core::Bytes message(8, 3);
+  sign(ec, message, "ECDSA_SHA_256");  // both keys now cached with their v1 records
+  service_->rotate_domain_key();
+  while (service_->run_due_work() > 0) {
+  }
+  ASSERT_EQ(store_->list_domain_keys("us-east-1").size(), 1u) << "v1 retired";
+  service_->key_material().cache().clear();  // the next use is a miss
+  EXPECT_EQ(decrypt(encrypt(aes, "after")), "after");
+  EXPECT_EQ(decrypt(blob), "kept");
+  EXPECT_FALSE(verify_error(ec, message, sign(ec, message, "ECDSA_SHA_256"), "ECDSA_SHA_256"));
+}
+
 TEST_F(KeyHierarchyTest, DomainKeysRotateOnTheirPeriod) {
   core::KmsConfig config;
   config.domain_key_rotation_days = 365;
