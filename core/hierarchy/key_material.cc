@@ -167,7 +167,7 @@ VersionLease KeyMaterial::unwrap(const std::string& region, KeySpec spec,
   return made;
 }
 
-std::size_t KeyMaterial::rewrap_step(const std::string& region, std::size_t limit) {
+std::size_t KeyMaterial::rewrap_step(const std::string& region, std::size_t limit, bool retire) {
   domain_keys_.refresh(region);
   const DomainKeyRecord current = domain_keys_.current(region);
   std::size_t moved = 0;
@@ -188,6 +188,7 @@ std::size_t KeyMaterial::rewrap_step(const std::string& region, std::size_t limi
       ++moved;
     }
   }
+  if (!retire) return moved;
   for (const auto& old : domain_keys_.list(region)) {
     if (old.active || store_.count_wrapped_under(region, old.version) != 0) continue;
     domain_keys_.retire(region, old.version);

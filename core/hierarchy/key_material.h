@@ -56,10 +56,11 @@ class KeyMaterial {
     return cache_.get(name, [&] { return unwrap(region, spec, load()); });
   }
 
-  // Moves up to `limit` wrapped versions of `region` to its current domain key, then retires
-  // domain keys nothing refers to. Returns how many versions moved. Crash-safe: each move is
-  // one compare-and-set in the store, and a domain key is destroyed only once unreferenced.
-  std::size_t rewrap_step(const std::string& region, std::size_t limit);
+  // Moves up to `limit` wrapped versions of `region` to its current domain key, then (with
+  // `retire`) destroys domain keys nothing refers to. Returns how many versions moved.
+  // Crash-safe: each move is one compare-and-set in the store, and a domain key is destroyed
+  // only once unreferenced. Retiring is the only token write of the whole job.
+  std::size_t rewrap_step(const std::string& region, std::size_t limit, bool retire = true);
 
   // Called with the seconds each unwrap took (for metrics); set before sharing.
   void set_unwrap_observer(std::function<void(double)> observer) {

@@ -152,7 +152,8 @@ int KmsService::run_domain_key_work() {
       ++changed;
     }
   }
-  changed += static_cast<int>(material_.rewrap_step(config_.region, config_.rewrap_batch));
+  changed += static_cast<int>(
+      material_.rewrap_step(config_.region, config_.rewrap_batch, config_.retire_domain_keys));
   return changed;
 }
 

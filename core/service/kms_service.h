@@ -41,6 +41,9 @@ struct KmsConfig {
   std::size_t rewrap_batch = 200;
   // Days between automatic domain key rotations; 0: only `cofferd domain-key rotate`.
   int domain_key_rotation_days = 0;
+  // Whether the scheduler destroys a domain key once nothing refers to it (a token write;
+  // off: `cofferd domain-key rewrap` does it).
+  bool retire_domain_keys = true;
   // Versions kept unwrapped in the token, when the service makes its own KeyMaterial.
   std::size_t version_cache_capacity = 10000;
 };

@@ -130,6 +130,8 @@ void add_settings(CLI::App& app, DaemonConfig& c) {
         "Days between automatic domain key rotations (0: only `cofferd domain-key rotate`)");
   count(app, "rewrap_batch", c.rewrap_batch, 1, kMaxCount,
         "Key versions moved to a new domain key per scheduler tick");
+  yes_no(app, "retire_domain_keys", c.retire_domain_keys,
+         "Destroy a domain key once nothing refers to it (else: `cofferd domain-key rewrap`)");
   yes_no(app, "remove_orphans", c.remove_orphans,
          "At start-up: remove (true) or only report token objects no metadata names");
   setting(app, "log_level", c.log_level, "JSON lines on stderr from this level up")

@@ -48,6 +48,7 @@ struct DaemonConfig {
   std::size_t version_cache_capacity = 10000;
   std::size_t domain_key_rotation_days = 0;
   std::size_t rewrap_batch = 200;
+  bool retire_domain_keys = true;  // destroy a domain key nothing refers to (a token write)
   bool remove_orphans =
       false;  // reconciler: report token objects no metadata names, or remove them
   std::string log_level = "info";  // debug | info | warn (or warning) | error

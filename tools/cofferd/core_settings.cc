@@ -22,6 +22,7 @@ core::KmsConfig kms_config_of(const DaemonConfig& config, const std::string& reg
   kms.region = region;
   kms.account_id = config.account_id;
   kms.rewrap_batch = config.rewrap_batch;
+  kms.retire_domain_keys = config.retire_domain_keys;
   kms.domain_key_rotation_days = static_cast<int>(config.domain_key_rotation_days);
   kms.version_cache_capacity = config.version_cache_capacity;
   return kms;
