@@ -18,6 +18,8 @@ class KmsClient {
   explicit KmsClient(std::shared_ptr<RpcClient> rpc);
 
   RpcClient& rpc() noexcept { return *rpc_; }
+  // For a SecretsClient on the same connection.
+  const std::shared_ptr<RpcClient>& shared_rpc() const noexcept { return rpc_; }
 
   // coffer.v1.Keys
   v1::CreateKeyResponse create_key(const v1::CreateKeyRequest& request);

@@ -49,6 +49,29 @@ inline constexpr std::string_view kGenerateDataKeyPair = rpc_method(Op::kGenerat
 inline constexpr std::string_view kGenerateDataKeyPairWithoutPlaintext =
     rpc_method(Op::kGenerateDataKeyPairWithoutPlaintext);
 
+// coffer.v1.Secrets (Secrets Manager).
+inline constexpr std::string_view kCreateSecret = rpc_method(Op::kCreateSecret);
+inline constexpr std::string_view kGetSecretValue = rpc_method(Op::kGetSecretValue);
+inline constexpr std::string_view kBatchGetSecretValue = rpc_method(Op::kBatchGetSecretValue);
+inline constexpr std::string_view kPutSecretValue = rpc_method(Op::kPutSecretValue);
+inline constexpr std::string_view kUpdateSecret = rpc_method(Op::kUpdateSecret);
+inline constexpr std::string_view kUpdateSecretVersionStage =
+    rpc_method(Op::kUpdateSecretVersionStage);
+inline constexpr std::string_view kDescribeSecret = rpc_method(Op::kDescribeSecret);
+inline constexpr std::string_view kListSecrets = rpc_method(Op::kListSecrets);
+inline constexpr std::string_view kListSecretVersionIds = rpc_method(Op::kListSecretVersionIds);
+inline constexpr std::string_view kDeleteSecret = rpc_method(Op::kDeleteSecret);
+inline constexpr std::string_view kRestoreSecret = rpc_method(Op::kRestoreSecret);
+inline constexpr std::string_view kSecretsTagResource = rpc_method(Op::kSecretsTagResource);
+inline constexpr std::string_view kSecretsUntagResource = rpc_method(Op::kSecretsUntagResource);
+inline constexpr std::string_view kGetRandomPassword = rpc_method(Op::kGetRandomPassword);
+inline constexpr std::string_view kRotateSecret = rpc_method(Op::kRotateSecret);
+inline constexpr std::string_view kCancelRotateSecret = rpc_method(Op::kCancelRotateSecret);
+inline constexpr std::string_view kPutResourcePolicy = rpc_method(Op::kPutResourcePolicy);
+inline constexpr std::string_view kGetResourcePolicy = rpc_method(Op::kGetResourcePolicy);
+inline constexpr std::string_view kDeleteResourcePolicy = rpc_method(Op::kDeleteResourcePolicy);
+inline constexpr std::string_view kValidateResourcePolicy = rpc_method(Op::kValidateResourcePolicy);
+
 // Every rpc method of the table, in its order.
 std::span<const std::string_view> all();
 

@@ -62,6 +62,26 @@ ErrorInfo info(ErrorCode code) {
       return {"MalformedPolicyDocumentException", 400};
     case ErrorCode::kNotAuthorized:
       return {"NotAuthorizedException", 400};
+    case ErrorCode::kResourceNotFound:
+      return {"ResourceNotFoundException", 400};
+    case ErrorCode::kResourceExists:
+      return {"ResourceExistsException", 400};
+    case ErrorCode::kInvalidParameter:
+      return {"InvalidParameterException", 400};
+    case ErrorCode::kInvalidRequest:
+      return {"InvalidRequestException", 400};
+    case ErrorCode::kInvalidNextToken:
+      return {"InvalidNextTokenException", 400};
+    case ErrorCode::kDecryptionFailure:
+      return {"DecryptionFailure", 400};
+    case ErrorCode::kEncryptionFailure:
+      return {"EncryptionFailure", 400};
+    case ErrorCode::kPreconditionNotMet:
+      return {"PreconditionNotMetException", 400};
+    case ErrorCode::kInternalServiceError:
+      return {"InternalServiceError", 500};
+    case ErrorCode::kPublicPolicy:
+      return {"PublicPolicyException", 400};
     case ErrorCode::kInternal:
       return {"KMSInternalException", 500};
   }

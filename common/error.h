@@ -36,7 +36,18 @@ enum class ErrorCode {
   kDependencyTimeout,        // DependencyTimeoutException
   kMalformedPolicyDocument,  // MalformedPolicyDocumentException
   kNotAuthorized,            // NotAuthorizedException: e.g. an alias under the reserved alias/aws/
-  kInternal,                 // KMSInternalException (keep last: error_code_named walks up to it)
+  // Secrets Manager's own names (core/secrets).
+  kResourceNotFound,      // ResourceNotFoundException
+  kResourceExists,        // ResourceExistsException
+  kInvalidParameter,      // InvalidParameterException
+  kInvalidRequest,        // InvalidRequestException
+  kInvalidNextToken,      // InvalidNextTokenException
+  kDecryptionFailure,     // DecryptionFailure
+  kEncryptionFailure,     // EncryptionFailure
+  kPreconditionNotMet,    // PreconditionNotMetException
+  kInternalServiceError,  // InternalServiceError (Secrets Manager's 500)
+  kPublicPolicy,          // PublicPolicyException
+  kInternal,              // KMSInternalException (keep last: error_code_named walks up to it)
 };
 
 // The AWS name and HTTP status for a code.

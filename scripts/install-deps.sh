@@ -9,6 +9,7 @@ packages=(
   p11-kit libp11-kit-dev softhsm2
   libboost1.81-dev libprotobuf-dev protobuf-compiler
   libsqlite3-dev sqlite3
+  libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev
   clang libclang-rt-14-dev clang-format
   python3

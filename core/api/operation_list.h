@@ -47,3 +47,32 @@
   X(GenerateDataKeyPair,                 "coffer.v1.Crypto/GenerateDataKeyPair",      true,  false)      \
   X(GenerateDataKeyPairWithoutPlaintext, "coffer.v1.Crypto/GenerateDataKeyPairWithoutPlaintext", true, false)
 // clang-format on
+
+// Secrets Manager's operations ("secretsmanager.<AwsName>" over AWS JSON, SigV4 service
+// "secretsmanager"): S(Id, AwsName, rpc method, idempotent, mutates). The Id differs from the
+// AWS name only where KMS has an operation of the same name (TagResource, UntagResource).
+// Members come from botocore's secretsmanager/2017-10-17 model (secrets_schema.inc).
+// Mutations carry a ClientRequestToken or act on a named state, so a re-send is safe.
+// clang-format off
+#define COFFER_SECRETS_OPERATIONS(S)                                                                                   \
+  S(CreateSecret,               "CreateSecret",             "coffer.v1.Secrets/CreateSecret",             true,  true)  \
+  S(GetSecretValue,             "GetSecretValue",           "coffer.v1.Secrets/GetSecretValue",           true,  false) \
+  S(BatchGetSecretValue,        "BatchGetSecretValue",      "coffer.v1.Secrets/BatchGetSecretValue",      true,  false) \
+  S(PutSecretValue,             "PutSecretValue",           "coffer.v1.Secrets/PutSecretValue",           true,  true)  \
+  S(UpdateSecret,               "UpdateSecret",             "coffer.v1.Secrets/UpdateSecret",             true,  true)  \
+  S(UpdateSecretVersionStage,   "UpdateSecretVersionStage", "coffer.v1.Secrets/UpdateSecretVersionStage", true,  true)  \
+  S(DescribeSecret,             "DescribeSecret",           "coffer.v1.Secrets/DescribeSecret",           true,  false) \
+  S(ListSecrets,                "ListSecrets",              "coffer.v1.Secrets/ListSecrets",              true,  false) \
+  S(ListSecretVersionIds,       "ListSecretVersionIds",     "coffer.v1.Secrets/ListSecretVersionIds",     true,  false) \
+  S(DeleteSecret,               "DeleteSecret",             "coffer.v1.Secrets/DeleteSecret",             true,  true)  \
+  S(RestoreSecret,              "RestoreSecret",            "coffer.v1.Secrets/RestoreSecret",            true,  true)  \
+  S(SecretsTagResource,         "TagResource",              "coffer.v1.Secrets/TagResource",              true,  true)  \
+  S(SecretsUntagResource,       "UntagResource",            "coffer.v1.Secrets/UntagResource",            true,  true)  \
+  S(GetRandomPassword,          "GetRandomPassword",        "coffer.v1.Secrets/GetRandomPassword",        true,  false) \
+  S(RotateSecret,               "RotateSecret",             "coffer.v1.Secrets/RotateSecret",             true,  true)  \
+  S(CancelRotateSecret,         "CancelRotateSecret",       "coffer.v1.Secrets/CancelRotateSecret",       true,  true)  \
+  S(PutResourcePolicy,          "PutResourcePolicy",        "coffer.v1.Secrets/PutResourcePolicy",        true,  true)  \
+  S(GetResourcePolicy,          "GetResourcePolicy",        "coffer.v1.Secrets/GetResourcePolicy",        true,  false) \
+  S(DeleteResourcePolicy,       "DeleteResourcePolicy",     "coffer.v1.Secrets/DeleteResourcePolicy",     true,  true)  \
+  S(ValidateResourcePolicy,     "ValidateResourcePolicy",   "coffer.v1.Secrets/ValidateResourcePolicy",   true,  false)
+// clang-format on

@@ -4,12 +4,17 @@ namespace coffer::core::api {
 namespace {
 
 #include "core/api/kms_schema.inc"
+#include "core/api/secrets_schema.inc"
 
 constexpr std::array<OperationSpec, kOperationCount> kOperations{{
 #define COFFER_OPERATION_SPEC(name, rpc, idempotent, mutates) \
-  {Operation::k##name, #name, rpc, idempotent, mutates, kMembers##name},
+  {Operation::k##name, Service::kKms, #name, rpc, idempotent, mutates, kMembers##name},
     COFFER_KMS_OPERATIONS(COFFER_OPERATION_SPEC)
 #undef COFFER_OPERATION_SPEC
+#define COFFER_SECRETS_SPEC(id, aws, rpc, idempotent, mutates) \
+  {Operation::k##id, Service::kSecretsManager, aws, rpc, idempotent, mutates, kMembers##id},
+        COFFER_SECRETS_OPERATIONS(COFFER_SECRETS_SPEC)
+#undef COFFER_SECRETS_SPEC
 }};
 
 }  // namespace
@@ -26,9 +31,9 @@ const OperationSpec& spec(Operation operation) {
   return kOperations[static_cast<std::size_t>(operation)];
 }
 
-const OperationSpec* find_aws(std::string_view aws_name) {
+const OperationSpec* find_aws(Service service, std::string_view aws_name) {
   for (const auto& op : kOperations)
-    if (op.aws_name == aws_name) return &op;
+    if (op.service == service && op.aws_name == aws_name) return &op;
   return nullptr;
 }
 

@@ -21,13 +21,25 @@ enum class Operation : std::uint8_t {
 #define COFFER_OPERATION_ENUM(name, rpc, idempotent, mutates) k##name,
   COFFER_KMS_OPERATIONS(COFFER_OPERATION_ENUM)
 #undef COFFER_OPERATION_ENUM
+#define COFFER_SECRETS_ENUM(id, aws, rpc, idempotent, mutates) k##id,
+      COFFER_SECRETS_OPERATIONS(COFFER_SECRETS_ENUM)
+#undef COFFER_SECRETS_ENUM
 };
 
 inline constexpr std::size_t kOperationCount = 0
 #define COFFER_OPERATION_COUNT(name, rpc, idempotent, mutates) +1
     COFFER_KMS_OPERATIONS(COFFER_OPERATION_COUNT)
 #undef COFFER_OPERATION_COUNT
+#define COFFER_SECRETS_COUNT(id, aws, rpc, idempotent, mutates) +1
+        COFFER_SECRETS_OPERATIONS(COFFER_SECRETS_COUNT)
+#undef COFFER_SECRETS_COUNT
     ;
+
+// The AWS service an operation belongs to: its X-Amz-Target prefix and SigV4 service name.
+enum class Service : std::uint8_t {
+  kKms,             // "TrentService.", signed for "kms"
+  kSecretsManager,  // "secretsmanager.", signed for "secretsmanager"
+};
 
 enum class MemberType : std::uint8_t {
   kString,
@@ -65,6 +77,7 @@ struct Member {
 
 struct OperationSpec {
   Operation operation;
+  Service service;
   std::string_view aws_name;
   std::string_view rpc_method;  // empty: not offered over rpc
   bool idempotent;
@@ -79,7 +92,7 @@ struct OperationSpec {
 std::span<const OperationSpec> all_operations();
 const OperationSpec& spec(Operation operation);
 // nullptr for a name the table does not hold.
-const OperationSpec* find_aws(std::string_view aws_name);
+const OperationSpec* find_aws(Service service, std::string_view aws_name);
 const OperationSpec* find_rpc(std::string_view rpc_method);
 
 // Compile-time views for code that needs constants (the client's method names).
@@ -88,6 +101,9 @@ constexpr std::string_view rpc_method(Operation operation) {
 #define COFFER_OPERATION_RPC(name, rpc, idempotent, mutates) rpc,
       COFFER_KMS_OPERATIONS(COFFER_OPERATION_RPC)
 #undef COFFER_OPERATION_RPC
+#define COFFER_SECRETS_RPC(id, aws, rpc, idempotent, mutates) rpc,
+          COFFER_SECRETS_OPERATIONS(COFFER_SECRETS_RPC)
+#undef COFFER_SECRETS_RPC
   };
   return methods[static_cast<std::size_t>(operation)];
 }
@@ -96,6 +112,9 @@ constexpr std::string_view aws_name(Operation operation) {
 #define COFFER_OPERATION_NAME(name, rpc, idempotent, mutates) #name,
       COFFER_KMS_OPERATIONS(COFFER_OPERATION_NAME)
 #undef COFFER_OPERATION_NAME
+#define COFFER_SECRETS_NAME(id, aws, rpc, idempotent, mutates) aws,
+          COFFER_SECRETS_OPERATIONS(COFFER_SECRETS_NAME)
+#undef COFFER_SECRETS_NAME
   };
   return names[static_cast<std::size_t>(operation)];
 }

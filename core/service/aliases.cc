@@ -76,3 +76,32 @@ ListAliasesResult KmsService::list_aliases(const std::optional<std::string>& key
 }
 
 }  // namespace coffer::core
+
+namespace coffer::core {
+
+std::string KmsService::aws_managed_key(const std::string& alias_name,
+                                        const std::string& description) {
+  validate_alias_name(alias_name, /*allow_reserved=*/true);
+  if (auto alias = store_.get_alias(config_.region, alias_name))
+    return arn_of(alias->target_key_id);
+  CreateKeyRequest request;
+  request.description = description;
+  const KeyMetadata key = create_key(request);
+  const Timestamp now = clock_.now();
+  try {
+    std::lock_guard lock(mutation_mutex_);
+    store_.create_alias({config_.region, alias_name, key.key_id, now, now});
+    std::unique_lock cache_lock(cache_mutex_);
+    aliases_[alias_name] = key.key_id;
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kAlreadyExists) throw;
+    // Another caller made it first: theirs wins, this key goes.
+    schedule_key_deletion(key.key_id, 7);
+    auto alias = store_.get_alias(config_.region, alias_name);
+    if (!alias) throw;
+    return arn_of(alias->target_key_id);
+  }
+  return key.arn;
+}
+
+}  // namespace coffer::core

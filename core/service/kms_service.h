@@ -87,6 +87,9 @@ class KmsService {
   void create_alias(const std::string& alias_name, const std::string& target_key_id);
   void update_alias(const std::string& alias_name, const std::string& target_key_id);
   void delete_alias(const std::string& alias_name);
+  // The key an AWS-managed alias (alias/aws/secretsmanager) names, made with the alias on
+  // first use; returns its ARN.
+  std::string aws_managed_key(const std::string& alias_name, const std::string& description);
   ListAliasesResult list_aliases(const std::optional<std::string>& key_id, const Page& page);
 
   // --- tags ---

@@ -38,9 +38,13 @@ SqliteStatement& SqliteStatement::bind_null(int index) {
 }
 
 SqliteStatement& SqliteStatement::bind_blob(int index, const std::vector<std::uint8_t>& bytes) {
-  if (sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()),
-                        SQLITE_TRANSIENT) != SQLITE_OK)
-    throw_sqlite(db_, "bind");
+  // An empty vector's data() may be null, which SQLite binds as NULL: bind a zero-length
+  // blob instead, so that "empty" and "absent" stay different.
+  const int rc = bytes.empty()
+                     ? sqlite3_bind_zeroblob(statement_, index, 0)
+                     : sqlite3_bind_blob(statement_, index, bytes.data(),
+                                         static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) throw_sqlite(db_, "bind");
   return *this;
 }
 

@@ -85,6 +85,60 @@ CREATE TABLE domain_keys (
 );
 )sql";
 
+// Schema version 4: Secrets Manager. A stage is keyed by (secret, stage), so it names one
+// version at most: two AWSCURRENT versions cannot be stored.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE secrets (
+  arn TEXT PRIMARY KEY,
+  region TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT,
+  kms_key_id TEXT,
+  created_at INTEGER NOT NULL,
+  last_changed_at INTEGER NOT NULL,
+  last_accessed_at INTEGER,
+  deleted_at INTEGER,
+  deletion_date INTEGER,
+  rotation_enabled INTEGER NOT NULL,
+  rotation_lambda_arn TEXT NOT NULL,
+  rotation_days INTEGER,
+  rotation_duration TEXT NOT NULL,
+  rotation_schedule TEXT NOT NULL,
+  last_rotated_at INTEGER,
+  next_rotation_at INTEGER,
+  resource_policy TEXT,
+  type TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  UNIQUE (region, name)
+);
+CREATE INDEX secrets_by_deletion ON secrets(deletion_date) WHERE deletion_date IS NOT NULL;
+CREATE INDEX secrets_by_rotation ON secrets(next_rotation_at) WHERE rotation_enabled = 1;
+CREATE TABLE secret_versions (
+  secret_arn TEXT NOT NULL REFERENCES secrets(arn) ON DELETE CASCADE,
+  version_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_accessed_at INTEGER,
+  kms_key_arn TEXT NOT NULL,
+  sealed_value BLOB NOT NULL,
+  PRIMARY KEY (secret_arn, version_id)
+);
+CREATE TABLE secret_stages (
+  secret_arn TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  PRIMARY KEY (secret_arn, stage),
+  FOREIGN KEY (secret_arn, version_id) REFERENCES secret_versions(secret_arn, version_id)
+    ON DELETE CASCADE
+);
+CREATE INDEX secret_stages_by_version ON secret_stages(secret_arn, version_id);
+CREATE TABLE secret_tags (
+  secret_arn TEXT NOT NULL REFERENCES secrets(arn) ON DELETE CASCADE,
+  tag_key TEXT NOT NULL,
+  tag_value TEXT NOT NULL,
+  PRIMARY KEY (secret_arn, tag_key)
+);
+)sql";
+
 constexpr const char* kVersionColumns =
     "key_id, version, token_object_id, created_at, rotation_type, encryptions_reserved, "
     "wrapped_material, domain_key_version, public_key";
@@ -241,6 +295,8 @@ void SqliteStore::transaction(F&& f) {
   }
 }
 
+void SqliteStore::in_transaction(const std::function<void()>& f) { transaction(f); }
+
 int SqliteStore::schema_version() {
   std::lock_guard lock(mutex_);
   SqliteStatement s(db_, "PRAGMA user_version");
@@ -272,6 +328,12 @@ void SqliteStore::migrate() {
     transaction([&] {
       exec(kSchemaV3);
       exec("PRAGMA user_version = 3");
+    });
+  }
+  if (version < 4) {
+    transaction([&] {
+      exec(kSchemaV4);
+      exec("PRAGMA user_version = 4");
     });
   }
 }

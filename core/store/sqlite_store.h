@@ -2,11 +2,13 @@
 // a schema version with forward migrations.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "core/store/metadata_store.h"
+#include "core/store/secret_store.h"
 
 struct sqlite3;
 
@@ -14,13 +16,13 @@ namespace coffer::core {
 
 class SqliteStatement;
 
-class SqliteStore final : public MetadataStore {
+class SqliteStore final : public MetadataStore, public SecretStore {
  public:
   // Opens (creating if needed) and migrates the database at `path`.
   explicit SqliteStore(const std::string& path);
   ~SqliteStore() override;
 
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
   int schema_version();
 
   void create_key(const KeyRecord& key, const KeyVersionRecord& first_version,
@@ -71,12 +73,29 @@ class SqliteStore final : public MetadataStore {
 
   std::vector<std::string> integrity_problems() override;
 
+  // SecretStore (sqlite_secret_store.cc).
+  void apply_secret_change(const SecretChange& change) override;
+  std::optional<SecretRecord> get_secret(const std::string& arn) override;
+  std::optional<SecretRecord> find_secret_by_name(const std::string& region,
+                                                  const std::string& name) override;
+  std::vector<SecretRecord> list_secrets(const std::string& region) override;
+  std::vector<SecretVersionRecord> list_secret_versions(const std::string& arn) override;
+  std::optional<SecretVersionRecord> get_secret_version(const std::string& arn,
+                                                        const std::string& version_id) override;
+  std::optional<SecretVersionRecord> get_secret_version_by_stage(const std::string& arn,
+                                                                 const std::string& stage) override;
+  std::vector<Tag> list_secret_tags(const std::string& arn) override;
+  void purge_secret(const std::string& arn) override;
+  std::vector<SecretRecord> secrets_due(Timestamp now) override;
+
  private:
   void exec(const char* sql);
   void migrate();
   // Runs f inside BEGIN IMMEDIATE … COMMIT, rolling back if it throws.
   template <class F>
   void transaction(F&& f);
+  // The same for code in other files of this class.
+  void in_transaction(const std::function<void()>& f);
   void write_key(SqliteStatement& statement, const KeyRecord& key);
 
   std::mutex mutex_;  // one connection, one writer at a time

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <mutex>
+#include <optional>
 
 #include "common/utf8.h"
 #include "server/aws/aws_error.h"
@@ -20,18 +21,43 @@ bool plausible_region(const std::string& r) {
 
 }  // namespace
 
-AwsRegions::AwsRegions(bool accept_any_region, Factory factory)
-    : accept_any_region_(accept_any_region), factory_(std::move(factory)) {}
+AwsRegions::AwsRegions(bool accept_any_region, Factory factory, SecretsFactory secrets_factory)
+    : accept_any_region_(accept_any_region),
+      factory_(std::move(factory)),
+      secrets_factory_(std::move(secrets_factory)) {}
+
+void AwsRegions::add_secrets_locked(const std::string& region, core::KmsService& kms) {
+  if (!secrets_factory_) return;
+  auto secrets = secrets_factory_(kms, region);
+  secrets_[region] = secrets.get();
+  owned_secrets_[region] = std::move(secrets);
+}
+
+void AwsRegions::add(const std::string& region, core::KmsService& kms,
+                     core::SecretsService& secrets) {
+  std::unique_lock lock(mutex_);
+  services_[region] = &kms;
+  secrets_[region] = &secrets;
+}
 
 void AwsRegions::add(const std::string& region, core::KmsService& kms) {
   std::unique_lock lock(mutex_);
   services_[region] = &kms;
+  add_secrets_locked(region, kms);
 }
 
 void AwsRegions::add(const std::string& region, std::unique_ptr<core::KmsService> kms) {
   std::unique_lock lock(mutex_);
   services_[region] = kms.get();
+  add_secrets_locked(region, *kms);
   owned_[region] = std::move(kms);
+}
+
+std::vector<core::SecretsService*> AwsRegions::all_secrets() const {
+  std::shared_lock lock(mutex_);
+  std::vector<core::SecretsService*> out;
+  for (const auto& [region, s] : secrets_) out.push_back(s);
+  return out;
 }
 
 bool AwsRegions::serves(const std::string& region) const {
@@ -46,24 +72,30 @@ void AwsRegions::check(const std::string& region) const {
                           quoted_excerpt(region, 32) + "'. ");
 }
 
-core::KmsService& AwsRegions::at(const std::string& region) {
+RegionServices AwsRegions::at(const std::string& region) {
+  auto found = [this](const std::string& r) -> std::optional<RegionServices> {
+    auto it = services_.find(r);
+    if (it == services_.end()) return std::nullopt;
+    auto s = secrets_.find(r);
+    return RegionServices{*it->second, s == secrets_.end() ? nullptr : s->second};
+  };
   {
     std::shared_lock lock(mutex_);
-    if (auto it = services_.find(region); it != services_.end()) return *it->second;
+    if (auto services = found(region)) return *services;
   }
   if (accept_any_region_ && factory_ && plausible_region(region)) {
     std::unique_lock lock(mutex_);
-    if (auto it = services_.find(region); it != services_.end()) return *it->second;
+    if (auto services = found(region)) return *services;
     if (owned_.size() >= kMaxDynamicRegions) {
       throw invalid_signature("Credential should be scoped to a valid region, not '" +
                               quoted_excerpt(region, 32) + "': this server serves at most " +
                               std::to_string(kMaxDynamicRegions) + " regions. ");
     }
     auto kms = factory_(region);
-    auto& ref = *kms;
     services_[region] = kms.get();
+    add_secrets_locked(region, *kms);
     owned_[region] = std::move(kms);
-    return ref;
+    return *found(region);
   }
   throw invalid_signature("Credential should be scoped to a valid region, not '" +
                           quoted_excerpt(region, 32) + "'. ");

@@ -8,12 +8,13 @@
 #include "common/utf8.h"
 #include "core/api/validation.h"
 #include "server/aws/aws_error.h"
-#include "server/aws/kms_json_handlers.h"
+#include "server/aws/aws_operations.h"
 
 namespace coffer::server::aws {
 namespace {
 
-constexpr std::string_view kTargetPrefix = "TrentService.";
+constexpr std::string_view kKmsPrefix = "TrentService.";
+constexpr std::string_view kSecretsPrefix = "secretsmanager.";
 constexpr const char* kContentType = "application/x-amz-json-1.1";
 
 // A UUID-shaped id: SDKs print x-amzn-RequestId in their errors.
@@ -25,6 +26,11 @@ std::string request_id() {
          "-" + h.substr(20);
 }
 
+// The SigV4 service a request must be signed for: the one its X-Amz-Target names.
+std::string_view signing_service(std::string_view target) {
+  return target.starts_with(kSecretsPrefix) ? "secretsmanager" : "kms";
+}
+
 SignedRequest signed_view(const HttpRequest& r) {
   SignedRequest s;
   s.method = std::string(r.method_string());
@@ -32,7 +38,21 @@ SignedRequest signed_view(const HttpRequest& r) {
   for (const auto& field : r)
     s.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   s.body = r.body();
+  s.service = std::string(signing_service(r["X-Amz-Target"]));
   return s;
+}
+
+// The operation an X-Amz-Target names (TrentService.<Op> or secretsmanager.<Op>), when this
+// endpoint serves it; nullptr otherwise.
+const core::api::OperationSpec* target_operation(std::string_view target) {
+  const core::api::OperationSpec* op = nullptr;
+  if (target.starts_with(kKmsPrefix)) {
+    op = core::api::find_aws(core::api::Service::kKms, target.substr(kKmsPrefix.size()));
+  } else if (target.starts_with(kSecretsPrefix)) {
+    op = core::api::find_aws(core::api::Service::kSecretsManager,
+                             target.substr(kSecretsPrefix.size()));
+  }
+  return op && aws_operations().find(op->operation) ? op : nullptr;
 }
 
 // Thrown by the cache-only lookup when the cache does not know the access key id.
@@ -74,10 +94,11 @@ HttpResponse RequestHandler::error_response(unsigned version, bool keep_alive,
 }
 
 std::string RequestHandler::operation_of(const HttpRequest& request) {
-  const std::string_view target = request["X-Amz-Target"];
-  if (!target.starts_with(kTargetPrefix)) return "other";
-  const auto* op = core::api::find_aws(target.substr(kTargetPrefix.size()));
-  return op && kms_operations().find(op->operation) ? std::string(op->aws_name) : "other";
+  const auto* op = target_operation(request["X-Amz-Target"]);
+  if (!op) return "other";
+  // Metric labels stay distinct where both services have an operation of the same name.
+  return op->service == core::api::Service::kKms ? std::string(op->aws_name)
+                                                 : "secretsmanager." + std::string(op->aws_name);
 }
 
 RequestHandler::Authentication RequestHandler::authenticate(const HttpRequest& request,
@@ -115,14 +136,15 @@ RequestHandler::Authentication RequestHandler::authenticate(const HttpRequest& r
 
 HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified& verified) const {
   const bool keep_alive = request.keep_alive();
+  // Secrets Manager names its internal error InternalServiceError; KMS, KMSInternalException.
+  const bool secrets = request["X-Amz-Target"].starts_with(kSecretsPrefix);
+  const std::string internal = secrets ? "InternalServiceError" : "KMSInternalException";
   try {
-    core::KmsService& kms = regions_.at(verified.region);
+    RegionServices services = regions_.at(verified.region);
 
-    const std::string_view target = request["X-Amz-Target"];
-    if (!target.starts_with(kTargetPrefix)) throw Error(ErrorCode::kUnknownOperation, "");
-    const auto* op = core::api::find_aws(target.substr(kTargetPrefix.size()));
-    const KmsOperation* codec = op ? kms_operations().find(op->operation) : nullptr;
-    if (!codec) throw Error(ErrorCode::kUnknownOperation, "");
+    const auto* op = target_operation(request["X-Amz-Target"]);
+    if (!op) throw Error(ErrorCode::kUnknownOperation, "");
+    const AwsOperation& codec = *aws_operations().find(op->operation);
 
     Json body = Json::parse(
         request.body().empty() ? std::string_view("{}") : std::string_view(request.body()), nullptr,
@@ -134,7 +156,8 @@ HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified&
 
     core::api::validate_request(
         *op, [&body](const core::api::Member& m) { return member_value(body, m); });
-    Json out = (*codec)(kms, body);
+    if (authorizer_) authorizer_(verified, *op, body, services);
+    Json out = codec(services, body);
     HttpResponse res{http::status::ok, request.version()};
     res.set(http::field::content_type, kContentType);
     res.set("x-amzn-RequestId", request_id());
@@ -149,8 +172,8 @@ HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified&
       log_event(LogLevel::kError, "aws_request_failed",
                 {{"code", std::string(e.name())}, {"message", e.what()}});
     }
-    return error_response(request.version(), keep_alive, std::string(e.name()), e.http_status(),
-                          client_message(e));
+    const std::string name = e.code() == ErrorCode::kInternal ? internal : std::string(e.name());
+    return error_response(request.version(), keep_alive, name, e.http_status(), client_message(e));
   } catch (const Json::exception& e) {
     return error_response(request.version(), keep_alive, "SerializationException", 400,
                           "Unable to parse the request body as JSON");
@@ -159,8 +182,7 @@ HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified&
   } catch (...) {
     log_event(LogLevel::kError, "aws_request_failed");
   }
-  return error_response(request.version(), keep_alive, "KMSInternalException", 500,
-                        "Internal error");
+  return error_response(request.version(), keep_alive, internal, 500, "Internal error");
 }
 
 HttpResponse RequestHandler::handle(const HttpRequest& request) const {

@@ -12,7 +12,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/api/operations.h"
 #include "server/aws/aws_regions.h"
+#include "server/aws/json_fields.h"
 #include "server/aws/sigv4.h"
 
 namespace coffer::server::aws {
@@ -50,6 +52,12 @@ class RequestHandler {
   // Runs an authenticated request. Never throws: every failure is an AWS error response.
   HttpResponse execute(const HttpRequest& request, const Verified& verified) const;
 
+  // Decides, after validation and before the operation runs, whether the verified principal
+  // may make this request; throws (AccessDeniedException) if not.
+  using Authorizer = std::function<void(const Verified&, const core::api::OperationSpec&,
+                                        const Json& request, RegionServices& services)>;
+  void set_authorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
+
   // The operation a request names, when it is one this endpoint serves; "other" otherwise
   // (metrics must not grow a series per name a peer invents).
   static std::string operation_of(const HttpRequest& request);
@@ -64,6 +72,7 @@ class RequestHandler {
   SigV4Verifier verifier_;
   Now now_;
   CachedLookup cached_;
+  Authorizer authorizer_;
 };
 
 }  // namespace coffer::server::aws

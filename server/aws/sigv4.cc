@@ -334,9 +334,9 @@ Verified SigV4Verifier::verify(const SignedRequest& request,
         "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
         quoted_excerpt(a.terminator, 32) + "'.");
   }
-  if (a.service != options_.service) {
-    throw invalid_signature("Credential should be scoped to correct service: '" + options_.service +
-                            "'.");
+  const std::string& service = request.service.empty() ? options_.service : request.service;
+  if (a.service != service) {
+    throw invalid_signature("Credential should be scoped to correct service: '" + service + "'.");
   }
   if (region_check_) region_check_(a.region);
   if (request.header("X-Amz-Security-Token") && !options_.accept_security_token)

@@ -21,6 +21,8 @@ struct SignedRequest {
   std::string target = "/";  // path and optional ?query, as on the request line
   std::vector<std::pair<std::string, std::string>> headers;
   std::string_view body;
+  // The service the credential must be scoped to; empty: VerifierOptions::service.
+  std::string service;
 
   // The first header of this name (case-insensitive).
   std::optional<std::string_view> header(std::string_view name) const;

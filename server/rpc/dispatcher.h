@@ -33,20 +33,21 @@ class Dispatcher {
     const auto& spec = core::api::spec(operation);
     // The field of each member, found once: requests only read through reflection.
     auto fields = member_fields(spec, *Request::descriptor());
-    add(std::string(spec.rpc_method), [&spec, fields = std::move(fields), fn = std::move(fn)](
-                                          const RequestContext& context,
-                                          const std::string& payload) {
-      Request request;
-      if (!request.ParseFromString(payload)) {
-        throw Error(ErrorCode::kSerialization,
-                    "payload does not parse as " + request.GetTypeName());
-      }
-      core::api::validate_request(spec, [&](const core::api::Member& m) {
-        return member_value(request, fields[static_cast<std::size_t>(&m - spec.members.data())]);
-      });
-      Response response = fn(context, request);
-      return response.SerializeAsString();
-    });
+    add(std::string(spec.rpc_method),
+        [&spec, fields = std::move(fields), fn = std::move(fn)](const RequestContext& context,
+                                                                const std::string& payload) {
+          Request request;
+          if (!request.ParseFromString(payload)) {
+            throw Error(ErrorCode::kSerialization,
+                        "payload does not parse as " + request.GetTypeName());
+          }
+          core::api::validate_request(spec, [&](const core::api::Member& m) {
+            return member_value(request, fields[static_cast<std::size_t>(&m - spec.members.data())],
+                                m.required);
+          });
+          Response response = fn(context, request);
+          return response.SerializeAsString();
+        });
   }
 
   // nullptr for an unknown method.

@@ -26,6 +26,9 @@ inline std::optional<std::string> optional_of(bool present, const std::string& v
 inline std::optional<int> optional_of(bool present, int value) {
   return present ? std::optional<int>(value) : std::nullopt;
 }
+inline std::optional<bool> optional_of(bool present, bool value) {
+  return present ? std::optional<bool>(value) : std::nullopt;
+}
 
 // Protobuf `bytes` fields are std::string.
 inline std::string bytes_of(const SecretBytes& s) {

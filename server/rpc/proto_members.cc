@@ -8,10 +8,16 @@ namespace coffer::server::rpc {
 
 std::string proto_field_name(std::string_view member) {
   std::string name;
+  const auto at = [&](std::size_t i) {
+    return i < member.size() ? static_cast<unsigned char>(member[i]) : 0;
+  };
   for (std::size_t i = 0; i < member.size(); ++i) {
-    const auto c = static_cast<unsigned char>(member[i]);
+    const auto c = at(i);
     if (std::isupper(c)) {
-      if (i > 0) name += '_';
+      // A run of capitals is one word ("RotationLambdaARN" -> rotation_lambda_arn), whose
+      // last capital starts the next word when a lower-case letter follows ("ARNName").
+      const bool word_start = i > 0 && (!std::isupper(at(i - 1)) || std::islower(at(i + 1)));
+      if (word_start) name += '_';
       name += static_cast<char>(std::tolower(c));
     } else {
       name += static_cast<char>(c);
@@ -31,17 +37,19 @@ std::vector<const google::protobuf::FieldDescriptor*> member_fields(
 core::api::MemberValue member_value(const google::protobuf::Message& request,
                                     const core::api::Member& member) {
   return member_value(request,
-                      request.GetDescriptor()->FindFieldByName(proto_field_name(member.name)));
+                      request.GetDescriptor()->FindFieldByName(proto_field_name(member.name)),
+                      member.required);
 }
 
 core::api::MemberValue member_value(const google::protobuf::Message& request,
-                                    const google::protobuf::FieldDescriptor* field) {
+                                    const google::protobuf::FieldDescriptor* field, bool required) {
   using google::protobuf::FieldDescriptor;
   using Kind = core::api::MemberValue::Kind;
   core::api::MemberValue v;
   if (!field) return v;
   const auto* reflection = request.GetReflection();
   if (field->is_repeated()) {
+    if (!required && reflection->FieldSize(request, field) == 0) return v;
     v.kind = field->is_map() ? Kind::kMap : Kind::kList;
     v.size = static_cast<std::size_t>(reflection->FieldSize(request, field));
     if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {

@@ -13,7 +13,8 @@
 
 namespace coffer::server::rpc {
 
-// "KeyId" -> "key_id", "GrantTokens" -> "grant_tokens".
+// "KeyId" -> "key_id", "GrantTokens" -> "grant_tokens", "RotationLambdaARN" ->
+// "rotation_lambda_arn".
 std::string proto_field_name(std::string_view member);
 
 // The field of each of the operation's members in `message` (nullptr where it has none), in
@@ -23,8 +24,11 @@ std::vector<const google::protobuf::FieldDescriptor*> member_fields(
 
 // A member whose field is nullptr is absent. Fields without presence (proto3 scalars) are
 // always present with their value: an empty KeyId is "too short", as over AWS JSON.
+// A repeated field with no element is absent unless the member is required: proto3 cannot
+// tell an empty list from none, and an optional list's minimum length (PutSecretValue's
+// VersionStages: 1) bounds only a list that was given.
 core::api::MemberValue member_value(const google::protobuf::Message& request,
-                                    const google::protobuf::FieldDescriptor* field);
+                                    const google::protobuf::FieldDescriptor* field, bool required);
 core::api::MemberValue member_value(const google::protobuf::Message& request,
                                     const core::api::Member& member);
 

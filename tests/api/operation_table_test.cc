@@ -28,10 +28,11 @@ MemberValue text(std::string_view s) { return {Kind::kString, s, s.size()}; }
 MemberValue number(std::int64_t n) { return {Kind::kInteger, {}, 0, n}; }
 
 TEST(OperationTable, NamesAndMethodsAreUniqueAndFindable) {
-  std::set<std::string_view> names, methods;
+  std::set<std::pair<Service, std::string_view>> names;
+  std::set<std::string_view> methods;
   for (const auto& op : all_operations()) {
-    EXPECT_TRUE(names.insert(op.aws_name).second) << op.aws_name;
-    EXPECT_EQ(find_aws(op.aws_name), &op);
+    EXPECT_TRUE(names.insert({op.service, op.aws_name}).second) << op.aws_name;
+    EXPECT_EQ(find_aws(op.service, op.aws_name), &op);
     EXPECT_EQ(&spec(op.operation), &op);
     if (op.rpc_method.empty()) continue;
     EXPECT_TRUE(methods.insert(op.rpc_method).second) << op.rpc_method;
@@ -39,11 +40,17 @@ TEST(OperationTable, NamesAndMethodsAreUniqueAndFindable) {
     EXPECT_TRUE(op.rpc_method.ends_with("/" + std::string(op.aws_name))) << op.rpc_method;
   }
   EXPECT_EQ(names.size(), kOperationCount);
-  EXPECT_EQ(find_aws("NoSuchOperation"), nullptr);
+  EXPECT_EQ(find_aws(Service::kKms, "NoSuchOperation"), nullptr);
+  // The same name in two services is two operations.
+  EXPECT_EQ(find_aws(Service::kKms, "TagResource")->operation, Operation::kTagResource);
+  EXPECT_EQ(find_aws(Service::kSecretsManager, "TagResource")->operation,
+            Operation::kSecretsTagResource);
+  EXPECT_EQ(find_aws(Service::kKms, "CreateSecret"), nullptr);
   EXPECT_EQ(find_rpc(""), nullptr);
 }
 
 TEST(OperationTable, OnlyKeyAndVersionCreationIsNotIdempotent) {
+  // Secrets Manager's creations carry a ClientRequestToken, which makes a re-send safe.
   for (const auto& op : all_operations()) {
     const bool creates =
         op.operation == Operation::kCreateKey || op.operation == Operation::kRotateKeyOnDemand;

@@ -1,7 +1,9 @@
-// A child process runs random create / rotate / encrypt loops and is killed with SIGKILL
-// at random moments, 50 times (COFFER_CRASH_KILLS to change). After every kill a fresh process must
-// find every acknowledged key, rotation and ciphertext, and a store that passes its integrity
-// check.
+// A child process runs random create / rotate / encrypt loops, with Secrets Manager
+// CreateSecret / PutSecretValue among them, and is killed with SIGKILL at random moments, 50
+// times (COFFER_CRASH_KILLS to change). After every kill a fresh process must find every
+// acknowledged key, rotation, ciphertext and secret version (with its value), one AWSCURRENT
+// per secret on its last acknowledged put (or on a later put that committed before the kill
+// took its acknowledgement), and a store that passes its integrity check.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,7 +85,9 @@ TEST(CrashTest, KillNineFiftyTimesLosesNothingAcknowledged) {
     ASSERT_TRUE(WIFEXITED(verified) && WEXITSTATUS(verified) == 0)
         << "verification failed after kill " << kills << " (status 3: the token is unreadable)";
   }
-  std::fprintf(stderr, "%d kills, nothing acknowledged lost, the token readable after each\n",
+  std::fprintf(stderr,
+               "%d kills, nothing acknowledged lost (keys, ciphertexts, secret versions and "
+               "their AWSCURRENT), the token readable after each\n",
                wanted);
 }
 

@@ -1,22 +1,30 @@
 // The child of the crash test.
-//   crash_worker run DIR SEED     random create / rotate / encrypt until killed; every
-//                                 acknowledged result is appended to DIR/acked.log
+//   crash_worker run DIR SEED     random create / rotate / encrypt, and Secrets Manager
+//                                 CreateSecret / PutSecretValue, until killed; every
+//                                 acknowledged result is appended to DIR/acked.log (a secret
+//                                 write also logs its intent first: it may have committed
+//                                 unacknowledged)
 //   crash_worker verify DIR [rotate]  exit 0 iff everything acknowledged is still there;
 //                                 with `rotate`, then makes a new domain key (the next runs
 //                                 re-wrap versions under it while they are killed)
 // DIR holds softhsm2.conf, user.pin and coffer.db (made by the test).
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 
 #include "common/error.h"
 #include "common/hex.h"
+#include "core/secrets/secrets_service.h"
 #include "core/service/kms_service.h"
 #include "core/service/reconciler.h"
 #include "core/store/sqlite_store.h"
@@ -52,6 +60,53 @@ void acknowledge(int fd, const std::string& line) {
   if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) std::abort();
 }
 
+// A UUID-shaped ClientRequestToken from the run's generator.
+std::string token_of(std::mt19937& rng) {
+  std::string hex;
+  for (int i = 0; i < 4; ++i) {
+    char part[9];
+    std::snprintf(part, sizeof part, "%08x", static_cast<unsigned>(rng()));
+    hex += part;
+  }
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+std::vector<std::string> all_secret_names(core::SecretsService& secrets) {
+  std::vector<std::string> names;
+  core::ListSecretsRequest request;
+  request.include_planned_deletion = true;
+  for (;;) {
+    auto page = secrets.list_secrets(request);
+    for (const auto& d : page.secrets) names.push_back(d.secret.name);
+    if (!page.next_token) return names;
+    request.next_token = page.next_token;
+  }
+}
+
+// The first column of each row of `sql`, run on the store's file through its own connection.
+std::vector<std::string> query_store(const std::string& path, const std::string& sql) {
+  std::vector<std::string> rows;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + path);
+  }
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+    const std::string message = sqlite3_errmsg(db);
+    sqlite3_close(db);
+    throw std::runtime_error("query failed: " + message);
+  }
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(statement, 0);
+    rows.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return rows;
+}
+
 int run(const std::string& dir, unsigned seed) {
   setenv("SOFTHSM2_CONF", (dir + "/softhsm2.conf").c_str(), 1);
   pkcs11::Token token(token_config(dir));
@@ -59,13 +114,42 @@ int run(const std::string& dir, unsigned seed) {
   core::SystemClock clock;
   core::reconcile(token, store, /*remove_orphans=*/true);
   core::KmsService service(token, store, clock, kms_config());
+  core::SecretsService secrets(service, store, clock, {});
   int log = ::open((dir + "/acked.log").c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
   std::mt19937 rng(seed);
   std::vector<std::string> keys;
   for (const auto& k : service.list_keys({1000, std::nullopt}).keys) keys.push_back(k.key_id);
+  std::vector<std::string> secret_names = all_secret_names(secrets);
   for (;;) {
     const unsigned dice = rng() % 100;
-    if (keys.empty() || dice < 8) {
+    if (dice >= 14 && dice < 34) {
+      // Secrets Manager: a new secret one time in five, else a new value that becomes
+      // AWSCURRENT. The version id is the ClientRequestToken, chosen here: the intent line
+      // names it before the call, the acknowledgement after.
+      const std::string version = token_of(rng);
+      const std::string value = "secret " + std::to_string(rng());
+      const std::string value_hex = to_hex(as_bytes(value));
+      if (secret_names.empty() || rng() % 5 == 0) {
+        const std::string name = "crash/s" + std::to_string(rng());
+        acknowledge(log, "s " + name + " " + version);
+        core::CreateSecretRequest request;
+        request.name = name;
+        request.client_request_token = version;
+        request.value.string = SecretBytes(as_bytes(value));
+        secrets.create_secret(request);
+        secret_names.push_back(name);
+        acknowledge(log, "S " + name + " " + version + " " + value_hex);
+      } else {
+        const std::string& name = secret_names[rng() % secret_names.size()];
+        acknowledge(log, "p " + name + " " + version);
+        core::PutSecretValueRequest request;
+        request.secret_id = name;
+        request.client_request_token = version;
+        request.value.string = SecretBytes(as_bytes(value));
+        secrets.put_secret_value(request);
+        acknowledge(log, "P " + name + " " + version + " " + value_hex);
+      }
+    } else if (keys.empty() || dice < 8) {
       auto id = service.create_key({}).key_id;
       keys.push_back(id);
       acknowledge(log, "K " + id);
@@ -118,15 +202,31 @@ int verify(const std::string& dir, bool rotate_domain_key) {
     ++failures;
   }
   core::KmsService service(token, store, clock, kms_config());
+  core::SecretsService secrets(service, store, clock, {});
   std::ifstream log(dir + "/acked.log");
   std::string line;
   int checked = 0;
+  // Per secret, the versions that may hold AWSCURRENT: the last acknowledged write, and any
+  // write logged as intended after it (it may have committed before the kill took its ack).
+  std::map<std::string, std::set<std::string>> may_be_current;
   while (std::getline(log, line)) {
     std::istringstream in(line);
     std::string kind, id;
     in >> kind >> id;
     try {
-      if (kind == "K") {
+      if (kind == "s" || kind == "p") {
+        std::string version;
+        if (in >> version) may_be_current[id].insert(version);
+        continue;
+      } else if (kind == "S" || kind == "P") {
+        std::string version, value_hex;
+        if (!(in >> version >> value_hex)) continue;  // a torn last line: never acknowledged
+        may_be_current[id] = {version};
+        auto result = secrets.get_secret_value({id, version, std::nullopt});
+        if (!result.value.string || to_hex(result.value.string->span()) != value_hex)
+          throw std::runtime_error("wrong value for version " + version);
+        if (result.version_id != version) throw std::runtime_error("wrong version");
+      } else if (kind == "K") {
         service.describe_key(id);
       } else if (kind == "R") {
         std::size_t rotations = 0;
@@ -149,8 +249,54 @@ int verify(const std::string& dir, bool rotate_domain_key) {
       ++failures;
     }
   }
-  std::printf("verified %d acknowledged results, %zu orphans removed, %d failures\n", checked,
-              report.removed, failures);
+  // Staging labels: one AWSCURRENT per secret, on the last acknowledged put (or on a later
+  // put that committed unacknowledged), through the service and in the table itself.
+  const std::string db = dir + "/coffer.db";
+  for (const auto& arn : query_store(db,
+                                     "SELECT secret_arn FROM secret_stages WHERE stage = "
+                                     "'AWSCURRENT' GROUP BY secret_arn HAVING count(*) > 1")) {
+    std::fprintf(stderr, "two AWSCURRENT rows for %s\n", arn.c_str());
+    ++failures;
+  }
+  for (const auto& arn : query_store(db,
+                                     "SELECT s.arn FROM secrets s WHERE EXISTS (SELECT 1 FROM "
+                                     "secret_versions v WHERE v.secret_arn = s.arn) AND NOT "
+                                     "EXISTS (SELECT 1 FROM secret_stages st WHERE st.secret_arn "
+                                     "= s.arn AND st.stage = 'AWSCURRENT')")) {
+    std::fprintf(stderr, "a secret with versions but no AWSCURRENT: %s\n", arn.c_str());
+    ++failures;
+  }
+  int secrets_checked = 0;
+  for (const auto& name : all_secret_names(secrets)) {
+    try {
+      int currents = 0;
+      std::string current;
+      for (const auto& [version, stages] : secrets.describe_secret(name).version_ids_to_stages) {
+        if (std::find(stages.begin(), stages.end(), "AWSCURRENT") != stages.end()) {
+          ++currents;
+          current = version;
+        }
+      }
+      if (currents != 1)
+        throw std::runtime_error(std::to_string(currents) + " AWSCURRENT versions");
+      auto it = may_be_current.find(name);
+      if (it != may_be_current.end() && !it->second.count(current)) {
+        throw std::runtime_error("AWSCURRENT is on " + current +
+                                 ", not on the last acknowledged put");
+      }
+      // Whatever holds AWSCURRENT opens.
+      if (secrets.get_secret_value({name, std::nullopt, std::nullopt}).version_id != current)
+        throw std::runtime_error("GetSecretValue read another version than AWSCURRENT");
+      ++secrets_checked;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "secret %s: %s\n", name.c_str(), e.what());
+      ++failures;
+    }
+  }
+  std::printf(
+      "verified %d acknowledged results and %d secrets' labels, %zu orphans removed, "
+      "%d failures\n",
+      checked, secrets_checked, report.removed, failures);
   if (failures == 0 && rotate_domain_key) {
     service.key_material().rewrap_step("us-east-1", 0, /*retire=*/true);
     service.rotate_domain_key();

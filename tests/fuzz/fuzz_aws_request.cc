@@ -1,9 +1,11 @@
 // libFuzzer target: what the AWS listener parses from an untrusted peer, short of calling
-// the KMS. The bytes are one HTTP/1.1 request (Beast's parser, the listener's body cap);
-// its Authorization header goes through SigV4 verification against a known credential,
-// and its JSON body through every member reader the KMS operations use. Each step may
-// refuse the input with AwsError or coffer::Error; anything else (a crash, another
-// exception, a read out of bounds) is a finding.
+// the KMS or Secrets Manager. The bytes are one HTTP/1.1 request (Beast's parser, the
+// listener's body cap); its Authorization header goes through SigV4 verification against a
+// known credential, scoped to the service its X-Amz-Target names (TrentService.* -> kms,
+// secretsmanager.* -> secretsmanager), and its JSON body through the validator of every
+// operation of both services and the member readers their codecs use. Each step may refuse
+// the input with AwsError or coffer::Error; anything else (a crash, another exception, a read
+// out of bounds) is a finding. tests/fuzz/aws_json.dict is loaded unless -dict= is given.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -14,7 +16,9 @@
 #include "common/hex.h"
 #include "server/aws/aws_error.h"
 #include "server/aws/json_fields.h"
+#include "server/aws/secrets_json_handlers.h"
 #include "server/aws/sigv4.h"
+#include "tests/fuzz/fuzz_dictionary.h"
 
 namespace {
 
@@ -47,9 +51,23 @@ void read_members(const Json& body) {
   refused_or_ok([&] { context(body, "EncryptionContext"); });
   refused_or_ok([&] { tags(body, "Tags"); });
   refused_or_ok([&] { string_list(body, "GrantTokens"); });
+  // Secrets Manager's readers.
+  refused_or_ok([&] { secret_value_of(body); });
+  refused_or_ok([&] { filters_of(body); });
+  refused_or_ok([&] { secret_tags_of(body, "Tags"); });
+  refused_or_ok([&] { string_list(body, "VersionStages"); });
+  refused_or_ok([&] { string_list(body, "SecretIdList"); });
+  refused_or_ok([&] { string_list(body, "TagKeys"); });
+  refused_or_ok([&] { optional_int(body, "RecoveryWindowInDays"); });
+  refused_or_ok([&] { optional_bool(body, "ForceDeleteWithoutRecovery"); });
+  refused_or_ok([&] { optional_string(body, "ClientRequestToken"); });
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  return coffer::fuzz::add_dictionary(argc, argv, COFFER_FUZZ_DICT);
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   http::request_parser<http::string_body> parser;
@@ -69,6 +87,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                         std::string(field.value()));
   }
   signed_request.body = request.body();
+  if (std::string_view(request["X-Amz-Target"]).starts_with("secretsmanager."))
+    signed_request.service = "secretsmanager";
   const SigV4Verifier verifier({}, [](const std::string& id) -> std::optional<Credentials> {
     if (id != "AKIDFUZZ") return std::nullopt;
     return Credentials{"fuzz",

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of fuzz_aws_handler and fuzz_rpc_dispatch: one well-formed
-request per operation family, naming the keys the fuzz service makes (alias/fuzz-*), so
-the fuzzer starts from inputs that reach the KMS instead of the first refusal.
+"""Writes the seed corpora of fuzz_aws_handler, fuzz_aws_request and fuzz_rpc_dispatch: one
+well-formed request per operation family, naming the keys the fuzz service makes
+(alias/fuzz-*) and its secrets (fuzz/string, fuzz/binary, fuzz/rotating, fuzz/deleted), so
+the fuzzer starts from inputs that reach the KMS and Secrets Manager instead of the first
+refusal.
 Run from the repository root: python3 tests/fuzz/make_request_path_seeds.py"""
 import json
 import os
@@ -29,13 +31,59 @@ AWS = [
 ]
 
 
-def http_request(target, body, auth=None):
+ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:"
+LAMBDA = "arn:aws:lambda:us-east-1:111122223333:function:fuzz-rotator"
+POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+    "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]})
+
+# Secrets Manager ("secretsmanager.<Op>", SigV4 service secretsmanager).
+SECRETS = [
+    ("CreateSecret", {"Name": "seed/new", "SecretString": "v", "ClientRequestToken": "11111111-2222-3333-4444-555555555555",
+                      "Description": "seed", "Tags": [{"Key": "k", "Value": "v"}]}),
+    ("CreateSecret", {"Name": "seed/binary", "SecretBinary": "AAEC/w==", "KmsKeyId": "alias/fuzz-aes"}),
+    ("GetSecretValue", {"SecretId": "fuzz/string"}),
+    ("GetSecretValue", {"SecretId": ARN + "fuzz/binary", "VersionStage": "AWSCURRENT"}),
+    ("GetSecretValue", {"SecretId": "fuzz/string", "VersionStage": "AWSPREVIOUS"}),
+    ("BatchGetSecretValue", {"SecretIdList": ["fuzz/string", "fuzz/binary", "fuzz/deleted", "missing"]}),
+    ("BatchGetSecretValue", {"Filters": [{"Key": "name", "Values": ["fuzz/"]}], "MaxResults": 2}),
+    ("PutSecretValue", {"SecretId": "fuzz/string", "SecretString": "new", "VersionStages": ["AWSCURRENT", "blue"]}),
+    ("UpdateSecret", {"SecretId": "fuzz/string", "Description": "d", "SecretString": "updated"}),
+    ("UpdateSecretVersionStage", {"SecretId": "fuzz/string", "VersionStage": "fuzz-label",
+                                  "RemoveFromVersionId": "11111111-2222-3333-4444-555555555555"}),
+    ("DescribeSecret", {"SecretId": "fuzz/rotating"}),
+    ("ListSecrets", {"Filters": [{"Key": "tag-key", "Values": ["env", "!team"]},
+                                 {"Key": "description", "Values": ["A STRING"]}],
+                     "MaxResults": 1, "SortOrder": "desc", "IncludePlannedDeletion": True}),
+    ("ListSecrets", {"NextToken": "coffer1.1"}),
+    ("ListSecretVersionIds", {"SecretId": "fuzz/string", "IncludeDeprecated": True, "MaxResults": 1}),
+    ("DeleteSecret", {"SecretId": "fuzz/binary", "RecoveryWindowInDays": 7}),
+    ("DeleteSecret", {"SecretId": "seed/new", "ForceDeleteWithoutRecovery": True}),
+    ("RestoreSecret", {"SecretId": "fuzz/deleted"}),
+    ("TagResource", {"SecretId": "fuzz/string", "Tags": [{"Key": "owner", "Value": "fuzz"}]}),
+    ("UntagResource", {"SecretId": "fuzz/string", "TagKeys": ["owner"]}),
+    ("GetRandomPassword", {"PasswordLength": 20, "ExcludePunctuation": True}),
+    ("RotateSecret", {"SecretId": "fuzz/rotating", "RotationLambdaARN": LAMBDA,
+                      "RotationRules": {"ScheduleExpression": "rate(4 hours)", "Duration": "2h"}}),
+    ("RotateSecret", {"SecretId": "fuzz/rotating", "RotateImmediately": False,
+                      "RotationRules": {"AutomaticallyAfterDays": 30}}),
+    ("CancelRotateSecret", {"SecretId": "fuzz/rotating"}),
+    ("PutResourcePolicy", {"SecretId": "fuzz/string", "ResourcePolicy": POLICY, "BlockPublicPolicy": True}),
+    ("GetResourcePolicy", {"SecretId": "fuzz/string"}),
+    ("DeleteResourcePolicy", {"SecretId": "fuzz/string"}),
+    ("ValidateResourcePolicy", {"ResourcePolicy": POLICY}),
+]
+
+
+def http_request(target, body, auth=None, service="kms", date="20260101T000000Z"):
     data = json.dumps(body).encode()
-    head = ("POST / HTTP/1.1\r\nHost: kms.us-east-1.amazonaws.com\r\n"
+    host, prefix = (("secretsmanager", "secretsmanager") if service == "secretsmanager"
+                    else ("kms", "TrentService"))
+    head = (f"POST / HTTP/1.1\r\nHost: {host}.us-east-1.amazonaws.com\r\n"
             "Content-Type: application/x-amz-json-1.1\r\n"
-            f"X-Amz-Target: TrentService.{target}\r\n")
+            f"X-Amz-Target: {prefix}.{target}\r\n")
     if auth:
-        head += f"X-Amz-Date: 20260101T000000Z\r\nAuthorization: {auth}\r\n"
+        head += f"X-Amz-Date: {date}\r\nAuthorization: {auth}\r\n"
     head += f"Content-Length: {len(data)}\r\n\r\n"
     return head.encode() + data
 
@@ -97,6 +145,23 @@ write("fuzz_aws_handler", "seed-bad-auth", b"\x00" + http_request(
                    "SignedHeaders=host;x-amz-date, Signature=00"))
 write("fuzz_aws_handler", "seed-invalid-utf8",
       b"\x00" + http_request("ListKeys", {}, "PLACEHOLDER").replace(b"PLACEHOLDER", b"\xff\xfe"))
+for i, (target, body) in enumerate(SECRETS):
+    write("fuzz_aws_handler", f"seed-sm-{i:02d}-{target}-signed",
+          b"\x01" + http_request(target, body, service="secretsmanager"))
+write("fuzz_aws_handler", "seed-sm-unsigned",
+      b"\x00" + http_request("GetSecretValue", {"SecretId": "fuzz/string"}, service="secretsmanager"))
+write("fuzz_aws_handler", "seed-sm-kms-scope", b"\x00" + http_request(
+    "GetSecretValue", {"SecretId": "fuzz/string"},
+    "AWS4-HMAC-SHA256 Credential=AKCFFUZZFUZZFUZZFUZZ/20260101/us-east-1/kms/aws4_request, "
+    "SignedHeaders=host;x-amz-date, Signature=00", service="secretsmanager"))
+
+# fuzz_aws_request: its bytes are the request itself, signed (badly) for the service it names.
+SIGNED = ("AWS4-HMAC-SHA256 Credential=AKIDFUZZ/20270115/us-east-1/{}/aws4_request, "
+          "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "0" * 64)
+for i, (target, body) in enumerate(SECRETS):
+    write("fuzz_aws_request", f"seed-sm-{i:02d}-{target}",
+          http_request(target, body, SIGNED.format("secretsmanager"), service="secretsmanager",
+                       date="20270115T080000Z"))
 
 for i, (method, payload) in enumerate(RPC):
     write("fuzz_rpc_dispatch", f"seed-{i:02d}-key", b"\x01" + frame(i + 1, method, payload))

@@ -101,14 +101,62 @@ TEST_F(CofferCliTest, NumbersAreCheckedAgainstTheirDeclaredRange) {
   EXPECT_EQ(line_.args().get_int("rotation-period-in-days"), 100);
 }
 
+// "secrets get" -> {"secrets", "get"}.
+std::vector<std::string> words_of(const std::string& name) {
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  for (auto space = name.find(' '); space != std::string::npos; space = name.find(' ', start)) {
+    words.push_back(name.substr(start, space - start));
+    start = space + 1;
+  }
+  words.push_back(name.substr(start));
+  return words;
+}
+
 TEST_F(CofferCliTest, HelpListsEveryCommandAndExitsZero) {
   auto exit = parse({"--help"});
   ASSERT_TRUE(exit);
   EXPECT_EQ(exit->status, 0);
   EXPECT_NE(exit->text.find("\nusage: coffer"), std::string::npos) << exit->text;
   for (const auto& command : commands_) {
-    EXPECT_NE(exit->text.find("\n  " + command.name + "  "), std::string::npos) << command.name;
+    const auto words = words_of(command.name);
+    EXPECT_NE(exit->text.find("\n  " + words.front() + "  "), std::string::npos) << command.name;
+    if (words.size() == 1) continue;
+    // A grouped command is listed by its group's help.
+    cli::CommandLine line(commands_);
+    auto group = line.parse({words.front(), "--help"});
+    ASSERT_TRUE(group);
+    EXPECT_EQ(group->status, 0);
+    EXPECT_NE(group->text.find("usage: coffer " + words.front() + " "), std::string::npos)
+        << group->text;
+    EXPECT_NE(group->text.find("\n  " + words.back() + "  "), std::string::npos) << command.name;
   }
+}
+
+TEST_F(CofferCliTest, GroupedCommandsTakeTheirOptionsAndTheGlobalOnes) {
+  auto exit = parse({"secrets", "get", "--secret-id", "app/db", "--json", "--endpoint", "h:1"});
+  ASSERT_FALSE(exit) << exit->text;
+  EXPECT_EQ(line_.command().name, "secrets get");
+  const cli::Args args = line_.args();
+  EXPECT_EQ(args.get("secret-id"), "app/db");
+  EXPECT_EQ(args.get("endpoint"), "h:1");
+  EXPECT_TRUE(args.has("json"));
+}
+
+TEST_F(CofferCliTest, GroupWithoutOrWithAnUnknownCommand) {
+  expect_usage_error(parse({"secrets"}), "coffer", {"'secrets' needs a command"});
+  cli::CommandLine line(commands_);
+  expect_usage_error(line.parse({"secrets", "nope"}), "coffer", {"unknown command 'secrets nope'"});
+  cli::CommandLine help(commands_);
+  expect_usage_error(help.parse({"help", "secrets", "nope"}), "coffer",
+                     {"unknown command 'secrets nope'"});
+  cli::CommandLine option(commands_);
+  expect_usage_error(option.parse({"secrets", "get", "--secret-id", "x", "--nope"}), "coffer",
+                     {"unknown option --nope"});
+  cli::CommandLine range(commands_);
+  expect_usage_error(
+      range.parse({"secrets", "delete", "--secret-id", "x", "--recovery-window-in-days", "31"}),
+      "coffer", {"--recovery-window-in-days", "[7, 30]"});
 }
 
 TEST_F(CofferCliTest, HelpCommandHasHelpToo) {
@@ -123,8 +171,11 @@ TEST_F(CofferCliTest, HelpCommandHasHelpToo) {
 
 TEST_F(CofferCliTest, EveryCommandHasGeneratedHelp) {
   for (const auto& command : commands_) {
-    for (const auto& args : {std::vector<std::string>{command.name, "--help"},
-                             std::vector<std::string>{"help", command.name}}) {
+    std::vector<std::string> with_flag = words_of(command.name);
+    with_flag.push_back("--help");
+    std::vector<std::string> with_help{"help"};
+    for (const auto& word : words_of(command.name)) with_help.push_back(word);
+    for (const auto& args : {with_flag, with_help}) {
       cli::CommandLine line(commands_);
       auto exit = line.parse(args);
       ASSERT_TRUE(exit) << command.name;

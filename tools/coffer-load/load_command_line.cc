@@ -90,7 +90,8 @@ std::optional<ParseExit> parse_load_command_line(const std::vector<std::string>&
       app.add_option("--mix", mix,
                      "Operations and weights, e.g. encrypt=80,generate-data-key=20 (default "
                      "encrypt=100); encrypt, decrypt, generate-data-key, "
-                     "generate-data-key-without-plaintext, generate-random, describe-key")
+                     "generate-data-key-without-plaintext, generate-random, describe-key, "
+                     "get-secret-value (--key-id then names the secret)")
           ->check(operation_mix());
   auto* key_id = app.add_option("--key-id", out.key_id, "The key to use")->type_name("KEY");
   auto* key_ids_file =

@@ -8,8 +8,8 @@ namespace coffer::tools::load {
 
 const std::vector<std::string>& known_operations() {
   static const std::vector<std::string> names = {
-      "encrypt",         "decrypt",     "generate-data-key", "generate-data-key-without-plaintext",
-      "generate-random", "describe-key"};
+      "encrypt",         "decrypt",      "generate-data-key", "generate-data-key-without-plaintext",
+      "generate-random", "describe-key", "get-secret-value"};
   return names;
 }
 

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "client/methods.h"
+#include "coffer/v1/secrets.pb.h"
 
 namespace coffer::tools::load {
 namespace {
@@ -51,6 +52,11 @@ Operation make(const std::string& name, const LoadOptions& options, client::KmsC
     v1::GenerateRandomRequest r;
     r.set_number_of_bytes(static_cast<std::int32_t>(std::clamp(options.payload_bytes, 1u, 1024u)));
     op.method = method::kGenerateRandom;
+    payload = r.SerializeAsString();
+  } else if (name == "get-secret-value") {  // the "key" names a secret (issue 15's benchmark)
+    v1::secrets::GetSecretValueRequest r;
+    r.set_secret_id(key_id);
+    op.method = method::kGetSecretValue;
     payload = r.SerializeAsString();
   } else {  // describe-key
     v1::DescribeKeyRequest r;

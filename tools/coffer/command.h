@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client/kms_client.h"
+#include "client/secrets_client.h"
 #include "tools/coffer/cli_args.h"
 
 namespace coffer::tools::cli {
@@ -26,15 +27,21 @@ class Context {
     if (!client_) client_ = connect_();
     return *client_;
   }
+  // Secrets Manager, over the same connection as client().
+  client::SecretsClient& secrets() {
+    if (!secrets_) secrets_ = std::make_unique<client::SecretsClient>(client().shared_rpc());
+    return *secrets_;
+  }
 
  private:
   Args args_;
   std::function<std::unique_ptr<client::KmsClient>()> connect_;
   std::unique_ptr<client::KmsClient> client_;
+  std::unique_ptr<client::SecretsClient> secrets_;
 };
 
 struct Command {
-  std::string name;
+  std::string name;  // "list-keys", or "GROUP COMMAND" run as "coffer secrets create"
   std::string summary;
   std::vector<OptionSpec> options;
   std::function<void(Context&)> run;
@@ -48,5 +55,11 @@ void add_crypto_commands(std::vector<Command>& out);
 void add_data_key_commands(std::vector<Command>& out);
 void add_signing_commands(std::vector<Command>& out);
 void add_file_commands(std::vector<Command>& out);
+// coffer secrets ...: values and versions; describe, list, delete, tags; rotation and
+// passwords; resource policies.
+void add_secret_value_commands(std::vector<Command>& out);
+void add_secret_management_commands(std::vector<Command>& out);
+void add_secret_rotation_commands(std::vector<Command>& out);
+void add_secret_policy_commands(std::vector<Command>& out);
 
 }  // namespace coffer::tools::cli

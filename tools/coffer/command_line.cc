@@ -41,6 +41,22 @@ void add_option(CLI::App& app, const OptionSpec& spec, const std::string& group)
   if (spec.repeatable) option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
+// Groups of commands run as "coffer GROUP COMMAND" (a Command named "GROUP COMMAND").
+struct Group {
+  const char* name;
+  const char* summary;
+};
+constexpr Group kGroups[] = {
+    {"secrets", "Secrets Manager: secrets, versions, rotation, policies ('coffer secrets --help')"},
+};
+
+// "secrets create" -> {"secrets", "create"}; "list-keys" -> {"", "list-keys"}.
+std::pair<std::string, std::string> split_name(const std::string& name) {
+  const auto space = name.find(' ');
+  if (space == std::string::npos) return {"", name};
+  return {name.substr(0, space), name.substr(space + 1)};
+}
+
 // The values of `app`'s options that were given, by name without "--".
 void collect(const CLI::App& app, std::map<std::string, std::vector<std::string>>& values) {
   for (const CLI::Option* option : app.get_options()) {
@@ -63,6 +79,10 @@ std::vector<Command> all_commands() {
   add_data_key_commands(commands);
   add_signing_commands(commands);
   add_file_commands(commands);
+  add_secret_value_commands(commands);
+  add_secret_management_commands(commands);
+  add_secret_rotation_commands(commands);
+  add_secret_policy_commands(commands);
   return commands;
 }
 
@@ -75,7 +95,24 @@ CommandLine::CommandLine(const std::vector<Command>& commands)
   for (const auto& spec : global_options()) add_option(app_, spec, "Global options");
   app_.footer("Run 'coffer COMMAND --help' for the options of a command.");
   for (const auto& command : commands_) {
-    CLI::App* sub = app_.add_subcommand(command.name, command.summary);
+    const auto [group_name, leaf] = split_name(command.name);
+    CLI::App* parent = &app_;
+    if (!group_name.empty()) {
+      parent = nullptr;
+      for (CLI::App* sub : app_.get_subcommands({}))
+        if (sub->get_name() == group_name) parent = sub;
+      if (!parent) {
+        std::string summary;
+        for (const auto& g : kGroups)
+          if (group_name == g.name) summary = g.summary;
+        parent = app_.add_subcommand(group_name, summary);
+        parent->fallthrough();
+        parent->require_subcommand(0, 1);
+        parent->footer("Run 'coffer " + group_name +
+                       " COMMAND --help' for the options of a command.");
+      }
+    }
+    CLI::App* sub = parent->add_subcommand(leaf, command.summary);
     sub->fallthrough();  // global options after the command name
     sub->footer("Global options (before or after the command): see 'coffer --help'.");
     for (const auto& spec : command.options) add_option(*sub, spec, "Options");
@@ -91,8 +128,18 @@ std::optional<ParseExit> CommandLine::usage_error(const std::string& problem) co
 
 std::optional<ParseExit> CommandLine::help_for(const std::string& command_name) const {
   if (command_name.empty()) return ParseExit{0, app_.help()};
-  for (const CLI::App* sub : app_.get_subcommands({})) {
-    if (sub->get_name() == command_name) return ParseExit{0, sub->help("coffer")};
+  const auto [group_name, leaf] = split_name(command_name);
+  const CLI::App* parent = &app_;
+  std::string prefix = "coffer";
+  if (!group_name.empty()) {
+    parent = nullptr;
+    for (const CLI::App* sub : app_.get_subcommands({}))
+      if (sub->get_name() == group_name) parent = sub;
+    if (!parent) return usage_error("unknown command '" + command_name + "'");
+    prefix += " " + group_name;
+  }
+  for (const CLI::App* sub : parent->get_subcommands({})) {
+    if (sub->get_name() == leaf) return ParseExit{0, sub->help(prefix)};
   }
   return usage_error("unknown command '" + command_name + "'");
 }
@@ -102,6 +149,10 @@ std::optional<ParseExit> CommandLine::parse(const std::vector<std::string>& args
   if (args.size() == 2 && args.front() == "help" && !args.back().starts_with("-")) {
     return help_for(args.back());
   }
+  if (args.size() == 3 && args.front() == "help" && !args[1].starts_with("-") &&
+      !args[2].starts_with("-")) {
+    return help_for(args[1] + " " + args[2]);  // coffer help secrets create
+  }
   if (auto exit = parse_command_line(app_, args)) return exit;
   const auto extras = app_.remaining(true);
   const std::vector<CLI::App*> chosen = app_.get_subcommands();
@@ -110,12 +161,22 @@ std::optional<ParseExit> CommandLine::parse(const std::vector<std::string>& args
     if (word.starts_with("-"))
       return usage_error("unknown option " + word.substr(0, word.find('=')));
     if (chosen.empty()) return usage_error("unknown command '" + word + "'");
+    const CLI::App* first = chosen.front();
+    if (!first->get_subcommands({}).empty() && first->get_subcommands().empty())
+      return usage_error("unknown command '" + first->get_name() + " " + word + "'");
     return usage_error("unexpected argument '" + word + "'");
   }
   if (chosen.empty()) return usage_error("no command given");
   if (chosen.front() == help_command_) return help_for(help_topic_);
+  std::string name = chosen.front()->get_name();
+  if (!chosen.front()->get_subcommands({}).empty()) {  // a group: its command is next
+    const std::vector<CLI::App*> in_group = chosen.front()->get_subcommands();
+    if (in_group.empty())
+      return usage_error("'" + name + "' needs a command: see 'coffer " + name + " --help'");
+    name += " " + in_group.front()->get_name();
+  }
   for (const auto& command : commands_) {
-    if (command.name == chosen.front()->get_name()) selected_ = &command;
+    if (command.name == name) selected_ = &command;
   }
   return std::nullopt;
 }
@@ -123,7 +184,10 @@ std::optional<ParseExit> CommandLine::parse(const std::vector<std::string>& args
 Args CommandLine::args() const {
   std::map<std::string, std::vector<std::string>> values;
   collect(app_, values);
-  for (const CLI::App* sub : app_.get_subcommands()) collect(*sub, values);
+  for (const CLI::App* sub : app_.get_subcommands()) {
+    collect(*sub, values);
+    for (const CLI::App* leaf : sub->get_subcommands()) collect(*leaf, values);
+  }
   return Args(std::move(values));
 }
 

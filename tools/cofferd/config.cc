@@ -137,6 +137,10 @@ void add_settings(CLI::App& app, DaemonConfig& c) {
   setting(app, "log_level", c.log_level, "JSON lines on stderr from this level up")
       ->check(CLI::IsMember({"debug", "info", "warn", "warning", "error"}));
   setting(app, "aws_listen", c.aws_listen, "AWS JSON API HOST:PORT; empty: off");
+  setting(app, "rotation_functions_dir", c.rotation_functions_dir,
+          "Secrets Manager rotation functions: NAME or NAME.py for ...:function:NAME");
+  count(app, "rotation_step_timeout_ms", c.rotation_step_timeout_ms, 1, kMaxTimeoutMs,
+        "A rotation function's step is stopped (and fails) after this");
   yes_no(app, "aws_tls", c.aws_tls, "TLS on aws_listen (required unless it is loopback)");
   setting(app, "regions", c.regions, "Comma list of regions; the first is `region`");
   yes_no(app, "accept_any_region", c.accept_any_region,

@@ -58,6 +58,11 @@ struct DaemonConfig {
   std::string regions;             // comma list; the first is `region` (empty: just `region`)
   bool accept_any_region = false;  // development: a new region name makes its keyspace
   bool aws_accept_security_token = false;
+  // Secrets Manager rotation: where Lambda-style rotation functions live (NAME or NAME.py
+  // for arn:aws:lambda:...:function:NAME; empty: only the built-in rotators), how long one
+  // step may run, and how long a rotation function's credential lives.
+  std::string rotation_functions_dir;
+  std::size_t rotation_step_timeout_ms = 60'000;
 
   // The settings left at 0 or empty that default to others (workers: sessions, ...).
   void fill_defaults();

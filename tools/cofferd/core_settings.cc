@@ -28,4 +28,11 @@ core::KmsConfig kms_config_of(const DaemonConfig& config, const std::string& reg
   return kms;
 }
 
+core::SecretsConfig secrets_config_of(const DaemonConfig& config, const std::string& region) {
+  core::SecretsConfig c;
+  c.region = region;
+  c.account_id = config.account_id;
+  return c;
+}
+
 }  // namespace coffer::cofferd

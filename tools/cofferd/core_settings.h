@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "core/secrets/secrets_service.h"
 #include "core/service/kms_service.h"
 #include "pkcs11/token.h"
 #include "tools/cofferd/config.h"
@@ -16,5 +17,6 @@ namespace coffer::cofferd {
 pkcs11::TokenConfig token_config_of(const DaemonConfig& config, std::size_t sessions);
 // The KMS of `region` as the settings describe it.
 core::KmsConfig kms_config_of(const DaemonConfig& config, const std::string& region);
+core::SecretsConfig secrets_config_of(const DaemonConfig& config, const std::string& region);
 
 }  // namespace coffer::cofferd

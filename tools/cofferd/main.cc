@@ -16,12 +16,16 @@
 #include "common/log.h"
 #include "common/utf8.h"
 #include "core/auth/access_keys.h"
+#include "core/secrets/secrets_service.h"
 #include "core/service/kms_service.h"
 #include "core/service/reconciler.h"
 #include "core/store/sqlite_store.h"
 #include "server/metrics/http_endpoint.h"
+#include "server/rotation/rotation_credentials.h"
+#include "server/rotation/rotation_engine.h"
 #include "server/rpc/kms_handlers.h"
 #include "server/rpc/rpc_server.h"
+#include "server/rpc/secrets_handlers.h"
 #include "tools/cofferd/access_key_command.h"
 #include "tools/cofferd/aws_front_end.h"
 #include "tools/cofferd/command_line.h"
@@ -70,11 +74,22 @@ int serve(const cofferd::DaemonConfig& config) {
   // The region's domain key exists before the first request (made here on first run).
   material.domain_keys().current(config.region);
 
+  core::SecretsService secrets(kms, store, clock,
+                               cofferd::secrets_config_of(config, config.region));
+  server::rotation::RotationCredentials rotation_credentials;
+  server::rotation::RotationEngineOptions rotation_options;
+  rotation_options.functions_dir = config.rotation_functions_dir;
+  rotation_options.step_timeout = std::chrono::milliseconds(config.rotation_step_timeout_ms);
+  rotation_options.tick = std::chrono::milliseconds(config.scheduler_interval_ms);
+  server::rotation::RotationEngine rotation(rotation_options, rotation_credentials);
+  rotation.add(secrets, config.region);
+
   core::AccessKeys access_keys(token, store, clock);
   cofferd::ensure_admin_credential(access_keys, config.state_dir);
 
   server::rpc::Dispatcher dispatcher;
   server::rpc::register_kms_handlers(dispatcher, kms);
+  server::rpc::register_secrets_handlers(dispatcher, secrets);
   server::rpc::WorkQueue work(config.workers, config.queue_capacity);
   // Credential lookups the caches could not answer (a store read, a token decrypt): on
   // their own small pool, so a flood of unknown access key ids cannot hold the workers.
@@ -84,6 +99,7 @@ int serve(const cofferd::DaemonConfig& config) {
   cofferd::ServiceMetrics service_metrics(registry, token, work, material);
   // Only now do other threads use the token: the metrics hooks are in place.
   kms.start_scheduler(std::chrono::milliseconds(config.scheduler_interval_ms));
+  rotation.start();
   std::atomic<bool> ready{false};
   std::optional<server::metrics::HttpEndpoint> metrics_endpoint;
   if (!config.metrics_listen.empty()) {
@@ -127,9 +143,11 @@ int serve(const cofferd::DaemonConfig& config) {
   rpc.start();
   std::optional<cofferd::AwsFrontEnd> aws;
   if (!config.aws_listen.empty()) {
-    aws.emplace(config, token, store, clock, material, kms, access_keys, work, authentication,
-                budget, service_metrics.request_observer("aws"));
+    aws.emplace(config, token, store, clock, material, kms, secrets, store, access_keys,
+                rotation_credentials, rotation, work, authentication, budget,
+                service_metrics.request_observer("aws"));
     aws->start();
+    rotation.set_endpoint(cofferd::local_aws_endpoint(config, aws->port()));
   }
   ready = true;
   log_event(LogLevel::kInfo, "ready",
@@ -150,6 +168,7 @@ int serve(const cofferd::DaemonConfig& config) {
   rpc.shutdown(std::chrono::seconds(30));
   authentication.drain_and_stop();
   work.drain_and_stop();
+  rotation.stop();
   kms.stop_scheduler();
   if (metrics_endpoint) metrics_endpoint->stop();
   log_event(LogLevel::kInfo, "stopped");
