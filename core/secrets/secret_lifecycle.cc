@@ -262,9 +262,15 @@ std::vector<std::pair<std::string, std::string>> policy_problems(const std::stri
       problems.emplace_back("MALFORMED_POLICY", "A resource policy Statement needs a Principal.");
     auto principal = st.find("Principal");
     if (grants_public && effect != st.end() && *effect == "Allow" && principal != st.end()) {
-      const bool everyone =
-          (principal->is_string() && *principal == "*") ||
-          (principal->is_object() && principal->contains("AWS") && (*principal)["AWS"] == "*");
+      // "*", {"AWS": "*"} and {"AWS": [..., "*", ...]} all name everyone.
+      auto names_everyone = [](const nlohmann::json& p) {
+        if (p.is_string()) return p == "*";
+        if (!p.is_array()) return false;
+        return std::any_of(p.begin(), p.end(), [](const nlohmann::json& e) { return e == "*"; });
+      };
+      const bool everyone = names_everyone(*principal) ||
+                            (principal->is_object() && principal->contains("AWS") &&
+                             names_everyone((*principal)["AWS"]));
       if (everyone && !st.contains("Condition")) *grants_public = true;
     }
   }
@@ -311,7 +317,13 @@ PolicyValidationResult SecretsService::validate_resource_policy(
     const std::optional<std::string>& secret_id, const std::string& policy) {
   if (secret_id) load(*secret_id);  // ResourceNotFound for a secret that does not exist
   PolicyValidationResult result;
-  result.errors = policy_problems(policy, nullptr);
+  bool grants_public = false;
+  result.errors = policy_problems(policy, &grants_public);
+  // As AWS's check: a policy that grants everyone access does not pass.
+  if (grants_public) {
+    result.errors.emplace_back("BROAD_ACCESS",
+                               "The policy grants access to every principal without a condition.");
+  }
   result.passed = result.errors.empty();
   return result;
 }

@@ -25,6 +25,8 @@ std::string pending_token(const std::vector<SecretVersionRecord>& versions) {
 std::optional<Timestamp> SecretsService::next_rotation(const SecretRecord& secret,
                                                        Timestamp from) const {
   if (!secret.rotation_enabled) return std::nullopt;
+  const RotationRules& r = secret.rotation_rules;
+  if (!r.automatically_after_days && r.schedule_expression.empty()) return std::nullopt;
   return next_rotation_time(secret.rotation_rules, from, clock_.now());
 }
 
@@ -40,6 +42,7 @@ SecretVersionRef SecretsService::rotate_secret(const RotateSecretRequest& reques
                 "Rotation is not available: this server runs no rotation engine.");
   }
   std::string token;
+  bool retrying = false;
   SecretVersionRef ref;
   {
     std::lock_guard lock(mutations_);
@@ -51,28 +54,33 @@ SecretVersionRef SecretsService::rotate_secret(const RotateSecretRequest& reques
       throw Error(ErrorCode::kInvalidRequest,
                   "No Lambda rotation function ARN is associated with this secret.");
     }
-    if (request.rotation_rules) {
-      s.rotation_rules = *request.rotation_rules;
-      s.rotation_enabled = true;
-    }
+    if (request.rotation_rules) s.rotation_rules = *request.rotation_rules;
+    // As AWS: RotateSecret turns rotation on (AWS's rotation templates refuse a secret whose
+    // RotationEnabled is false); without a schedule only RotateSecret and retries run it.
+    s.rotation_enabled = true;
     const Timestamp now = clock_.now();
-    if (s.rotation_enabled)
-      s.next_rotation_at = next_rotation(s, s.last_rotated_at.value_or(s.created_at));
-    if (!pending_token(store_.list_secret_versions(s.arn)).empty()) {
-      // As AWS: an AWSPENDING version that is not AWSCURRENT is a rotation still under way
-      // (or failed: the scheduler reattempts it with the same token).
-      throw Error(ErrorCode::kInvalidRequest,
-                  "A previous rotation isn't complete. That rotation will be reattempted.");
-    }
-    token = request.client_request_token.value_or(new_version_id());
-    if (request.rotate_immediately) {
-      stage_pending_version(change, token);
-      // Not launched again by the scheduler while this one runs.
-      if (s.rotation_enabled) s.next_rotation_at = now + std::chrono::hours(1);
+    s.next_rotation_at = next_rotation(s, s.last_rotated_at.value_or(s.created_at));
+    // As AWS: an AWSPENDING version that is not AWSCURRENT is a rotation under way or failed;
+    // it is reattempted with its own token, and the caller is told so.
+    token = pending_token(store_.list_secret_versions(s.arn));
+    retrying = !token.empty();
+    if (!retrying) {
+      token = request.client_request_token.value_or(new_version_id());
+      if (request.rotate_immediately) {
+        stage_pending_version(change, token);
+        // Not launched again by the scheduler while this one runs.
+        s.next_rotation_at = now + std::chrono::hours(1);
+      }
     }
     s.last_changed_at = now;
     apply(change);
-    ref = {s.arn, s.name, request.rotate_immediately ? std::optional(token) : std::nullopt};
+    const bool launched = retrying || request.rotate_immediately;
+    ref = {s.arn, s.name, launched ? std::optional(token) : std::nullopt};
+  }
+  if (retrying) {
+    launcher(ref.arn, token);
+    throw Error(ErrorCode::kInvalidRequest,
+                "A previous rotation isn't complete. That rotation will be reattempted.");
   }
   if (request.rotate_immediately) launcher(ref.arn, token);
   return ref;

@@ -147,11 +147,16 @@ BatchGetSecretValueResult SecretsService::batch_get_secret_value(
 
 PutSecretValueResult SecretsService::put_secret_value(const PutSecretValueRequest& request) {
   check_value(request.value, /*required=*/true);
-  const std::vector<std::string> stages =
+  std::vector<std::string> stages =
       request.version_stages.value_or(std::vector<std::string>{kCurrent});
   check_stages(stages);
   std::lock_guard lock(mutations_);
   Loaded loaded = load_live(request.secret_id);
+  // As AWS: the first version of a secret is AWSCURRENT whatever labels it is given.
+  if (std::find(stages.begin(), stages.end(), kCurrent) == stages.end() &&
+      holder_of(store_.list_secret_versions(loaded.secret.arn), kCurrent).empty()) {
+    stages.push_back(kCurrent);
+  }
   const std::string token = request.client_request_token.value_or(new_version_id());
   SecretChange change = change_of(loaded.secret);
   if (auto existing = store_.get_secret_version(loaded.secret.arn, token)) {

@@ -253,7 +253,14 @@ void SecretsService::assign_stages(const Loaded& loaded, SecretChange& change,
   // Prune unlabelled versions, oldest first, beyond max_versions (AWS keeps ~100).
   std::set<std::string> labelled;
   for (const auto& [stage, v] : holder) labelled.insert(v);
-  std::size_t count = versions.size() + change.new_versions.size();
+  // A new version that fills the one RotateSecret staged (same id) adds nothing.
+  std::size_t count = versions.size();
+  for (const auto& added : change.new_versions) {
+    const bool fills_staged =
+        std::any_of(versions.begin(), versions.end(),
+                    [&](const SecretVersionRecord& v) { return v.version_id == added.version_id; });
+    if (!fills_staged) ++count;
+  }
   const Timestamp cutoff = clock_.now() - config_.deprecated_version_min_age;
   for (const auto& v : versions) {  // oldest first
     if (count <= config_.max_versions) break;
@@ -285,23 +292,30 @@ SecretDescription SecretsService::describe(const Loaded& loaded) const {
 int SecretsService::run_due_work() {
   const Timestamp now = clock_.now();
   int done = 0;
+  // The listing is only a hint: each secret is reloaded and re-checked under the lock, so that
+  // a RestoreSecret, CancelRotateSecret or UpdateSecret between the listing and this step is
+  // never undone.
   for (const auto& due : store_.secrets_due(now)) {
     if (due.region != config_.region) continue;
     try {
-      if (due.deletion_date && *due.deletion_date <= now) {
-        std::lock_guard lock(mutations_);
-        store_.purge_secret(due.arn);
-        log_event(LogLevel::kInfo, "secret_purged", {{"secret", due.arn}});
-        ++done;
-        continue;
-      }
-      if (due.deleted_at || !due.rotation_enabled) continue;
       std::string token;
       {
         std::lock_guard lock(mutations_);
-        Loaded loaded = load(due.arn);
-        SecretChange change = change_of(loaded.secret);
-        const auto versions = store_.list_secret_versions(due.arn);
+        const auto current = store_.get_secret(due.arn);
+        if (!current) continue;  // purged meanwhile
+        const SecretRecord& secret = *current;
+        if (secret.deletion_date && *secret.deletion_date <= now) {
+          store_.purge_secret(secret.arn);
+          log_event(LogLevel::kInfo, "secret_purged", {{"secret", secret.arn}});
+          ++done;
+          continue;
+        }
+        if (secret.deleted_at || !secret.rotation_enabled || !secret.next_rotation_at ||
+            *secret.next_rotation_at > now) {
+          continue;
+        }
+        SecretChange change = change_of(secret);
+        const auto versions = store_.list_secret_versions(secret.arn);
         const std::string pending = holder_of(versions, kPending);
         if (!pending.empty() && pending != holder_of(versions, kCurrent)) {
           token = pending;  // the unfinished rotation is reattempted with its token

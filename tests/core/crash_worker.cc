@@ -110,6 +110,11 @@ std::vector<std::string> query_store(const std::string& path, const std::string&
 int run(const std::string& dir, unsigned seed) {
   setenv("SOFTHSM2_CONF", (dir + "/softhsm2.conf").c_str(), 1);
   pkcs11::Token token(token_config(dir));
+  // Logged in: tell the test, which kills only from here on. SoftHSM rewrites its token.object
+  // in place on every successful C_Login (Token::loginUser stores the PIN-count flags), so a
+  // kill inside C_Login can destroy a SoftHSM token whatever Coffer does; docs/SECURITY.md.
+  if (int marker = ::open((dir + "/logged-in").c_str(), O_WRONLY | O_CREAT, 0600); marker >= 0)
+    ::close(marker);
   core::SqliteStore store(dir + "/coffer.db");
   core::SystemClock clock;
   core::reconcile(token, store, /*remove_orphans=*/true);

@@ -873,9 +873,11 @@ TEST_F(SecretsRotationTest, RotateSecretStagesAnEmptyPendingVersionThatTheFuncti
               ThrowsError(ErrorCode::kResourceExists));
   EXPECT_EQ(versions("rotating", true).size(), 2u);
 
-  // A second rotation while AWSPENDING is left on a version that is not current.
+  // A second rotation while AWSPENDING is left on a version that is not current: refused, and
+  // (as AWS) the unfinished one is reattempted with its own token.
   EXPECT_THAT([&] { rotate("rotating", std::nullopt); }, ThrowsError(ErrorCode::kInvalidRequest));
-  EXPECT_EQ(launcher_.calls().size(), 1u);
+  EXPECT_THAT(launcher_.calls(), ElementsAre(std::pair(v1.arn, token), std::pair(v1.arn, token)));
+  EXPECT_EQ(versions("rotating", true).size(), 2u);
 
   // finishSecret, then the engine's report.
   clock_.advance(std::chrono::hours(2));
@@ -893,7 +895,31 @@ TEST_F(SecretsRotationTest, RotateSecretStagesAnEmptyPendingVersionThatTheFuncti
   auto next = rotate("rotating", std::nullopt);
   ASSERT_TRUE(next.version_id.has_value());
   EXPECT_NE(*next.version_id, token);
-  EXPECT_EQ(launcher_.calls().size(), 2u);
+  EXPECT_EQ(launcher_.calls().size(), 3u);
+}
+
+TEST_F(SecretsRotationTest, RotateSecretWithoutRulesTurnsRotationOnAndRetriesAFailure) {
+  // AWS's rotation templates refuse a secret whose RotationEnabled is false, so RotateSecret
+  // with only a function must turn rotation on; a failure is retried, not left stuck.
+  auto v1 = create("no-rules", "old");
+  auto ref = rotate("no-rules", std::nullopt);
+  ASSERT_TRUE(ref.version_id.has_value());
+  auto s = record("no-rules");
+  EXPECT_TRUE(s.rotation_enabled);
+  // Not launched again by the scheduler while this first run is under way.
+  EXPECT_EQ(s.next_rotation_at, clock_.now() + std::chrono::hours(1));
+  secrets_->rotation_finished(v1.arn, *ref.version_id, false);
+  clock_.advance(std::chrono::minutes(61));
+  EXPECT_EQ(secrets_->run_due_work(), 1);
+  EXPECT_THAT(launcher_.calls(), ElementsAre(std::pair(v1.arn, *ref.version_id),
+                                             std::pair(v1.arn, *ref.version_id)));
+  put("no-rules", "new", *ref.version_id, std::vector<std::string>{kPending});
+  finish("no-rules", *ref.version_id);
+  EXPECT_EQ(get("no-rules"), "new");
+  // No schedule: nothing more is due, however long one waits.
+  EXPECT_FALSE(record("no-rules").next_rotation_at.has_value());
+  clock_.advance(days(400));
+  EXPECT_EQ(secrets_->run_due_work(), 0);
 }
 
 TEST_F(SecretsRotationTest, AFailedRotationIsRelaunchedWithItsTokenWhenDue) {
@@ -1056,6 +1082,10 @@ TEST_F(SecretsServiceTest, BlockPublicPolicyRefusesAWildcardPrincipalInAList) {
   EXPECT_THAT([&] { secrets_->put_resource_policy("shared-list", everyone_in_list, true); },
               ThrowsError(ErrorCode::kPublicPolicy));
   EXPECT_FALSE(secrets_->get_resource_policy("shared-list").resource_policy.has_value());
+  // ValidateResourcePolicy reports the same broad access instead of passing it.
+  const auto validated = secrets_->validate_resource_policy(std::nullopt, everyone_in_list);
+  EXPECT_FALSE(validated.passed);
+  EXPECT_FALSE(validated.errors.empty());
 }
 
 }  // namespace

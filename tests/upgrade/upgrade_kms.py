@@ -5,9 +5,11 @@
   upgrade_kms.py check EXPECTED [NEW]     everything in EXPECTED (and NEW) decrypts, verifies
   upgrade_kms.py rotate EXPECTED NEW      rotate the symmetric key on demand once more,
                                           encrypt under the new version; write NEW
+  upgrade_kms.py secret put|get         Secrets Manager on the upgraded store: create a
+                                          secret, or read it back after a restart
   upgrade_kms.py versions DB OUT          the key_versions rows of a stopped store, to OUT
   upgrade_kms.py schema DB EXPECTED FIXTURE_VERSIONS NEW
-                                          the upgraded store: schema 3, one domain key, the
+                                          the upgraded store: schema 4, one domain key, the
                                           old versions still token objects, the new wrapped
 
 The AWS commands read COFFER_AWS_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
@@ -79,6 +81,25 @@ def kms_client():
     return boto3.client("kms", endpoint_url=os.environ["COFFER_AWS_ENDPOINT"],
                         region_name=os.environ.get("AWS_DEFAULT_REGION", REGION),
                         config=Config(retries={"max_attempts": 1}))
+
+
+UPGRADE_SECRET = ("upgrade/after-schema-4", "made after the upgrade")
+
+
+def secret(action):
+    import boto3
+    sm = boto3.client("secretsmanager", endpoint_url=os.environ["COFFER_AWS_ENDPOINT"],
+                      region_name=os.environ.get("AWS_DEFAULT_REGION", REGION))
+    name, value = UPGRADE_SECRET
+    if action == "put":
+        check("CreateSecret on the upgraded store",
+              lambda: sm.create_secret(Name=name, SecretString=value)["Name"] == name)
+
+    def reads_back():
+        got = sm.get_secret_value(SecretId=name)
+        expect(got["SecretString"] == value and "AWSCURRENT" in got["VersionStages"],
+               f"{got.get('VersionStages')}")
+    check(f"GetSecretValue ({action}) returns the value as AWSCURRENT", reads_back)
 
 
 def load(path):
@@ -337,9 +358,15 @@ def schema(db_path, expected_path, fixture_versions_path, new_path):
     new_version = (symmetric, new["version"])
     db = connect_read_only(db_path)
 
-    check("PRAGMA user_version is 3",
-          lambda: expect(db.execute("PRAGMA user_version").fetchone()[0] == 3,
+    check("PRAGMA user_version is 4",
+          lambda: expect(db.execute("PRAGMA user_version").fetchone()[0] == 4,
                          f"user_version {db.execute('PRAGMA user_version').fetchone()[0]}"))
+
+    def secrets_tables():
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        wanted = {"secrets", "secret_versions", "secret_stages", "secret_tags"}
+        expect(wanted <= tables, f"missing {sorted(wanted - tables)}")
+    check("schema 4 added the Secrets Manager tables", secrets_tables)
 
     def one_domain_key():
         rows = db.execute("SELECT region, version, active FROM domain_keys").fetchall()
@@ -358,10 +385,13 @@ def schema(db_path, expected_path, fixture_versions_path, new_path):
                 db.execute("SELECT key_id, version, wrapped_material FROM key_versions")}
 
     def same_versions_plus_new():
-        got = set(db.execute("SELECT key_id, version FROM key_versions"))
-        expect(got == fixture_versions | {new_version},
-               f"extra {sorted(got - fixture_versions - {new_version})}, "
-               f"missing {sorted(fixture_versions | {new_version} - got)}")
+        # Keys made after the upgrade (aws/secretsmanager, by the secret step) are not
+        # the fixture's.
+        fixture_keys = {key for key, _ in fixture_versions}
+        got = {row for row in db.execute("SELECT key_id, version FROM key_versions")
+               if row[0] in fixture_keys}
+        wanted = fixture_versions | {new_version}
+        expect(got == wanted, f"extra {sorted(got - wanted)}, missing {sorted(wanted - got)}")
     check(f"key_versions: the fixture's {len(fixture_versions)} plus the one rotated in",
           same_versions_plus_new)
 
@@ -377,7 +407,7 @@ def schema(db_path, expected_path, fixture_versions_path, new_path):
 
 def main(argv):
     commands = {"make": (make, 1), "check": (check_all, (1, 2)), "rotate": (rotate, 2),
-                "versions": (versions, 2), "schema": (schema, 4)}
+                "versions": (versions, 2), "schema": (schema, 4), "secret": (secret, 1)}
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         return 2

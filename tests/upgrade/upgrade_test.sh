@@ -2,7 +2,7 @@
 # Issue 14 ("key hierarchy"): a store and SoftHSM token made by the previous release
 # (fixture_v1, made by make_fixture.sh) open in this cofferd, and everything made before
 # still decrypts and verifies: before and after a new rotation, and across a restart. Then
-# the store on disk: migrated to schema 3, one domain key, the old versions still token
+# the store on disk: migrated to schema 4 (Secrets Manager's tables, which work), one domain key, the old versions still token
 # objects, the version rotated in now wrapped under the domain key.
 #   upgrade_test.sh COFFERD
 set -euo pipefail
@@ -49,6 +49,7 @@ step "first start: no missing or orphaned token objects" started_cleanly "$work/
 step "everything made by the previous release decrypts and verifies" kms check "$expected"
 step "rotate on demand; encrypt and decrypt under the new version" \
   kms rotate "$expected" "$work/new.json"
+step "Secrets Manager works on the upgraded store" kms secret put
 step "cofferd stops cleanly (SIGTERM)" stop_served
 
 echo "== restart on the same state directory"
@@ -56,6 +57,7 @@ serve "$state" "$cofferd" "$work/cofferd-2.log"
 step "restart: no missing or orphaned token objects" started_cleanly "$work/cofferd-2.log"
 step "after the restart, old and new ciphertexts decrypt, all still verifies" \
   kms check "$expected" "$work/new.json"
+step "after the restart, the secret made after the upgrade reads back" kms secret get
 step "cofferd stops cleanly again (SIGTERM)" stop_served
 
 echo "== the store on disk, cofferd stopped"
