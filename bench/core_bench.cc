@@ -11,6 +11,11 @@
 //   Encrypt/ColdKeys      KmsService::encrypt over kColdKeys keys chosen uniformly, with a
 //                         version cache of kColdCache: nearly every call unwraps its version
 //                         (and evicts another), the key hierarchy's miss path
+//   Encrypt/Authorized    issue 16: Encrypt with the caller a front end names (role/AppRole),
+//                         on a key whose policy must be evaluated (the account statement,
+//                         a Deny with a condition, an Allow with an encryption-context
+//                         condition), paired with the same Encrypt on no caller: the ratio
+//                         (authorized_rate_vs_unchecked) is the cost of authorization
 // bench/core_compare.sh runs it and prints the ratios.
 #include <benchmark/benchmark.h>
 #include <openssl/rand.h>
@@ -22,6 +27,7 @@
 
 #include "common/hex.h"
 #include "core/format/ciphertext_format.h"
+#include "core/model/caller.h"
 #include "core/service/kms_service.h"
 #include "core/store/sqlite_store.h"
 #include "tests/support/temp_token.h"
@@ -37,6 +43,7 @@ struct World {
   core::SystemClock clock;
   std::unique_ptr<core::KmsService> kms;
   std::string key_id;
+  std::string policy_key_id;
   std::unique_ptr<core::SqliteStore> cold_store;
   std::unique_ptr<core::KmsService> cold_kms;
   std::vector<std::string> cold_keys;
@@ -144,6 +151,34 @@ void DataKeyPaired(benchmark::State& state) {
   paired(state, core_data_key, [&] { return raw.data_key_once(); });
 }
 
+constexpr const char* kAppRolePolicy = R"({"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},
+ {"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*",
+  "Condition":{"StringEquals":{"aws:ResourceTag/frozen":"yes"}}},
+ {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/AppRole"},
+  "Action":["kms:Encrypt","kms:Decrypt"],"Resource":"*",
+  "Condition":{"StringEquals":{"kms:EncryptionContext:tenant":"blue"}}}]})";
+
+void policy_encrypt() {
+  auto result = g->kms->encrypt({g->policy_key_id, kPlaintext, {{"tenant", "blue"}}, std::nullopt});
+  benchmark::DoNotOptimize(result.ciphertext_blob.data());
+}
+
+void EncryptAuthorizedPaired(benchmark::State& state) {
+  const core::Caller role{"role/AppRole", "AKCFBENCH", "", ""};
+  paired(
+      state,
+      [&] {
+        const core::CallerScope scope(&role);
+        policy_encrypt();
+      },
+      [] {
+        policy_encrypt();
+        return true;
+      });
+  state.counters["authorized_rate_vs_unchecked"] = state.counters["core_rate_vs_raw"];
+}
+
 // COFFER_BENCH_COLD_KEYS and COFFER_BENCH_COLD_CACHE change them (does a miss cost more when
 // the token holds more session objects?).
 std::size_t from_env(const char* name, std::size_t fallback) {
@@ -186,6 +221,7 @@ BENCHMARK(EncryptPaired)->Name("Encrypt/Paired")->UseRealTime();
 BENCHMARK(DataKeyCore)->Name("GenerateDataKey/Core")->UseRealTime();
 BENCHMARK(DataKeyRaw)->Name("GenerateDataKey/Raw")->UseRealTime();
 BENCHMARK(DataKeyPaired)->Name("GenerateDataKey/Paired")->UseRealTime();
+BENCHMARK(EncryptAuthorizedPaired)->Name("Encrypt/Authorized")->UseRealTime();
 
 }  // namespace
 
@@ -198,6 +234,11 @@ int main(int argc, char** argv) {
   world.kms = std::make_unique<core::KmsService>(*world.token, *world.store, world.clock,
                                                  core::KmsConfig{});
   world.key_id = world.kms->create_key({}).key_id;
+  {
+    core::CreateKeyRequest with_policy;
+    with_policy.policy = kAppRolePolicy;
+    world.policy_key_id = world.kms->create_key(with_policy).key_id;
+  }
   core_encrypt();  // warm the key cache and the handle cache
   const auto* f = world.token->functions();
   f->C_OpenSession(world.token->pool().slot(), CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr,

@@ -52,6 +52,7 @@ struct CreateKeyRequest {
   std::vector<Tag> tags;
   bool multi_region = false;
   std::optional<std::string> policy;
+  bool bypass_policy_lockout_safety_check = false;
 };
 
 struct Page {

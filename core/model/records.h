@@ -30,6 +30,9 @@ struct KeyRecord {
   std::optional<Timestamp> on_demand_rotation_started_at;
   int on_demand_rotations = 0;
   std::uint32_t current_version = 1;
+  // The key policy document; none: AWS's default key policy. Read by get_key, written by
+  // create_key and put_key_policy (not by update_key).
+  std::optional<std::string> policy;
 };
 
 using Bytes = std::vector<std::uint8_t>;

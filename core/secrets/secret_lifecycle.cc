@@ -175,7 +175,7 @@ DeleteSecretResult SecretsService::delete_secret(const DeleteSecretRequest& requ
   Loaded loaded = load(request.secret_id);
   const Timestamp now = clock_.now();
   if (force) {
-    store_.purge_secret(loaded.secret.arn);
+    purge(loaded.secret.arn);
     return {loaded.secret.arn, loaded.secret.name, now};
   }
   if (loaded.secret.deleted_at) marked_for_deletion();
@@ -268,9 +268,9 @@ std::vector<std::pair<std::string, std::string>> policy_problems(const std::stri
         if (!p.is_array()) return false;
         return std::any_of(p.begin(), p.end(), [](const nlohmann::json& e) { return e == "*"; });
       };
-      const bool everyone = names_everyone(*principal) ||
-                            (principal->is_object() && principal->contains("AWS") &&
-                             names_everyone((*principal)["AWS"]));
+      const bool everyone =
+          names_everyone(*principal) || (principal->is_object() && principal->contains("AWS") &&
+                                         names_everyone((*principal)["AWS"]));
       if (everyone && !st.contains("Condition")) *grants_public = true;
     }
   }

@@ -59,27 +59,48 @@ SecretVersionRef SecretsService::create_secret(const CreateSecretRequest& reques
 }
 
 GetSecretValueResult SecretsService::get_secret_value(const GetSecretValueRequest& request) {
-  Loaded loaded = load_live(request.secret_id);
-  const std::string& arn = loaded.secret.arn;
+  SecretRecord secret;
   std::optional<SecretVersionRecord> version;
-  if (request.version_id) {
-    version = store_.get_secret_version(arn, *request.version_id);
-    if (!version ||
-        (request.version_stage && std::find(version->stages.begin(), version->stages.end(),
-                                            *request.version_stage) == version->stages.end())) {
-      throw Error(ErrorCode::kResourceNotFound,
-                  "Secrets Manager can't find the specified secret value for VersionId: " +
-                      *request.version_id);
-    }
-  } else {
-    const std::string stage = request.version_stage.value_or(kCurrent);
-    version = store_.get_secret_version_by_stage(arn, stage);
-    if (!version) {
-      throw Error(
-          ErrorCode::kResourceNotFound,
-          "Secrets Manager can't find the specified secret value for staging label: " + stage);
+  const std::string stage = request.version_stage.value_or(kCurrent);
+  // The common read (a stage, no version id) is served from the read cache when it can be.
+  if (!request.version_id) {
+    if (auto entry = read_cache_.find(request.secret_id)) {
+      if (auto it = entry->by_stage.find(stage); it != entry->by_stage.end()) {
+        secret = entry->secret;
+        version = it->second;
+      }
     }
   }
+  if (!version) {
+    const std::uint64_t generation = read_cache_.generation();
+    secret = load(request.secret_id).secret;
+    if (request.version_id) {
+      version = store_.get_secret_version(secret.arn, *request.version_id);
+      if (!version ||
+          (request.version_stage && std::find(version->stages.begin(), version->stages.end(),
+                                              *request.version_stage) == version->stages.end())) {
+        if (secret.deleted_at) marked_for_deletion();
+        throw Error(ErrorCode::kResourceNotFound,
+                    "Secrets Manager can't find the specified secret value for VersionId: " +
+                        *request.version_id);
+      }
+    } else {
+      version = store_.get_secret_version_by_stage(secret.arn, stage);
+      if (!version) {
+        if (secret.deleted_at) marked_for_deletion();
+        throw Error(
+            ErrorCode::kResourceNotFound,
+            "Secrets Manager can't find the specified secret value for staging label: " + stage);
+      }
+      SecretReadCache::Entry entry;
+      if (auto known = read_cache_.find(request.secret_id)) entry = *known;
+      entry.secret = secret;
+      entry.by_stage[stage] = *version;
+      read_cache_.put(request.secret_id, generation, std::move(entry));
+    }
+  }
+  if (secret.deleted_at) marked_for_deletion();
+  const std::string& arn = secret.arn;
   if (version->sealed_value.empty()) {
     // Staged by RotateSecret; the rotation function has not put its value yet.
     throw Error(ErrorCode::kResourceNotFound,
@@ -87,15 +108,15 @@ GetSecretValueResult SecretsService::get_secret_value(const GetSecretValueReques
                     version->version_id);
   }
   GetSecretValueResult result;
-  result.value = open_version(loaded.secret, *version);
+  result.value = open_version(secret, *version);
   result.arn = arn;
-  result.name = loaded.secret.name;
+  result.name = secret.name;
   result.version_id = version->version_id;
   result.version_stages = version->stages;
   result.created_at = version->created_at;
   // LastAccessedDate is a day, as AWS keeps it: at most one write per secret per day.
   const Timestamp today = day_of(clock_.now());
-  if (loaded.secret.last_accessed_at != today || version->last_accessed_at != today) {
+  if (secret.last_accessed_at != today || version->last_accessed_at != today) {
     try {
       std::lock_guard lock(mutations_);
       Loaded fresh = load(arn);

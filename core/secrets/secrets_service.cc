@@ -135,7 +135,17 @@ SecretChange SecretsService::change_of(const SecretRecord& secret) const {
   return change;
 }
 
+void SecretsService::purge(const std::string& arn) {
+  store_.purge_secret(arn);
+  read_cache_.clear();
+}
+
 void SecretsService::apply(SecretChange& change) {
+  // Cleared whether or not the change lands: a failed one may still have moved the row on.
+  struct ClearAfter {
+    SecretReadCache& cache;
+    ~ClearAfter() { cache.clear(); }
+  } clear_after{read_cache_};
   try {
     store_.apply_secret_change(change);
   } catch (const Error& e) {
@@ -163,6 +173,18 @@ std::string SecretsService::key_for_new_versions(const SecretRecord& secret) {
 }
 
 namespace {
+
+// Runs f() with the caller's KMS requests marked as made through Secrets Manager
+// (kms:ViaService), as AWS makes them: AWS managed keys allow their account's principals only so.
+template <class F>
+auto via_secrets_manager(const std::string& region, F&& f) -> decltype(f()) {
+  const Caller* caller = current_caller();
+  if (!caller) return f();
+  Caller via = *caller;
+  via.via_service = "secretsmanager." + region + ".amazonaws.com";
+  const CallerScope scope(&via);
+  return f();
+}
 
 // KMS's refusals as Secrets Manager reports them.
 [[noreturn]] void rethrow_kms(const Error& e, bool encrypting) {
@@ -203,8 +225,10 @@ SecretVersionRecord SecretsService::seal_version(const SecretRecord& secret,
   v.created_at = clock_.now();
   try {
     const std::string key = key_for_new_versions(secret);
-    v.kms_key_arn = kms_.describe_key(key).arn;
-    v.sealed_value = seal_secret_value(kms_, v.kms_key_arn, secret.arn, version_id, value);
+    via_secrets_manager(config_.region, [&] {
+      v.kms_key_arn = kms_.describe_key(key).arn;
+      v.sealed_value = seal_secret_value(kms_, v.kms_key_arn, secret.arn, version_id, value);
+    });
   } catch (const Error& e) {
     rethrow_kms(e, /*encrypting=*/true);
   }
@@ -214,7 +238,9 @@ SecretVersionRecord SecretsService::seal_version(const SecretRecord& secret,
 SecretValue SecretsService::open_version(const SecretRecord& secret,
                                          const SecretVersionRecord& version) {
   try {
-    return open_secret_value(kms_, secret.arn, version.version_id, version.sealed_value);
+    return via_secrets_manager(config_.region, [&] {
+      return open_secret_value(kms_, secret.arn, version.version_id, version.sealed_value);
+    });
   } catch (const Error& e) {
     rethrow_kms(e, /*encrypting=*/false);
   }
@@ -305,7 +331,7 @@ int SecretsService::run_due_work() {
         if (!current) continue;  // purged meanwhile
         const SecretRecord& secret = *current;
         if (secret.deletion_date && *secret.deletion_date <= now) {
-          store_.purge_secret(secret.arn);
+          purge(secret.arn);
           log_event(LogLevel::kInfo, "secret_purged", {{"secret", secret.arn}});
           ++done;
           continue;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/model/clock.h"
+#include "core/secrets/secret_read_cache.h"
 #include "core/secrets/secrets_types.h"
 #include "core/service/kms_service.h"
 #include "core/store/secret_store.h"
@@ -89,7 +90,8 @@ class SecretsService {
   Loaded load(const std::string& secret_id);       // any state
   Loaded load_live(const std::string& secret_id);  // refuses a secret marked for deletion
   SecretChange change_of(const SecretRecord& secret) const;
-  void apply(SecretChange& change);
+  void apply(SecretChange& change);    // also clears the read cache
+  void purge(const std::string& arn);  // removes the secret now; clears the read cache
   std::string new_arn(const std::string& name) const;
   std::string key_for_new_versions(const SecretRecord& secret);
   SecretVersionRecord seal_version(const SecretRecord& secret, const std::string& version_id,
@@ -112,7 +114,8 @@ class SecretsService {
   SecretStore& store_;
   const Clock& clock_;
   SecretsConfig config_;
-  std::mutex mutations_;  // one change at a time: read, decide, apply
+  std::mutex mutations_;        // one change at a time: read, decide, apply
+  SecretReadCache read_cache_;  // cleared by every change (apply, purge)
   std::mutex launcher_mutex_;
   RotationLauncher launcher_;
 };

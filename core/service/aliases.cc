@@ -2,6 +2,7 @@
 #include <mutex>
 
 #include "common/error.h"
+#include "core/model/key_policy.h"
 #include "core/model/key_reference.h"
 #include "core/service/kms_service_internal.h"
 
@@ -31,6 +32,8 @@ void KmsService::update_alias(const std::string& alias_name, const std::string& 
   const std::string& key_id = key->record.key_id;
   // As AWS: the new target must be the same kind of key as the old one.
   if (auto old_key = load_key(alias->target_key_id)) {
+    // As AWS: permission on the key the alias leaves as well as on the one it joins.
+    authorize(api::Operation::kUpdateAlias, *old_key, "KeyId", nullptr);
     if (old_key->record.key_spec != key->record.key_spec ||
         old_key->record.key_usage != key->record.key_usage) {
       throw Error(ErrorCode::kValidation,
@@ -48,6 +51,10 @@ void KmsService::update_alias(const std::string& alias_name, const std::string& 
 void KmsService::delete_alias(const std::string& alias_name) {
   validate_alias_name(alias_name, /*allow_reserved=*/true);
   std::lock_guard lock(mutation_mutex_);
+  if (auto alias = store_.get_alias(config_.region, alias_name)) {
+    if (auto key = load_key(alias->target_key_id))
+      authorize(api::Operation::kDeleteAlias, *key, "KeyId", nullptr);
+  }
   store_.delete_alias(config_.region, alias_name);
   std::unique_lock cache_lock(cache_mutex_);
   aliases_.erase(alias_name);
@@ -55,6 +62,7 @@ void KmsService::delete_alias(const std::string& alias_name) {
 
 ListAliasesResult KmsService::list_aliases(const std::optional<std::string>& key_reference,
                                            const Page& page) {
+  authorize_account(api::Operation::kListAliases);
   const std::size_t limit = detail::page_limit(page, 100);
   const std::string after = detail::read_marker(page);
   std::optional<std::string> key_id;
@@ -84,8 +92,12 @@ std::string KmsService::aws_managed_key(const std::string& alias_name,
   validate_alias_name(alias_name, /*allow_reserved=*/true);
   if (auto alias = store_.get_alias(config_.region, alias_name))
     return arn_of(alias->target_key_id);
+  // Made by Coffer for the service, whoever's request needed it first.
+  const CallerScope as_coffer(nullptr);
   CreateKeyRequest request;
   request.description = description;
+  const std::string service = alias_name.substr(alias_name.rfind('/') + 1);
+  request.policy = aws_managed_key_policy(config_.account_id, config_.region, service);
   const KeyMetadata key = create_key(request);
   const Timestamp now = clock_.now();
   try {

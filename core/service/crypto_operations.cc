@@ -81,6 +81,7 @@ KmsService::Opened KmsService::open(std::span<const std::uint8_t> blob,
   if (!key || parsed.header.key_version > key->record.current_version) {
     throw Error(ErrorCode::kInvalidCiphertext, "The ciphertext is invalid.");
   }
+  authorize(operation, *key, "SourceKeyId", &context);
   require_symmetric_encrypt(key->record);
   require_state(operation, key->record);
   const Bytes aad = additional_data(parsed.header_bytes, context);
@@ -97,7 +98,8 @@ EncryptResult KmsService::encrypt(const EncryptRequest& request) {
   check_plaintext(request.plaintext.size());
   validate_context(request.encryption_context, "encryptionContext");
   check_known_algorithm(request.encryption_algorithm, "encryptionAlgorithm");
-  auto key = key_for(api::Operation::kEncrypt, request.key_id);
+  auto key = key_for(api::Operation::kEncrypt, request.key_id, "KeyId", /*fresh=*/false,
+                     &request.encryption_context);
   if (is_rsa(key->record.key_spec) && key->record.key_usage == KeyUsage::kEncryptDecrypt) {
     return rsa_encrypt(*key, request);
   }
@@ -114,7 +116,10 @@ DecryptResult KmsService::decrypt(const DecryptRequest& request) {
   // An RSA ciphertext names no key: the caller's KeyId says which key and path to take.
   if (request.key_id) {
     auto key = cached_key(resolve_key_id(*request.key_id, api::Operation::kDecrypt));
-    if (key && is_rsa(key->record.key_spec)) return rsa_decrypt(*key, request);
+    if (key && is_rsa(key->record.key_spec)) {
+      authorize(api::Operation::kDecrypt, *key, "KeyId", &request.encryption_context);
+      return rsa_decrypt(*key, request);
+    }
   }
   check_symmetric_algorithm(request.encryption_algorithm, "encryptionAlgorithm");
   Opened opened = open(request.ciphertext_blob, request.encryption_context, request.key_id,
@@ -132,9 +137,26 @@ ReEncryptResult KmsService::re_encrypt(const ReEncryptRequest& request) {
   validate_context(request.destination_encryption_context, "destinationEncryptionContext");
   // The destination is checked before anything is decrypted.
   auto destination =
-      key_for(api::Operation::kReEncrypt, request.destination_key_id, "DestinationKeyId");
+      key_for(api::Operation::kReEncrypt, request.destination_key_id, "DestinationKeyId",
+              /*fresh=*/false, &request.destination_encryption_context);
   if (destination->record.key_usage != KeyUsage::kEncryptDecrypt)
     require_symmetric_encrypt(destination->record);
+  // kms:ReEncryptFrom on the source key (AWS asks for it, not kms:Decrypt): the key the
+  // caller names, or the one the blob names.
+  {
+    CachedKeyPtr source;
+    if (request.source_key_id) {
+      source = cached_key(
+          resolve_key_id(*request.source_key_id, api::Operation::kReEncrypt, "SourceKeyId"));
+    } else if (current_caller()) {
+      source = cached_key(parse_blob(request.ciphertext_blob).header.key_id);
+    }
+    if (source)
+      authorize(api::Operation::kReEncrypt, *source, "SourceKeyId",
+                &request.source_encryption_context);
+  }
+  // Decrypt and Encrypt below are ReEncrypt's own steps, authorized above.
+  const CallerScope as_re_encrypt(nullptr);
   DecryptResult opened = decrypt({.ciphertext_blob = request.ciphertext_blob,
                                   .encryption_context = request.source_encryption_context,
                                   .key_id = request.source_key_id,
@@ -176,7 +198,7 @@ GenerateDataKeyResult KmsService::make_data_key(const GenerateDataKeyRequest& re
   }
   auto key = key_for(with_plaintext ? api::Operation::kGenerateDataKey
                                     : api::Operation::kGenerateDataKeyWithoutPlaintext,
-                     request.key_id);
+                     request.key_id, "KeyId", /*fresh=*/false, &request.encryption_context);
   require_symmetric_encrypt(key->record);
   // The data key comes from the token's generator and is sealed inside the token.
   SecretBytes plaintext = token_.random(size);
@@ -198,6 +220,7 @@ GenerateDataKeyResult KmsService::generate_data_key_without_plaintext(
 }
 
 SecretBytes KmsService::generate_random(std::optional<int> number_of_bytes) {
+  authorize_account(api::Operation::kGenerateRandom);
   const int size = number_of_bytes.value_or(0);
   if (size < 1 || size > 1024) {
     throw Error(ErrorCode::kValidation,

@@ -67,6 +67,7 @@ void check_hmac_material(KeySpec spec, std::size_t size) {
 }  // namespace
 
 KeyMetadata KmsService::import_key(const ImportKeyRequest& request) {
+  authorize_account(api::Operation::kCreateKey);  // a new key, whatever its material
   KeyRecord key = new_key_record(request.key_spec, request.key_usage, request.description, false);
   if (is_symmetric(key.key_spec)) {
     throw Error(ErrorCode::kUnsupportedOperation,

@@ -62,9 +62,14 @@ KeyMetadata KmsService::create_key(const CreateKeyRequest& request) {
   if (request.origin && parse_origin(*request.origin, "origin") != Origin::kAwsKms) {
     throw Error(ErrorCode::kUnsupportedOperation, "Only Origin AWS_KMS is supported");
   }
-  if (request.policy) require_default_key_policy(*request.policy, config_.account_id);
+  authorize_account(api::Operation::kCreateKey);
   KeyRecord key = new_key_record(request.key_spec, request.key_usage, request.description,
                                  request.multi_region);
+  if (request.policy) {
+    checked_key_policy(*request.policy, request.bypass_policy_lockout_safety_check,
+                       arn_of(key.key_id));
+    key.policy = request.policy;
+  }
   if (request.multi_region && !is_symmetric(key.key_spec)) {
     // Replication of asymmetric and HMAC keys is not built yet; refuse instead of pretending.
     throw Error(ErrorCode::kUnsupportedOperation,
@@ -75,8 +80,8 @@ KeyMetadata KmsService::create_key(const CreateKeyRequest& request) {
 }
 
 std::string KmsService::get_key_policy(const std::string& key_id) {
-  key_for(api::Operation::kGetKeyPolicy, key_id);
-  return default_key_policy(config_.account_id);
+  auto key = key_for(api::Operation::kGetKeyPolicy, key_id);
+  return key->record.policy.value_or(default_key_policy(config_.account_id));
 }
 
 std::vector<std::string> KmsService::list_key_policies(const std::string& key_id) {
@@ -84,9 +89,13 @@ std::vector<std::string> KmsService::list_key_policies(const std::string& key_id
   return {"default"};
 }
 
-void KmsService::put_key_policy(const std::string& key_id, const std::string& policy) {
-  key_for(api::Operation::kPutKeyPolicy, key_id);
-  require_default_key_policy(policy, config_.account_id);
+void KmsService::put_key_policy(const std::string& key_id, const std::string& policy,
+                                bool bypass_policy_lockout_safety_check) {
+  auto key = key_for(api::Operation::kPutKeyPolicy, key_id, "KeyId", /*fresh=*/true);
+  checked_key_policy(policy, bypass_policy_lockout_safety_check, key->arn);
+  std::lock_guard lock(mutation_mutex_);
+  store_.put_key_policy(key->record.key_id, policy);
+  load_key(key->record.key_id);  // the new policy decides from the next request on
 }
 
 KeyMetadata KmsService::describe_key(const std::string& reference) {
@@ -95,6 +104,7 @@ KeyMetadata KmsService::describe_key(const std::string& reference) {
 }
 
 ListKeysResult KmsService::list_keys(const Page& page) {
+  authorize_account(api::Operation::kListKeys);
   const std::size_t limit = detail::page_limit(page, 100);
   const std::string after = detail::read_marker(page);
   if (!after.empty() && !looks_like_key_id(after))

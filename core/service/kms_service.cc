@@ -8,6 +8,7 @@
 #include "common/utf8.h"
 #include "core/api/key_state_rules.h"
 #include "core/model/key_algorithms.h"
+#include "core/model/key_policy.h"
 #include "core/model/key_reference.h"
 #include "core/service/kms_service_internal.h"
 
@@ -51,7 +52,10 @@ KmsService::KmsService(pkcs11::Token& token, MetadataStore& store, const Clock& 
                          token, store, clock, KeyMaterialOptions{config.version_cache_capacity})),
       material_(material ? *material : *owned_material_),
       clock_(clock),
-      config_(std::move(config)) {}
+      config_(std::move(config)),
+      root_arn_(account_root_arn(config_.account_id)),
+      default_policy_(std::make_shared<const policy::PolicyDocument>(policy::PolicyDocument::parse(
+          default_key_policy(config_.account_id), /*principal_required=*/true))) {}
 
 KmsService::~KmsService() { stop_scheduler(); }
 
@@ -82,6 +86,19 @@ void KmsService::publish(const KeyRecord& record) {
     cached->counter = counter_.counter_for(record.key_id, record.current_version,
                                            cached->current_version.encryptions_reserved);
   }
+  // Stored policies were checked when put: parsing cannot fail but for a store edited by hand,
+  // which then denies every caller rather than falling back to the default.
+  if (record.policy) {
+    try {
+      cached->policy = std::make_shared<const policy::PolicyDocument>(
+          policy::PolicyDocument::parse(*record.policy, /*principal_required=*/true));
+    } catch (const Error&) {
+      cached->policy = std::make_shared<const policy::PolicyDocument>(policy::PolicyDocument::parse(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]})",
+          true));
+    }
+  }
+  cached->tags = store_.list_tags(record.key_id);
   std::unique_lock lock(cache_mutex_);
   keys_[record.key_id] = std::move(cached);
 }
@@ -158,10 +175,12 @@ KeyMetadata KmsService::metadata_of(const KeyRecord& k) const {
 }
 
 KmsService::CachedKeyPtr KmsService::key_for(api::Operation operation, const std::string& reference,
-                                             const char* field, bool fresh) {
+                                             const char* field, bool fresh,
+                                             const EncryptionContext* context) {
   const std::string key_id = resolve_key_id(reference, operation, field);
   auto key = fresh ? load_key(key_id) : cached_key(key_id);
   if (!key) detail::not_found(reference);
+  authorize(operation, *key, field, context);  // as AWS: before the key's state is told
   require_state(operation, key->record);
   return key;
 }

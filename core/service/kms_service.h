@@ -18,8 +18,10 @@
 
 #include "core/api/operations.h"
 #include "core/hierarchy/key_material.h"
+#include "core/model/caller.h"
 #include "core/model/clock.h"
 #include "core/model/kms_types.h"
+#include "core/policy/policy_document.h"
 #include "core/store/encryption_counter.h"
 #include "core/store/metadata_store.h"
 #include "pkcs11/token.h"
@@ -71,10 +73,11 @@ class KmsService {
   std::string cancel_key_deletion(const std::string& key_id);  // returns the key ARN
   void update_key_description(const std::string& key_id, const std::string& description);
 
-  // --- key policies (not evaluated yet: see core/key_policy.h) ---
-  std::string get_key_policy(const std::string& key_id);                  // the default policy
+  // --- key policies (core/policy; enforced for the thread's caller, core/model/caller.h) ---
+  std::string get_key_policy(const std::string& key_id);  // AWS's default when none was put
   std::vector<std::string> list_key_policies(const std::string& key_id);  // {"default"}
-  void put_key_policy(const std::string& key_id, const std::string& policy);
+  void put_key_policy(const std::string& key_id, const std::string& policy,
+                      bool bypass_policy_lockout_safety_check = false);
 
   // --- rotation ---
   void enable_key_rotation(const std::string& key_id, std::optional<int> rotation_period_in_days);
@@ -145,8 +148,25 @@ class KmsService {
   // The key `reference` names, loaded (fresh: from the store, for mutations), with the
   // operation's key-state rule applied: NotFoundException, DisabledException,
   // KMSInvalidStateException...
+  // Then authorizes the thread's caller for it (with `context`, the request's encryption
+  // context, for its condition keys): AccessDeniedException.
   CachedKeyPtr key_for(api::Operation operation, const std::string& reference,
-                       const char* field = "KeyId", bool fresh = false);
+                       const char* field = "KeyId", bool fresh = false,
+                       const EncryptionContext* context = nullptr);
+
+  // Authorization (authorization.cc). Nothing to check without a caller (Coffer's own work).
+  void authorize(api::Operation operation, const CachedKey& key, const char* field,
+                 const EncryptionContext* context) const;
+  // Operations on no key (CreateKey, ListKeys, ListAliases, GenerateRandom): identity policies.
+  void authorize_account(api::Operation operation) const;
+  static std::string action_of(api::Operation operation, const char* field);
+  policy::RequestContext request_context(const Caller& caller, std::string action,
+                                         const CachedKey* key,
+                                         const EncryptionContext* context) const;
+  // Parses a key policy for PutKeyPolicy or CreateKey and runs AWS's lockout safety check
+  // (the caller must be able to call PutKeyPolicy on `key_arn` under it) unless bypassed.
+  std::shared_ptr<const policy::PolicyDocument> checked_key_policy(
+      const std::string& document, bool bypass_lockout_check, const std::string& key_arn) const;
   CachedKeyPtr cached_key(const std::string& key_id);
   CachedKeyPtr load_key(const std::string& key_id);
   void publish(const KeyRecord& record);
@@ -212,6 +232,8 @@ class KmsService {
   KeyMaterial& material_;
   const Clock& clock_;
   const KmsConfig config_;
+  const std::string root_arn_;  // arn:aws:iam::ACCOUNT:root
+  const std::shared_ptr<const policy::PolicyDocument> default_policy_;
   EncryptionCounter counter_;
 
   std::mutex mutation_mutex_;  // one mutation at a time

@@ -16,6 +16,9 @@ struct KmsService::CachedKey {
   // store read.
   KeyVersionRecord current_version;
   std::shared_ptr<VersionCounter> counter;
+  // The key policy, parsed at publish; null: AWS's default key policy.
+  std::shared_ptr<const policy::PolicyDocument> policy;
+  std::vector<Tag> tags;  // for aws:ResourceTag/ conditions
 };
 
 template <class F>

@@ -20,6 +20,7 @@ void KmsService::tag_resource(const std::string& reference, const std::vector<Ta
                 "A key can have at most " + std::to_string(config_.max_tags_per_key) + " tags");
   }
   store_.put_tags(key->record.key_id, tags);
+  load_key(key->record.key_id);  // aws:ResourceTag/ conditions see the new tags
 }
 
 void KmsService::untag_resource(const std::string& reference,
@@ -28,6 +29,7 @@ void KmsService::untag_resource(const std::string& reference,
   std::lock_guard lock(mutation_mutex_);
   auto key = key_for(api::Operation::kUntagResource, reference, "KeyId", /*fresh=*/true);
   store_.remove_tags(key->record.key_id, tag_keys);
+  load_key(key->record.key_id);
 }
 
 ListTagsResult KmsService::list_resource_tags(const std::string& reference, const Page& page) {

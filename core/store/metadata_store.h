@@ -18,8 +18,10 @@ class MetadataStore {
   virtual void create_key(const KeyRecord& key, const KeyVersionRecord& first_version,
                           const std::vector<Tag>& tags) = 0;
   virtual std::optional<KeyRecord> get_key(const std::string& key_id) = 0;
-  // Replaces the row; NotFound if it is gone.
+  // Replaces the row; NotFound if it is gone. Leaves the key policy as it is.
   virtual void update_key(const KeyRecord& key) = 0;
+  // Sets the key's policy (get_key returns it); NotFound if the key is gone.
+  virtual void put_key_policy(const std::string& key_id, const std::string& policy) = 0;
   // Keys of one region ordered by key id, starting after `after_key_id`.
   virtual std::vector<KeyRecord> list_keys(const std::string& region,
                                            const std::string& after_key_id, std::size_t limit) = 0;

@@ -85,6 +85,14 @@ CREATE TABLE domain_keys (
 );
 )sql";
 
+// Schema version 5: key policies. A key without a row has AWS's default key policy.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE key_policies (
+  key_id TEXT PRIMARY KEY REFERENCES keys(key_id) ON DELETE CASCADE,
+  policy TEXT NOT NULL
+);
+)sql";
+
 // Schema version 4: Secrets Manager. A stage is keyed by (secret, stage), so it names one
 // version at most: two AWSCURRENT versions cannot be stored.
 constexpr const char* kSchemaV4 = R"sql(
@@ -336,6 +344,12 @@ void SqliteStore::migrate() {
       exec("PRAGMA user_version = 4");
     });
   }
+  if (version < 5) {
+    transaction([&] {
+      exec(kSchemaV5);
+      exec("PRAGMA user_version = 5");
+    });
+  }
 }
 
 void SqliteStore::write_key(SqliteStatement& s, const KeyRecord& k) {
@@ -368,6 +382,21 @@ void SqliteStore::create_key(const KeyRecord& key, const KeyVersionRecord& first
     s.run();
     insert_version(db_, first_version);
     upsert_tags(db_, key.key_id, tags);
+    if (key.policy) write_key_policy(key.key_id, *key.policy);
+  });
+}
+
+void SqliteStore::write_key_policy(const std::string& key_id, const std::string& policy) {
+  SqliteStatement s(db_, "INSERT OR REPLACE INTO key_policies (key_id, policy) VALUES (?1, ?2)");
+  s.bind(1, key_id).bind(2, policy).run();
+}
+
+void SqliteStore::put_key_policy(const std::string& key_id, const std::string& policy) {
+  transaction([&] {
+    SqliteStatement exists(db_, "SELECT 1 FROM keys WHERE key_id = ?1");
+    exists.bind(1, key_id);
+    if (!exists.step()) throw Error(ErrorCode::kNotFound, "key '" + key_id + "' does not exist");
+    write_key_policy(key_id, policy);
   });
 }
 
@@ -376,7 +405,11 @@ std::optional<KeyRecord> SqliteStore::get_key(const std::string& key_id) {
   SqliteStatement s(db_, std::string("SELECT ") + kKeyColumns + " FROM keys WHERE key_id = ?1");
   s.bind(1, key_id);
   if (!s.step()) return std::nullopt;
-  return read_key(s);
+  KeyRecord key = read_key(s);
+  SqliteStatement policy(db_, "SELECT policy FROM key_policies WHERE key_id = ?1");
+  policy.bind(1, key_id);
+  if (policy.step()) key.policy = policy.text(0);
+  return key;
 }
 
 void SqliteStore::update_key(const KeyRecord& key) {

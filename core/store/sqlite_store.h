@@ -22,13 +22,14 @@ class SqliteStore final : public MetadataStore, public SecretStore {
   explicit SqliteStore(const std::string& path);
   ~SqliteStore() override;
 
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
   int schema_version();
 
   void create_key(const KeyRecord& key, const KeyVersionRecord& first_version,
                   const std::vector<Tag>& tags) override;
   std::optional<KeyRecord> get_key(const std::string& key_id) override;
   void update_key(const KeyRecord& key) override;
+  void put_key_policy(const std::string& key_id, const std::string& policy) override;
   std::vector<KeyRecord> list_keys(const std::string& region, const std::string& after_key_id,
                                    std::size_t limit) override;
   std::vector<KeyRecord> keys_due(Timestamp now) override;
@@ -89,6 +90,8 @@ class SqliteStore final : public MetadataStore, public SecretStore {
   std::vector<SecretRecord> secrets_due(Timestamp now) override;
 
  private:
+  // Inside a transaction.
+  void write_key_policy(const std::string& key_id, const std::string& policy);
   void exec(const char* sql);
   void migrate();
   // Runs f inside BEGIN IMMEDIATE … COMMIT, rolling back if it throws.

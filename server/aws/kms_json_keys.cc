@@ -35,7 +35,8 @@ Json create_key(core::KmsService& kms, const Json& in) {
   if (optional_string(in, "CustomKeyStoreId")) {
     throw Error(ErrorCode::kUnsupportedOperation, "Custom key stores are not supported.");
   }
-  optional_bool(in, "BypassPolicyLockoutSafetyCheck");
+  r.bypass_policy_lockout_safety_check =
+      optional_bool(in, "BypassPolicyLockoutSafetyCheck").value_or(false);
   r.tags = tags(in, "Tags");
   r.multi_region = optional_bool(in, "MultiRegion").value_or(false);
   return {{"KeyMetadata", key_metadata_json(kms.create_key(r))}};
@@ -110,8 +111,8 @@ Json put_key_policy(core::KmsService& kms, const Json& in) {
   const auto id = key_id(in);
   const auto policy = required_string(in, "Policy");
   policy_name(in);
-  optional_bool(in, "BypassPolicyLockoutSafetyCheck");
-  kms.put_key_policy(id, policy);
+  const bool bypass = optional_bool(in, "BypassPolicyLockoutSafetyCheck").value_or(false);
+  kms.put_key_policy(id, policy, bypass);
   return Json::object();
 }
 

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/utf8.h"
 #include "core/api/validation.h"
+#include "core/model/caller.h"
 #include "server/aws/aws_error.h"
 #include "server/aws/aws_operations.h"
 
@@ -157,6 +158,9 @@ HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified&
     core::api::validate_request(
         *op, [&body](const core::api::Member& m) { return member_value(body, m); });
     if (authorizer_) authorizer_(verified, *op, body, services);
+    // The service authorizes every operation for this caller (core/model/caller.h).
+    const core::Caller caller{verified.principal, verified.access_key_id, "", ""};
+    const core::CallerScope caller_scope(&caller);
     Json out = codec(services, body);
     HttpResponse res{http::status::ok, request.version()};
     res.set(http::field::content_type, kContentType);

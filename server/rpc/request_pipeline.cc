@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "common/secret_bytes.h"
 #include "common/utf8.h"
+#include "core/model/caller.h"
 
 namespace coffer::server::rpc {
 namespace {
@@ -141,6 +142,9 @@ v1::ResponseFrame RequestPipeline::execute(const v1::RequestFrame& request,
     v1::ResponseFrame response;
     response.set_request_id(request.request_id());
     RequestContext context{principal, request.method()};
+    // The service authorizes every operation for this caller (core/model/caller.h).
+    const core::Caller caller{principal, "", "", ""};
+    const core::CallerScope caller_scope(&caller);
     response.set_payload((*handler)(context, request.payload()));
     return response;
   } catch (const Error& e) {

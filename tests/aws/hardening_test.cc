@@ -189,33 +189,54 @@ TEST(AwsRegionsHardening, OnlyAuthenticatedRequestsCreateRegionsAndTheirNumberIs
   EXPECT_THROW(regions.at("one-too-many"), AwsError);
 }
 
-// Defect 2: a Policy was accepted and dropped. Until policies are evaluated, only the
-// default policy is accepted; anything else is refused with a clear error.
-TEST_F(JsonApiTest, KeyPoliciesOtherThanTheDefaultAreRefused) {
+// Defect 2: a Policy was accepted and dropped. Policies are now evaluated (issue 16): what a
+// key policy says is what the endpoint does, and a policy that would lock its author out is
+// refused unless BypassPolicyLockoutSafetyCheck says otherwise.
+TEST_F(JsonApiTest, KeyPoliciesAreStoredAndEnforced) {
   const auto before = ok("ListKeys", Json::object())["Keys"].size();
-  const std::string restrictive = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",
+  const std::string deny_only = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",
       "Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*"}]})";
-  auto res = call("CreateKey", Json{{"Policy", restrictive}}.dump());
-  EXPECT_EQ(res.result_int(), 400);
-  const Json refused = error_of(res, "UnsupportedOperationException");
-  EXPECT_NE(refused.value("message", "").find("does not enforce key policies"), std::string::npos);
+  // Nothing allows the caller to change it again: the lockout safety check refuses it.
+  error_of(call("CreateKey", Json{{"Policy", deny_only}}.dump()),
+           "MalformedPolicyDocumentException");
   error_of(call("CreateKey", Json{{"Policy", "{not json"}}.dump()),
            "MalformedPolicyDocumentException");
   EXPECT_EQ(ok("ListKeys", Json::object())["Keys"].size(), before)
       << "a refused CreateKey made a key";
 
-  // The default policy (what AWS writes when Policy is left out) is accepted...
+  // The default policy (what AWS writes when Policy is left out).
   const std::string key = ok("CreateKey", Json::object())["KeyMetadata"]["KeyId"];
   const Json got = ok("GetKeyPolicy", {{"KeyId", key}, {"PolicyName", "default"}});
   EXPECT_EQ(got["PolicyName"], "default");
-  const Json policy = Json::parse(got["Policy"].get<std::string>());
+  const std::string default_policy = got["Policy"];
+  const Json policy = Json::parse(default_policy);
   EXPECT_EQ(policy["Statement"][0]["Principal"]["AWS"], "arn:aws:iam::123456789012:root");
-  ok("CreateKey", {{"Policy", got["Policy"]}});
-  ok("PutKeyPolicy", {{"KeyId", key}, {"Policy", got["Policy"]}, {"PolicyName", "default"}});
   EXPECT_EQ(ok("ListKeyPolicies", {{"KeyId", key}})["PolicyNames"], Json::array({"default"}));
-  // ...and PutKeyPolicy refuses the rest like CreateKey.
-  error_of(call("PutKeyPolicy", Json{{"KeyId", key}, {"Policy", restrictive}}.dump()),
-           "UnsupportedOperationException");
+
+  // The default plus a Deny of Decrypt to everyone: Encrypt works, Decrypt is denied as AWS
+  // words it, and GetKeyPolicy returns the document as put.
+  Json denying = policy;
+  denying["Statement"].push_back(Json::parse(deny_only)["Statement"][0]);
+  ok("PutKeyPolicy", {{"KeyId", key}, {"Policy", denying.dump()}, {"PolicyName", "default"}});
+  EXPECT_EQ(ok("GetKeyPolicy", {{"KeyId", key}, {"PolicyName", "default"}})["Policy"],
+            denying.dump());
+  const Json sealed = ok("Encrypt", {{"KeyId", key}, {"Plaintext", "aGVsbG8="}});
+  auto denied = call("Decrypt", Json{{"CiphertextBlob", sealed["CiphertextBlob"]}}.dump());
+  const Json reason = error_of(denied, "AccessDeniedException");
+  const std::string message = reason.value("message", "");
+  EXPECT_NE(message.find("User: arn:aws:iam::123456789012:root is not authorized to perform: "
+                         "kms:Decrypt on resource: arn:aws:kms:"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("explicit deny"), std::string::npos) << message;
+
+  // Back to the default: Decrypt works again at once.
+  ok("PutKeyPolicy", {{"KeyId", key}, {"Policy", default_policy}, {"PolicyName", "default"}});
+  EXPECT_EQ(ok("Decrypt", {{"CiphertextBlob", sealed["CiphertextBlob"]}})["Plaintext"], "aGVsbG8=");
+  // The lockout check can be bypassed, as AWS allows; then the key is out of reach.
+  ok("PutKeyPolicy",
+     {{"KeyId", key}, {"Policy", deny_only}, {"BypassPolicyLockoutSafetyCheck", true}});
+  error_of(call("DescribeKey", Json{{"KeyId", key}}.dump()), "AccessDeniedException");
 }
 
 }  // namespace

@@ -911,8 +911,8 @@ TEST_F(SecretsRotationTest, RotateSecretWithoutRulesTurnsRotationOnAndRetriesAFa
   secrets_->rotation_finished(v1.arn, *ref.version_id, false);
   clock_.advance(std::chrono::minutes(61));
   EXPECT_EQ(secrets_->run_due_work(), 1);
-  EXPECT_THAT(launcher_.calls(), ElementsAre(std::pair(v1.arn, *ref.version_id),
-                                             std::pair(v1.arn, *ref.version_id)));
+  EXPECT_THAT(launcher_.calls(),
+              ElementsAre(std::pair(v1.arn, *ref.version_id), std::pair(v1.arn, *ref.version_id)));
   put("no-rules", "new", *ref.version_id, std::vector<std::string>{kPending});
   finish("no-rules", *ref.version_id);
   EXPECT_EQ(get("no-rules"), "new");
