@@ -24,6 +24,8 @@ print()
 print("| operation | core ops/s | raw ops/s | core / raw (separate) | core / raw (paired) |")
 print("| --- | ---: | ---: | ---: | ---: |")
 for op in ("Encrypt", "GenerateDataKey"):
+    if op + "/Core" not in median:  # left out by --benchmark_filter
+        continue
     core, raw, paired = median[op + "/Core"], median[op + "/Raw"], median[op + "/Paired"]
     c, r = core["items_per_second"], raw["items_per_second"]
     print(f"| {op} | {c:,.0f} | {r:,.0f} | {100 * c / r:.1f}% | {100 * paired['core_rate_vs_raw']:.1f}% |")

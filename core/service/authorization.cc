@@ -42,6 +42,8 @@ constexpr std::string_view kFilledKeys[] = {
 };
 constexpr std::string_view kFilledPrefixes[] = {"kms:encryptioncontext:", "aws:resourcetag/"};
 
+const std::vector<std::string> no_condition_keys;  // the default key policy names none
+
 bool is_filled(std::string_view key) {
   if (std::ranges::find(kFilledKeys, key) != std::end(kFilledKeys)) return true;
   return std::ranges::any_of(kFilledPrefixes, [&](std::string_view p) {
@@ -60,41 +62,64 @@ std::string KmsService::action_of(api::Operation operation, const char* field) {
 
 policy::RequestContext KmsService::request_context(const Caller& caller, std::string action,
                                                    const CachedKey* key,
-                                                   const EncryptionContext* context) const {
+                                                   const EncryptionContext* context,
+                                                   const std::vector<std::string>* wanted) const {
   policy::RequestContext request;
   request.principal_arn = principal_arn_of(caller.principal, config_.account_id);
   request.action = std::move(action);
   request.resource_arn = key ? key->arn : "*";
-  const std::string account = account_of(request.principal_arn);
-  request.set("kms:CallerAccount", {account});
-  request.set("aws:PrincipalAccount", {account});
-  request.set("aws:PrincipalArn", {request.principal_arn});
-  if (!caller.via_service.empty()) request.set("kms:ViaService", {caller.via_service});
-  const std::time_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char iso[32];
-  std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  request.set("aws:CurrentTime", {iso});
-  request.set("aws:EpochTime", {std::to_string(now)});
+  // Only the keys the policy names are worth making (the hot path's cost); all without a list.
+  auto wants = [&](std::string_view lowered) {
+    return !wanted || std::ranges::find(*wanted, lowered) != wanted->end();
+  };
+  auto wants_any = [&](std::string_view lowered_prefix) {
+    return !wanted || std::ranges::any_of(*wanted, [&](const std::string& k) {
+      return k.starts_with(lowered_prefix);
+    });
+  };
+  if (wants("kms:calleraccount") || wants("aws:principalaccount")) {
+    const std::string account = account_of(request.principal_arn);
+    request.set("kms:CallerAccount", {account});
+    request.set("aws:PrincipalAccount", {account});
+  }
+  if (wants("aws:principalarn")) request.set("aws:PrincipalArn", {request.principal_arn});
+  if (!caller.via_service.empty() && wants("kms:viaservice"))
+    request.set("kms:ViaService", {caller.via_service});
+  if (wants("aws:currenttime") || wants("aws:epochtime")) {
+    const std::time_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char iso[32];
+    std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    request.set("aws:CurrentTime", {iso});
+    request.set("aws:EpochTime", {std::to_string(now)});
+  }
   if (key) {
-    const std::string spec(to_string(key->record.key_spec));
-    const std::string usage(to_string(key->record.key_usage));
-    request.set("kms:KeySpec", {spec});
-    request.set("kms:CustomerMasterKeySpec", {spec});
-    request.set("kms:KeyUsage", {usage});
-    request.set("kms:CustomerMasterKeyUsage", {usage});
-    request.set("kms:KeyOrigin", {std::string(to_string(key->record.origin))});
-    for (const Tag& tag : key->tags) request.set("aws:ResourceTag/" + tag.key, {tag.value});
+    if (wants("kms:keyspec") || wants("kms:customermasterkeyspec")) {
+      const std::string spec(to_string(key->record.key_spec));
+      request.set("kms:KeySpec", {spec});
+      request.set("kms:CustomerMasterKeySpec", {spec});
+    }
+    if (wants("kms:keyusage") || wants("kms:customermasterkeyusage")) {
+      const std::string usage(to_string(key->record.key_usage));
+      request.set("kms:KeyUsage", {usage});
+      request.set("kms:CustomerMasterKeyUsage", {usage});
+    }
+    if (wants("kms:keyorigin"))
+      request.set("kms:KeyOrigin", {std::string(to_string(key->record.origin))});
+    if (wants_any("aws:resourcetag/"))
+      for (const Tag& tag : key->tags) request.set("aws:ResourceTag/" + tag.key, {tag.value});
   }
   if (context && !context->empty()) {
-    std::vector<std::string> names;
-    for (const auto& [name, value] : *context) {
-      names.push_back(name);
-      request.set("kms:EncryptionContext:" + name, {value});
+    if (wants_any("kms:encryptioncontext:"))
+      for (const auto& [name, value] : *context)
+        request.set("kms:EncryptionContext:" + name, {value});
+    if (wants("kms:encryptioncontextkeys")) {
+      std::vector<std::string> names;
+      for (const auto& entry : *context) names.push_back(entry.first);
+      request.set("kms:EncryptionContextKeys", std::move(names));
     }
-    request.set("kms:EncryptionContextKeys", std::move(names));
   }
   return request;
 }
@@ -107,7 +132,8 @@ void KmsService::authorize(api::Operation operation, const CachedKey& key, const
   // permission of the account.
   if (!key.policy && principal_arn_of(caller->principal, config_.account_id) == root_arn_) return;
   const policy::RequestContext request =
-      request_context(*caller, action_of(operation, field), &key, context);
+      request_context(*caller, action_of(operation, field), &key, context,
+                      key.policy ? &key.condition_keys : &no_condition_keys);
   const policy::PolicyDocument& document = key.policy ? *key.policy : *default_policy_;
   const auto result = policy::authorize_with_reason(document, {}, request, config_.account_id);
   if (result.decision != policy::Decision::kAllow)

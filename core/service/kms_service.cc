@@ -1,6 +1,7 @@
 // KmsService: construction, key resolution and the key cache.
 #include "core/service/kms_service.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "common/error.h"
@@ -97,6 +98,13 @@ void KmsService::publish(const KeyRecord& record) {
           R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]})",
           true));
     }
+  }
+  if (cached->policy) {
+    for (const auto& statement : cached->policy->statements())
+      for (const auto& condition : statement.conditions)
+        if (std::ranges::find(cached->condition_keys, condition.key()) ==
+            cached->condition_keys.end())
+          cached->condition_keys.push_back(condition.key());
   }
   cached->tags = store_.list_tags(record.key_id);
   std::unique_lock lock(cache_mutex_);

@@ -160,9 +160,10 @@ class KmsService {
   // Operations on no key (CreateKey, ListKeys, ListAliases, GenerateRandom): identity policies.
   void authorize_account(api::Operation operation) const;
   static std::string action_of(api::Operation operation, const char* field);
+  // `wanted`: the lower-cased condition keys the policy names (only those are made); null: all.
   policy::RequestContext request_context(const Caller& caller, std::string action,
-                                         const CachedKey* key,
-                                         const EncryptionContext* context) const;
+                                         const CachedKey* key, const EncryptionContext* context,
+                                         const std::vector<std::string>* wanted = nullptr) const;
   // Parses a key policy for PutKeyPolicy or CreateKey and runs AWS's lockout safety check
   // (the caller must be able to call PutKeyPolicy on `key_arn` under it) unless bypassed.
   std::shared_ptr<const policy::PolicyDocument> checked_key_policy(

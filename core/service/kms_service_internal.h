@@ -18,7 +18,8 @@ struct KmsService::CachedKey {
   std::shared_ptr<VersionCounter> counter;
   // The key policy, parsed at publish; null: AWS's default key policy.
   std::shared_ptr<const policy::PolicyDocument> policy;
-  std::vector<Tag> tags;  // for aws:ResourceTag/ conditions
+  std::vector<std::string> condition_keys;  // lower-cased, the keys `policy` names
+  std::vector<Tag> tags;                    // for aws:ResourceTag/ conditions
 };
 
 template <class F>
