@@ -97,10 +97,11 @@ int page_size(const std::optional<int>& max_results, int fallback) {
 }  // namespace
 
 SecretDescription SecretsService::describe_secret(const std::string& secret_id) {
-  return describe(load(secret_id));
+  return describe(load(secret_id, api::Operation::kDescribeSecret));
 }
 
 ListSecretsResult SecretsService::list_secrets(const ListSecretsRequest& request) {
+  authorize(api::Operation::kListSecrets, nullptr);
   check_filters(request.filters);
   const auto size =
       static_cast<std::size_t>(page_size(request.max_results, config_.default_page_size));
@@ -144,7 +145,7 @@ ListSecretVersionIdsResult SecretsService::list_secret_version_ids(
   const auto size =
       static_cast<std::size_t>(page_size(request.max_results, config_.default_page_size));
   const std::size_t start = read_page_token(request.next_token);
-  Loaded loaded = load(request.secret_id);
+  Loaded loaded = load(request.secret_id, api::Operation::kListSecretVersionIds);
   ListSecretVersionIdsResult result;
   result.arn = loaded.secret.arn;
   result.name = loaded.secret.name;
@@ -172,7 +173,7 @@ DeleteSecretResult SecretsService::delete_secret(const DeleteSecretRequest& requ
                 "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
   }
   std::lock_guard lock(mutations_);
-  Loaded loaded = load(request.secret_id);
+  Loaded loaded = load(request.secret_id, api::Operation::kDeleteSecret);
   const Timestamp now = clock_.now();
   if (force) {
     purge(loaded.secret.arn);
@@ -188,7 +189,7 @@ DeleteSecretResult SecretsService::delete_secret(const DeleteSecretRequest& requ
 
 SecretVersionRef SecretsService::restore_secret(const std::string& secret_id) {
   std::lock_guard lock(mutations_);
-  Loaded loaded = load(secret_id);
+  Loaded loaded = load(secret_id, api::Operation::kRestoreSecret);
   if (loaded.secret.deleted_at) {
     SecretChange change = change_of(loaded.secret);
     change.secret.deleted_at.reset();
@@ -201,7 +202,7 @@ SecretVersionRef SecretsService::restore_secret(const std::string& secret_id) {
 void SecretsService::tag_resource(const std::string& secret_id, const std::vector<Tag>& tags) {
   check_tags(tags);
   std::lock_guard lock(mutations_);
-  Loaded loaded = load_live(secret_id);
+  Loaded loaded = load_live(secret_id, api::Operation::kSecretsTagResource);
   auto existing = store_.list_secret_tags(loaded.secret.arn);
   std::size_t count = existing.size();
   for (const auto& t : tags) {
@@ -219,13 +220,14 @@ void SecretsService::tag_resource(const std::string& secret_id, const std::vecto
 void SecretsService::untag_resource(const std::string& secret_id,
                                     const std::vector<std::string>& tag_keys) {
   std::lock_guard lock(mutations_);
-  Loaded loaded = load_live(secret_id);
+  Loaded loaded = load_live(secret_id, api::Operation::kSecretsUntagResource);
   SecretChange change = change_of(loaded.secret);
   change.removed_tags = tag_keys;
   apply(change);
 }
 
 SecretBytes SecretsService::get_random_password(const RandomPasswordRequest& request) {
+  authorize(api::Operation::kGetRandomPassword, nullptr);
   return random_password(request);
 }
 
@@ -290,7 +292,7 @@ ResourcePolicyResult SecretsService::put_resource_policy(const std::string& secr
                 "You can't attach a resource policy that grants broad access to the secret.");
   }
   std::lock_guard lock(mutations_);
-  Loaded loaded = load_live(secret_id);
+  Loaded loaded = load_live(secret_id, api::Operation::kPutResourcePolicy);
   SecretChange change = change_of(loaded.secret);
   change.secret.resource_policy = policy;
   apply(change);
@@ -298,13 +300,13 @@ ResourcePolicyResult SecretsService::put_resource_policy(const std::string& secr
 }
 
 ResourcePolicyResult SecretsService::get_resource_policy(const std::string& secret_id) {
-  Loaded loaded = load_live(secret_id);
+  Loaded loaded = load_live(secret_id, api::Operation::kGetResourcePolicy);
   return {loaded.secret.arn, loaded.secret.name, loaded.secret.resource_policy};
 }
 
 SecretVersionRef SecretsService::delete_resource_policy(const std::string& secret_id) {
   std::lock_guard lock(mutations_);
-  Loaded loaded = load_live(secret_id);
+  Loaded loaded = load_live(secret_id, api::Operation::kDeleteResourcePolicy);
   if (loaded.secret.resource_policy) {
     SecretChange change = change_of(loaded.secret);
     change.secret.resource_policy.reset();
@@ -315,7 +317,11 @@ SecretVersionRef SecretsService::delete_resource_policy(const std::string& secre
 
 PolicyValidationResult SecretsService::validate_resource_policy(
     const std::optional<std::string>& secret_id, const std::string& policy) {
-  if (secret_id) load(*secret_id);  // ResourceNotFound for a secret that does not exist
+  // ResourceNotFound for a secret that does not exist.
+  if (secret_id)
+    load(*secret_id, api::Operation::kValidateResourcePolicy);
+  else
+    authorize(api::Operation::kValidateResourcePolicy, nullptr);
   PolicyValidationResult result;
   bool grants_public = false;
   result.errors = policy_problems(policy, &grants_public);

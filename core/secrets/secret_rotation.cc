@@ -46,7 +46,7 @@ SecretVersionRef SecretsService::rotate_secret(const RotateSecretRequest& reques
   SecretVersionRef ref;
   {
     std::lock_guard lock(mutations_);
-    Loaded loaded = load_live(request.secret_id);
+    Loaded loaded = load_live(request.secret_id, api::Operation::kRotateSecret);
     SecretChange change = change_of(loaded.secret);
     SecretRecord& s = change.secret;
     if (request.rotation_lambda_arn) s.rotation_lambda_arn = *request.rotation_lambda_arn;
@@ -88,7 +88,7 @@ SecretVersionRef SecretsService::rotate_secret(const RotateSecretRequest& reques
 
 SecretVersionRef SecretsService::cancel_rotate_secret(const std::string& secret_id) {
   std::lock_guard lock(mutations_);
-  Loaded loaded = load_live(secret_id);
+  Loaded loaded = load_live(secret_id, api::Operation::kCancelRotateSecret);
   SecretChange change = change_of(loaded.secret);
   change.secret.rotation_enabled = false;
   change.secret.next_rotation_at.reset();

@@ -12,6 +12,7 @@ namespace coffer::core {
 using namespace secrets_detail;
 
 SecretVersionRef SecretsService::create_secret(const CreateSecretRequest& request) {
+  authorize(api::Operation::kCreateSecret, nullptr);
   validate_secret_name(request.name);
   check_value(request.value, /*required=*/false);
   check_tags(request.tags);
@@ -66,6 +67,7 @@ GetSecretValueResult SecretsService::get_secret_value(const GetSecretValueReques
   if (!request.version_id) {
     if (auto entry = read_cache_.find(request.secret_id)) {
       if (auto it = entry->by_stage.find(stage); it != entry->by_stage.end()) {
+        authorize(api::Operation::kGetSecretValue, &entry->secret);
         secret = entry->secret;
         version = it->second;
       }
@@ -73,7 +75,7 @@ GetSecretValueResult SecretsService::get_secret_value(const GetSecretValueReques
   }
   if (!version) {
     const std::uint64_t generation = read_cache_.generation();
-    secret = load(request.secret_id).secret;
+    secret = load(request.secret_id, api::Operation::kGetSecretValue).secret;
     if (request.version_id) {
       version = store_.get_secret_version(secret.arn, *request.version_id);
       if (!version ||
@@ -133,6 +135,8 @@ GetSecretValueResult SecretsService::get_secret_value(const GetSecretValueReques
 
 BatchGetSecretValueResult SecretsService::batch_get_secret_value(
     const BatchGetSecretValueRequest& request) {
+  // As AWS: BatchGetSecretValue itself, then GetSecretValue on each secret (per-secret errors).
+  authorize(api::Operation::kBatchGetSecretValue, nullptr);
   if (!request.secret_ids.empty() && !request.filters.empty()) {
     throw Error(ErrorCode::kInvalidParameter,
                 "Either 'SecretIdList' or 'Filters' must be provided, but not both.");
@@ -172,7 +176,7 @@ PutSecretValueResult SecretsService::put_secret_value(const PutSecretValueReques
       request.version_stages.value_or(std::vector<std::string>{kCurrent});
   check_stages(stages);
   std::lock_guard lock(mutations_);
-  Loaded loaded = load_live(request.secret_id);
+  Loaded loaded = load_live(request.secret_id, api::Operation::kPutSecretValue);
   // As AWS: the first version of a secret is AWSCURRENT whatever labels it is given.
   if (std::find(stages.begin(), stages.end(), kCurrent) == stages.end() &&
       holder_of(store_.list_secret_versions(loaded.secret.arn), kCurrent).empty()) {
@@ -207,7 +211,7 @@ PutSecretValueResult SecretsService::put_secret_value(const PutSecretValueReques
 SecretVersionRef SecretsService::update_secret(const UpdateSecretRequest& request) {
   check_value(request.value, /*required=*/false);
   std::lock_guard lock(mutations_);
-  Loaded loaded = load_live(request.secret_id);
+  Loaded loaded = load_live(request.secret_id, api::Operation::kUpdateSecret);
   SecretChange change = change_of(loaded.secret);
   SecretRecord& s = change.secret;
   if (request.description) s.description = request.description;
@@ -240,7 +244,7 @@ SecretVersionRef SecretsService::update_secret_version_stage(
     const UpdateSecretVersionStageRequest& request) {
   check_stages({request.version_stage});
   std::lock_guard lock(mutations_);
-  Loaded loaded = load_live(request.secret_id);
+  Loaded loaded = load_live(request.secret_id, api::Operation::kUpdateSecretVersionStage);
   const auto versions = store_.list_secret_versions(loaded.secret.arn);
   const std::string& stage = request.version_stage;
   const std::string holder = holder_of(versions, stage);

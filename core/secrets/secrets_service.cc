@@ -127,6 +127,20 @@ SecretsService::Loaded SecretsService::load_live(const std::string& secret_id) {
   return loaded;
 }
 
+SecretsService::Loaded SecretsService::load(const std::string& secret_id,
+                                            api::Operation operation) {
+  Loaded loaded = load(secret_id);
+  authorize(operation, &loaded.secret);
+  return loaded;
+}
+
+SecretsService::Loaded SecretsService::load_live(const std::string& secret_id,
+                                                 api::Operation operation) {
+  Loaded loaded = load(secret_id, operation);  // as AWS: denied before "marked for deletion"
+  if (loaded.secret.deleted_at) marked_for_deletion();
+  return loaded;
+}
+
 SecretChange SecretsService::change_of(const SecretRecord& secret) const {
   SecretChange change;
   change.secret = secret;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/api/operations.h"
 #include "core/model/clock.h"
 #include "core/secrets/secret_read_cache.h"
 #include "core/secrets/secrets_types.h"
@@ -89,6 +90,12 @@ class SecretsService {
   struct Loaded;
   Loaded load(const std::string& secret_id);       // any state
   Loaded load_live(const std::string& secret_id);  // refuses a secret marked for deletion
+  // The same, then authorizes the thread's caller for `operation` on the secret.
+  Loaded load(const std::string& secret_id, api::Operation operation);
+  Loaded load_live(const std::string& secret_id, api::Operation operation);
+  // Authorization (secret_authorization.cc): the secret's resource policy for `secret`, the
+  // caller's identity (the account's root holds every permission) for operations on no secret.
+  void authorize(api::Operation operation, const SecretRecord* secret) const;
   SecretChange change_of(const SecretRecord& secret) const;
   void apply(SecretChange& change);    // also clears the read cache
   void purge(const std::string& arn);  // removes the secret now; clears the read cache
