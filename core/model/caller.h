@@ -42,4 +42,7 @@ std::string principal_arn_of(const std::string& principal, const std::string& ac
 // arn:aws:iam::ACCOUNT:root
 std::string account_root_arn(const std::string& account_id);
 
+// The ACCOUNT of arn:aws:iam::ACCOUNT:..., or "" for anything else.
+std::string account_of_principal(const std::string& principal_arn);
+
 }  // namespace coffer::core

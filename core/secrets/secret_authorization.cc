@@ -26,9 +26,7 @@ void SecretsService::authorize(api::Operation operation, const SecretRecord* sec
   request.action = "secretsmanager:" + std::string(api::spec(operation).aws_name);
   request.resource_arn = secret ? secret->arn : "*";
   request.set("aws:PrincipalArn", {principal});
-  const auto account_end = principal.find(':', 13);  // arn:aws:iam::ACCOUNT:...
-  if (account_end != std::string::npos)
-    request.set("aws:PrincipalAccount", {principal.substr(13, account_end - 13)});
+  request.set("aws:PrincipalAccount", {account_of_principal(principal)});
 
   policy::Verdict verdict;
   if (has_policy) {

@@ -15,15 +15,6 @@
 namespace coffer::core {
 namespace {
 
-// The account an IAM principal ARN belongs to (arn:aws:iam::ACCOUNT:...).
-std::string account_of(const std::string& principal_arn) {
-  constexpr std::string_view prefix = "arn:aws:iam::";
-  if (!principal_arn.starts_with(prefix)) return "";
-  const auto end = principal_arn.find(':', prefix.size());
-  if (end == std::string::npos) return "";
-  return principal_arn.substr(prefix.size(), end - prefix.size());
-}
-
 // The condition keys this service puts in a request context (lower-cased); a policy naming any
 // other is refused, since its condition would silently never hold.
 constexpr std::string_view kFilledKeys[] = {
@@ -78,7 +69,7 @@ policy::RequestContext KmsService::request_context(const Caller& caller, std::st
     });
   };
   if (wants("kms:calleraccount") || wants("aws:principalaccount")) {
-    const std::string account = account_of(request.principal_arn);
+    const std::string account = account_of_principal(request.principal_arn);
     request.set("kms:CallerAccount", {account});
     request.set("aws:PrincipalAccount", {account});
   }
