@@ -62,6 +62,12 @@ ErrorInfo info(ErrorCode code) {
       return {"MalformedPolicyDocumentException", 400};
     case ErrorCode::kNotAuthorized:
       return {"NotAuthorizedException", 400};
+    case ErrorCode::kInvalidGrantToken:
+      return {"InvalidGrantTokenException", 400};
+    case ErrorCode::kInvalidGrantId:
+      return {"InvalidGrantIdException", 400};
+    case ErrorCode::kDryRunOperation:
+      return {"DryRunOperationException", 412};
     case ErrorCode::kResourceNotFound:
       return {"ResourceNotFoundException", 400};
     case ErrorCode::kResourceExists:

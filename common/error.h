@@ -36,6 +36,9 @@ enum class ErrorCode {
   kDependencyTimeout,        // DependencyTimeoutException
   kMalformedPolicyDocument,  // MalformedPolicyDocumentException
   kNotAuthorized,            // NotAuthorizedException: e.g. an alias under the reserved alias/aws/
+  kInvalidGrantToken,        // InvalidGrantTokenException
+  kInvalidGrantId,           // InvalidGrantIdException
+  kDryRunOperation,          // DryRunOperationException: the request would have succeeded
   // Secrets Manager's own names (core/secrets).
   kResourceNotFound,      // ResourceNotFoundException
   kResourceExists,        // ResourceExistsException

@@ -13,7 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev
   clang libclang-rt-14-dev clang-format
   python3
-  awscli python3-boto3 wrk
+  awscli python3-boto3 wrk jq
 )
 # Node.js and npm for the JavaScript SDK tests: machines that already have them (often from
 # another source, whose nodejs conflicts with Debian's npm) keep theirs.

@@ -69,6 +69,9 @@ constexpr std::array kRules{
     Rule{Operation::kVerifyMac,                           kUse},
     Rule{Operation::kGenerateDataKeyPair,                 kUse},
     Rule{Operation::kGenerateDataKeyPairWithoutPlaintext, kUse},
+    Rule{Operation::kCreateGrant,                         kManage},
+    Rule{Operation::kListGrants,                          kAlways},
+    Rule{Operation::kRevokeGrant,                         kAlways},
 };
 // clang-format on
 

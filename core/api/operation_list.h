@@ -45,7 +45,12 @@
   X(GenerateMac,                         "coffer.v1.Crypto/GenerateMac",              true,  false)      \
   X(VerifyMac,                           "coffer.v1.Crypto/VerifyMac",                true,  false)      \
   X(GenerateDataKeyPair,                 "coffer.v1.Crypto/GenerateDataKeyPair",      true,  false)      \
-  X(GenerateDataKeyPairWithoutPlaintext, "coffer.v1.Crypto/GenerateDataKeyPairWithoutPlaintext", true, false)
+  X(GenerateDataKeyPairWithoutPlaintext, "coffer.v1.Crypto/GenerateDataKeyPairWithoutPlaintext", true, false) \
+  X(CreateGrant,                         "coffer.v1.Keys/CreateGrant",                true,  true)       \
+  X(ListGrants,                          "coffer.v1.Keys/ListGrants",                 true,  false)      \
+  X(ListRetirableGrants,                 "coffer.v1.Keys/ListRetirableGrants",        true,  false)      \
+  X(RetireGrant,                         "coffer.v1.Keys/RetireGrant",                true,  true)       \
+  X(RevokeGrant,                         "coffer.v1.Keys/RevokeGrant",                true,  true)
 // clang-format on
 
 // Secrets Manager's operations ("secretsmanager.<AwsName>" over AWS JSON, SigV4 service

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/secret_bytes.h"
+#include "core/model/authorization_records.h"
 #include "core/model/clock.h"
 #include "core/model/encryption_context.h"
 #include "core/model/key_enums.h"
@@ -251,6 +252,39 @@ struct ImportKeyRequest {
   std::optional<std::string> key_usage;
   std::optional<std::string> description;
   std::span<const std::uint8_t> material;
+};
+
+// --- grants ---
+struct CreateGrantRequest {
+  std::string key_id;
+  std::string grantee_principal;
+  std::optional<std::string> retiring_principal;
+  std::vector<std::string> operations;  // AWS names
+  std::optional<EncryptionContext> context_equals;
+  std::optional<EncryptionContext> context_subset;
+  std::optional<std::string> name;
+  std::vector<std::string> grant_tokens;
+};
+struct CreateGrantResult {
+  std::string grant_token;
+  std::string grant_id;
+};
+struct ListGrantsRequest {
+  std::string key_id;
+  std::optional<std::string> grant_id;
+  std::optional<std::string> grantee_principal;
+  Page page;
+};
+struct ListGrantsResult {
+  std::vector<GrantRecord> grants;
+  std::optional<std::string> next_marker;
+  bool truncated = false;
+};
+// RetireGrant names the grant by its token, or by key ARN and grant id.
+struct RetireGrantRequest {
+  std::optional<std::string> grant_token;
+  std::optional<std::string> key_id;
+  std::optional<std::string> grant_id;
 };
 
 }  // namespace coffer::core

@@ -1,8 +1,12 @@
 // SecretsService's authorization, as AWS decides a Secrets Manager request of its own account:
-// an explicit Deny in the secret's resource policy refuses anyone; the account's root holds
-// every permission; another principal needs an Allow that names it in the resource policy
-// (identity policies, which could also allow it, are not stored yet). Operations on no
-// secret (CreateSecret, ListSecrets, GetRandomPassword...) are the root's alone for now.
+// an explicit Deny in the secret's resource policy or in the caller's identity policies
+// refuses anyone; the account's root holds every other permission; another principal needs an
+// Allow that names it in the resource policy or an Allow in its identity policies. Operations
+// on no secret (CreateSecret, ListSecrets, GetRandomPassword...) are decided by identity
+// policies alone.
+#include <chrono>
+#include <ctime>
+
 #include "common/error.h"
 #include "core/model/caller.h"
 #include "core/policy/access_denied_message.h"
@@ -27,6 +31,15 @@ void SecretsService::authorize(api::Operation operation, const SecretRecord* sec
   request.resource_arn = secret ? secret->arn : "*";
   request.set("aws:PrincipalArn", {principal});
   request.set("aws:PrincipalAccount", {account_of_principal(principal)});
+  if (!caller->source_ip.empty()) request.set("aws:SourceIp", {caller->source_ip});
+  const std::time_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char iso[32];
+  std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  request.set("aws:CurrentTime", {iso});
+  request.set("aws:EpochTime", {std::to_string(now)});
 
   policy::Verdict verdict;
   if (has_policy) {
@@ -38,17 +51,18 @@ void SecretsService::authorize(api::Operation operation, const SecretRecord* sec
       verdict.denied = !root;
     }
   }
-  if (verdict.denied) {
+  auto deny = [&](policy::Decision decision, policy::PolicyType type) {
     throw Error(ErrorCode::kAccessDenied,
-                policy::access_denied_message(
-                    request, policy::Authorization{policy::Decision::kExplicitDeny,
-                                                   policy::PolicyType::kResourceBased}));
-  }
-  if (root || verdict.allowed) return;
-  throw Error(ErrorCode::kAccessDenied,
-              policy::access_denied_message(
-                  request, policy::Authorization{policy::Decision::kImplicitDeny,
-                                                 policy::PolicyType::kIdentityBased}));
+                policy::access_denied_message(request, policy::Authorization{decision, type}));
+  };
+  if (verdict.denied) deny(policy::Decision::kExplicitDeny, policy::PolicyType::kResourceBased);
+  if (root) return;
+  const auto identity = kms_.identity_policies().of(principal);
+  const auto by_identity = policy::authorize_by_identity_policies(identity->pointers, request);
+  if (by_identity.decision == policy::Decision::kExplicitDeny)
+    deny(policy::Decision::kExplicitDeny, policy::PolicyType::kIdentityBased);
+  if (verdict.allowed || by_identity.decision == policy::Decision::kAllow) return;
+  deny(policy::Decision::kImplicitDeny, policy::PolicyType::kIdentityBased);
 }
 
 }  // namespace coffer::core

@@ -1,7 +1,8 @@
-// KmsService's authorization: every operation on a key is decided by the key's policy (and, for
-// operations on no key, by the caller's identity policies) for the caller the front end named
-// (core/model/caller.h). Identity policies and grants are not stored yet: a principal other
-// than the account's root gets exactly what key policies grant it by name.
+// KmsService's authorization, AWS's evaluation for the caller the front end named
+// (core/model/caller.h): an explicit Deny in the key policy or the caller's identity policies
+// refuses; otherwise the key policy (alone, or through its account statement together with an
+// identity policy) or a grant for the caller allows. Operations on no key are decided by
+// identity policies alone. The account's root holds every permission no Deny takes away.
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -9,37 +10,19 @@
 #include "common/error.h"
 #include "core/policy/access_denied_message.h"
 #include "core/policy/policy_evaluation.h"
+#include "core/service/filled_condition_keys.h"
+#include "core/service/grant_rules.h"
 #include "core/service/kms_service.h"
 #include "core/service/kms_service_internal.h"
 
 namespace coffer::core {
 namespace {
 
-// The condition keys this service puts in a request context (lower-cased); a policy naming any
-// other is refused, since its condition would silently never hold.
-constexpr std::string_view kFilledKeys[] = {
-    "kms:calleraccount",
-    "aws:principalarn",
-    "aws:principalaccount",
-    "kms:viaservice",
-    "kms:encryptioncontextkeys",
-    "kms:keyspec",
-    "kms:keyusage",
-    "kms:keyorigin",
-    "kms:customermasterkeyspec",
-    "kms:customermasterkeyusage",
-    "aws:currenttime",
-    "aws:epochtime",
-};
-constexpr std::string_view kFilledPrefixes[] = {"kms:encryptioncontext:", "aws:resourcetag/"};
-
 const std::vector<std::string> no_condition_keys;  // the default key policy names none
 
-bool is_filled(std::string_view key) {
-  if (std::ranges::find(kFilledKeys, key) != std::end(kFilledKeys)) return true;
-  return std::ranges::any_of(kFilledPrefixes, [&](std::string_view p) {
-    return key.size() > p.size() && key.starts_with(p);
-  });
+std::shared_ptr<const IdentityPolicies::Attached> no_identity_policies() {
+  static const auto none = std::make_shared<const IdentityPolicies::Attached>();
+  return none;
 }
 
 }  // namespace
@@ -74,6 +57,8 @@ policy::RequestContext KmsService::request_context(const Caller& caller, std::st
     request.set("aws:PrincipalAccount", {account});
   }
   if (wants("aws:principalarn")) request.set("aws:PrincipalArn", {request.principal_arn});
+  if (!caller.source_ip.empty() && wants("aws:sourceip"))
+    request.set("aws:SourceIp", {caller.source_ip});
   if (!caller.via_service.empty() && wants("kms:viaservice"))
     request.set("kms:ViaService", {caller.via_service});
   if (wants("aws:currenttime") || wants("aws:epochtime")) {
@@ -115,28 +100,54 @@ policy::RequestContext KmsService::request_context(const Caller& caller, std::st
   return request;
 }
 
-void KmsService::authorize(api::Operation operation, const CachedKey& key, const char* field,
-                           const EncryptionContext* context) const {
+std::shared_ptr<const IdentityPolicies::Attached> KmsService::identity_policies_of(
+    const std::string& principal_arn) const {
+  // The root's permissions are the account's: no identity policy is read for it.
+  if (principal_arn == root_arn_) return no_identity_policies();
+  return identity_policies_.of(principal_arn);
+}
+
+std::optional<GrantRecord> KmsService::authorize(api::Operation operation, const CachedKey& key,
+                                                 const char* field,
+                                                 const EncryptionContext* context,
+                                                 const ExtraConditionKeys* extra) const {
   const Caller* caller = current_caller();
-  if (!caller) return;  // Coffer's own work
+  if (!caller) return std::nullopt;  // Coffer's own work
+  const std::string principal = principal_arn_of(caller->principal, config_.account_id);
   // The hot path: the default key policy trusts the account, and its root holds every
   // permission of the account.
-  if (!key.policy && principal_arn_of(caller->principal, config_.account_id) == root_arn_) return;
-  const policy::RequestContext request =
-      request_context(*caller, action_of(operation, field), &key, context,
-                      key.policy ? &key.condition_keys : &no_condition_keys);
+  if (!key.policy && principal == root_arn_) return std::nullopt;
+  const auto identity = identity_policies_of(principal);
+  // Only the condition keys the policies name are made (all of them when an identity policy
+  // names any: rare, and cheaper than merging lists per request).
+  const std::vector<std::string>* wanted = key.policy ? &key.condition_keys : &no_condition_keys;
+  if (!identity->condition_keys.empty()) wanted = nullptr;
+  policy::RequestContext request =
+      request_context(*caller, action_of(operation, field), &key, context, wanted);
+  if (extra)
+    for (const auto& [name, values] : *extra) request.set(name, values);
   const policy::PolicyDocument& document = key.policy ? *key.policy : *default_policy_;
-  const auto result = policy::authorize_with_reason(document, {}, request, config_.account_id);
-  if (result.decision != policy::Decision::kAllow)
-    throw Error(ErrorCode::kAccessDenied, policy::access_denied_message(request, result));
+  const auto result =
+      policy::authorize_with_reason(document, identity->pointers, request, config_.account_id);
+  if (result.decision == policy::Decision::kAllow) return std::nullopt;
+  if (result.decision == policy::Decision::kImplicitDeny) {
+    // Grants allow what no policy denies (AWS: a Deny in either policy wins over a grant).
+    const std::string operation_name = request.action.substr(4);  // without "kms:"
+    for (const GrantRecord& grant : grants_of(key))
+      if (grant_allows(grant, principal, operation_name, context)) return grant;
+  }
+  throw Error(ErrorCode::kAccessDenied, policy::access_denied_message(request, result));
 }
 
 void KmsService::authorize_account(api::Operation operation) const {
   const Caller* caller = current_caller();
-  if (!caller || principal_arn_of(caller->principal, config_.account_id) == root_arn_) return;
+  if (!caller) return;
+  const std::string principal = principal_arn_of(caller->principal, config_.account_id);
+  if (principal == root_arn_) return;
+  const auto identity = identity_policies_of(principal);
   const policy::RequestContext request =
       request_context(*caller, action_of(operation, "KeyId"), nullptr, nullptr);
-  const auto result = policy::authorize_by_identity_policies({}, request);
+  const auto result = policy::authorize_by_identity_policies(identity->pointers, request);
   if (result.decision != policy::Decision::kAllow)
     throw Error(ErrorCode::kAccessDenied, policy::access_denied_message(request, result));
 }
@@ -152,7 +163,7 @@ std::shared_ptr<const policy::PolicyDocument> KmsService::checked_key_policy(
       policy::PolicyDocument::parse(document, /*principal_required=*/true));
   for (const auto& statement : parsed->statements()) {
     for (const auto& condition : statement.conditions) {
-      if (!is_filled(condition.key())) {
+      if (!condition_key_is_filled(condition.key())) {
         throw Error(ErrorCode::kMalformedPolicyDocument,
                     "Coffer does not evaluate the condition key " + condition.key() +
                         " yet; a policy that names it is refused rather than half-enforced");

@@ -56,7 +56,8 @@ KmsService::KmsService(pkcs11::Token& token, MetadataStore& store, const Clock& 
       config_(std::move(config)),
       root_arn_(account_root_arn(config_.account_id)),
       default_policy_(std::make_shared<const policy::PolicyDocument>(policy::PolicyDocument::parse(
-          default_key_policy(config_.account_id), /*principal_required=*/true))) {}
+          default_key_policy(config_.account_id), /*principal_required=*/true))),
+      identity_policies_(store_, clock_) {}
 
 KmsService::~KmsService() { stop_scheduler(); }
 

@@ -22,6 +22,7 @@
 #include "core/model/clock.h"
 #include "core/model/kms_types.h"
 #include "core/policy/policy_document.h"
+#include "core/service/identity_policies.h"
 #include "core/store/encryption_counter.h"
 #include "core/store/metadata_store.h"
 #include "pkcs11/token.h"
@@ -39,6 +40,8 @@ struct KmsConfig {
   int on_demand_rotation_limit = 25;
   int max_tags_per_key = 50;
   int max_aliases_per_key = 50;
+  // AWS allows 50,000 grants per key; each is held in memory with its key once used.
+  std::size_t max_grants_per_key = 10000;
   // Versions moved to a new domain key per scheduler tick (the re-wrap job's rate).
   std::size_t rewrap_batch = 200;
   // Days between automatic domain key rotations; 0: only `cofferd domain-key rotate`.
@@ -78,6 +81,16 @@ class KmsService {
   std::vector<std::string> list_key_policies(const std::string& key_id);  // {"default"}
   void put_key_policy(const std::string& key_id, const std::string& policy,
                       bool bypass_policy_lockout_safety_check = false);
+
+  // --- grants (grants.cc) ---
+  CreateGrantResult create_grant(const CreateGrantRequest& request);
+  ListGrantsResult list_grants(const ListGrantsRequest& request);
+  ListGrantsResult list_retirable_grants(const std::string& retiring_principal, const Page& page);
+  void retire_grant(const RetireGrantRequest& request);
+  void revoke_grant(const std::string& key_id, const std::string& grant_id);
+
+  // --- identity policies (the principals' side of the evaluation) ---
+  IdentityPolicies& identity_policies() noexcept { return identity_policies_; }
 
   // --- rotation ---
   void enable_key_rotation(const std::string& key_id, std::optional<int> rotation_period_in_days);
@@ -155,8 +168,15 @@ class KmsService {
                        const EncryptionContext* context = nullptr);
 
   // Authorization (authorization.cc). Nothing to check without a caller (Coffer's own work).
-  void authorize(api::Operation operation, const CachedKey& key, const char* field,
-                 const EncryptionContext* context) const;
+  // Returns the grant that allowed the request, if a grant rather than a policy did.
+  using ExtraConditionKeys = std::vector<std::pair<std::string, std::vector<std::string>>>;
+  std::optional<GrantRecord> authorize(api::Operation operation, const CachedKey& key,
+                                       const char* field, const EncryptionContext* context,
+                                       const ExtraConditionKeys* extra = nullptr) const;
+  std::shared_ptr<const IdentityPolicies::Attached> identity_policies_of(
+      const std::string& principal_arn) const;
+  // The key's grants, read from the store on first use and kept with the cached key.
+  const std::vector<GrantRecord>& grants_of(const CachedKey& key) const;
   // Operations on no key (CreateKey, ListKeys, ListAliases, GenerateRandom): identity policies.
   void authorize_account(api::Operation operation) const;
   static std::string action_of(api::Operation operation, const char* field);
@@ -235,6 +255,7 @@ class KmsService {
   const KmsConfig config_;
   const std::string root_arn_;  // arn:aws:iam::ACCOUNT:root
   const std::shared_ptr<const policy::PolicyDocument> default_policy_;
+  mutable IdentityPolicies identity_policies_;
   EncryptionCounter counter_;
 
   std::mutex mutation_mutex_;  // one mutation at a time

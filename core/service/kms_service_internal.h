@@ -1,6 +1,7 @@
 // Pieces shared by the files that implement KmsService; not part of the core API.
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "common/error.h"
@@ -20,6 +21,10 @@ struct KmsService::CachedKey {
   std::shared_ptr<const policy::PolicyDocument> policy;
   std::vector<std::string> condition_keys;  // lower-cased, the keys `policy` names
   std::vector<Tag> tags;                    // for aws:ResourceTag/ conditions
+  // The key's grants, read on the first request a policy does not allow (grants.cc): a key
+  // only its account's root uses never reads them. A grant change publishes the key again.
+  mutable std::once_flag grants_loaded;
+  mutable std::vector<GrantRecord> grants;
 };
 
 template <class F>

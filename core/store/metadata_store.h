@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/authorization_records.h"
 #include "core/model/records.h"
 
 namespace coffer::core {
@@ -82,6 +83,26 @@ class MetadataStore {
   virtual void put_access_key(const AccessKeyRecord& key) = 0;  // insert or replace
   virtual std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) = 0;
   virtual std::vector<AccessKeyRecord> list_access_keys() = 0;
+
+  // --- identity policies (by principal ARN and policy name) ---
+  virtual void put_principal_policy(const PrincipalPolicyRecord& policy) = 0;  // insert or replace
+  virtual bool delete_principal_policy(const std::string& principal_arn,
+                                       const std::string& name) = 0;  // false if absent
+  virtual std::vector<PrincipalPolicyRecord> list_principal_policies(
+      const std::string& principal_arn) = 0;  // ordered by name; all principals when ""
+
+  // --- grants ---
+  virtual void create_grant(const GrantRecord& grant) = 0;     // NotFound if the key is gone
+  virtual bool delete_grant(const std::string& grant_id) = 0;  // false if absent
+  virtual std::optional<GrantRecord> get_grant(const std::string& grant_id) = 0;
+  // The grants of one key, ordered by grant id, starting after `after_grant_id`.
+  virtual std::vector<GrantRecord> list_grants(const std::string& key_id,
+                                               const std::string& after_grant_id,
+                                               std::size_t limit) = 0;
+  // Grants whose retiring principal is `principal_arn`, ordered by grant id.
+  virtual std::vector<GrantRecord> list_retirable_grants(const std::string& principal_arn,
+                                                         const std::string& after_grant_id,
+                                                         std::size_t limit) = 0;
 
   // Empty when the store is consistent; otherwise what is wrong.
   virtual std::vector<std::string> integrity_problems() = 0;

@@ -93,6 +93,32 @@ CREATE TABLE key_policies (
 );
 )sql";
 
+// Schema version 6: identity policies attached to principals, and grants. Operations and
+// constraints are JSON text (an array of AWS operation names; {"EncryptionContextEquals":{..}}
+// or {"EncryptionContextSubset":{..}}).
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE principal_policies (
+  principal_arn TEXT NOT NULL,
+  policy_name TEXT NOT NULL,
+  document TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (principal_arn, policy_name)
+);
+CREATE TABLE grants (
+  grant_id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL REFERENCES keys(key_id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  grantee_principal TEXT NOT NULL,
+  retiring_principal TEXT NOT NULL,
+  issuing_account TEXT NOT NULL,
+  operations TEXT NOT NULL,
+  constraints TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX grants_by_key ON grants(key_id, grant_id);
+CREATE INDEX grants_by_retiring_principal ON grants(retiring_principal, grant_id);
+)sql";
+
 // Schema version 4: Secrets Manager. A stage is keyed by (secret, stage), so it names one
 // version at most: two AWSCURRENT versions cannot be stored.
 constexpr const char* kSchemaV4 = R"sql(
@@ -348,6 +374,12 @@ void SqliteStore::migrate() {
     transaction([&] {
       exec(kSchemaV5);
       exec("PRAGMA user_version = 5");
+    });
+  }
+  if (version < 6) {
+    transaction([&] {
+      exec(kSchemaV6);
+      exec("PRAGMA user_version = 6");
     });
   }
 }

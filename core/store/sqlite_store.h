@@ -22,7 +22,7 @@ class SqliteStore final : public MetadataStore, public SecretStore {
   explicit SqliteStore(const std::string& path);
   ~SqliteStore() override;
 
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
   int schema_version();
 
   void create_key(const KeyRecord& key, const KeyVersionRecord& first_version,
@@ -71,6 +71,20 @@ class SqliteStore final : public MetadataStore, public SecretStore {
   void put_access_key(const AccessKeyRecord& key) override;
   std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) override;
   std::vector<AccessKeyRecord> list_access_keys() override;
+
+  // Identity policies and grants (sqlite_authorization_store.cc).
+  void put_principal_policy(const PrincipalPolicyRecord& policy) override;
+  bool delete_principal_policy(const std::string& principal_arn, const std::string& name) override;
+  std::vector<PrincipalPolicyRecord> list_principal_policies(
+      const std::string& principal_arn) override;
+  void create_grant(const GrantRecord& grant) override;
+  bool delete_grant(const std::string& grant_id) override;
+  std::optional<GrantRecord> get_grant(const std::string& grant_id) override;
+  std::vector<GrantRecord> list_grants(const std::string& key_id, const std::string& after_grant_id,
+                                       std::size_t limit) override;
+  std::vector<GrantRecord> list_retirable_grants(const std::string& principal_arn,
+                                                 const std::string& after_grant_id,
+                                                 std::size_t limit) override;
 
   std::vector<std::string> integrity_problems() override;
 

@@ -70,6 +70,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void start() {
+    beast::error_code peer_error;
+    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_error);
+    if (!peer_error) source_ip_ = peer.address().to_string();
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
       beast::get_lowest_layer(stream_).expires_after(
           std::min(options().read_timeout, options().unauthenticated_idle_timeout));
@@ -150,7 +153,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (auth.verified) {
       authenticated_ = true;
       const bool accepted = shared_->submit([self, request, verified = std::move(*auth.verified)] {
-        self->post_response(request, self->shared_->handler.execute(*request, verified));
+        self->post_response(request,
+                            self->shared_->handler.execute(*request, verified, self->source_ip_));
       });
       if (!accepted) throttled(*request);
       return;
@@ -222,6 +226,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::shared_ptr<net::ByteBudget::Reservation> reservation_;
   Clock::time_point started_ = Clock::now();
   bool authenticated_ = false;
+  std::string source_ip_;  // the peer's address, for the audit trail and aws:SourceIp
 };
 
 }  // namespace

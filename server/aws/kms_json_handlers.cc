@@ -9,6 +9,7 @@ const KmsOperationTable& kms_operations() {
     add_alias_and_tag_operations(t);
     add_crypto_operations(t);
     add_signing_operations(t);
+    add_grant_operations(t);
     return t;
   }();
   return table;

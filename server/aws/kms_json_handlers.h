@@ -42,9 +42,11 @@ void add_alias_and_tag_operations(KmsOperationTable& table);
 void add_crypto_operations(KmsOperationTable& table);
 // Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, GenerateDataKeyPair(WithoutPlaintext).
 void add_signing_operations(KmsOperationTable& table);
+// CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant.
+void add_grant_operations(KmsOperationTable& table);
 
-// DryRun (refused: no policies to check yet). GrantTokens are validated by the table and
-// ignored: no grants yet.
+// DryRun (refused: Coffer does not answer "would succeed"). GrantTokens are validated by the
+// table and otherwise ignored: a grant is usable as soon as CreateGrant answers.
 void refuse_dry_run(const Json& in);
 // A required blob that is secret (a plaintext, a MAC's message): the decoding buffer is wiped.
 SecretBytes secret_blob(const Json& in, const char* member);

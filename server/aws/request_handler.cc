@@ -10,6 +10,7 @@
 #include "core/model/caller.h"
 #include "server/aws/aws_error.h"
 #include "server/aws/aws_operations.h"
+#include "server/aws/sts_caller_identity.h"
 
 namespace coffer::server::aws {
 namespace {
@@ -27,8 +28,10 @@ std::string request_id() {
          "-" + h.substr(20);
 }
 
-// The SigV4 service a request must be signed for: the one its X-Amz-Target names.
-std::string_view signing_service(std::string_view target) {
+// The SigV4 service a request must be signed for: the one its X-Amz-Target names, or STS for
+// a query-protocol call.
+std::string_view signing_service(std::string_view target, std::string_view body) {
+  if (is_sts_query(target, body)) return "sts";
   return target.starts_with(kSecretsPrefix) ? "secretsmanager" : "kms";
 }
 
@@ -39,7 +42,7 @@ SignedRequest signed_view(const HttpRequest& r) {
   for (const auto& field : r)
     s.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   s.body = r.body();
-  s.service = std::string(signing_service(r["X-Amz-Target"]));
+  s.service = std::string(signing_service(r["X-Amz-Target"], r.body()));
   return s;
 }
 
@@ -135,31 +138,102 @@ RequestHandler::Authentication RequestHandler::authenticate(const HttpRequest& r
                                        "Internal error")};
 }
 
-HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified& verified) const {
+HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified& verified,
+                                     const std::string& source_ip) const {
+  if (!auditor_) {
+    Outcome ignored;
+    return run(request, verified, source_ip, ignored);
+  }
+  const auto arrived = std::chrono::system_clock::now();
+  Outcome outcome;
+  HttpResponse response = run(request, verified, source_ip, outcome);
+  if (audit(request, verified, source_ip, outcome, response, arrived)) return response;
+  // An unrecorded request is not answered as if it had been: the caller sees a failure.
+  const bool secrets = request["X-Amz-Target"].starts_with(kSecretsPrefix);
+  return error_response(request.version(), request.keep_alive(),
+                        secrets ? "InternalServiceError" : "KMSInternalException", 500,
+                        "Internal error");
+}
+
+bool RequestHandler::audit(const HttpRequest& request, const Verified& verified,
+                           const std::string& source_ip, const Outcome& outcome,
+                           const HttpResponse& response,
+                           std::chrono::system_clock::time_point arrived) const {
+  try {
+    audit::AuditedCall call;
+    call.front_end = core::audit::FrontEnd::kAwsJson;
+    call.operation = outcome.operation;
+    if (!call.operation) {
+      const std::string_view target = request["X-Amz-Target"];
+      const auto dot = target.find('.');
+      call.unknown_operation_name = valid_utf8(
+          is_sts_query(target, request.body())
+              ? std::string("GetCallerIdentity")
+              : std::string(dot == std::string_view::npos ? target : target.substr(dot + 1)));
+    }
+    call.region = verified.region;
+    call.account_id = regions_.at(verified.region).kms.config().account_id;
+    call.principal = verified.principal;
+    call.access_key_id = verified.access_key_id;
+    call.source_ip = source_ip;
+    call.user_agent = valid_utf8(std::string(request[http::field::user_agent]));
+    call.request_id = std::string(response["x-amzn-RequestId"]);
+    call.arrived = arrived;
+    if (!outcome.request.is_null()) call.request = &outcome.request;
+    if (!outcome.response.is_null()) call.response = &outcome.response;
+    if (response.result() != http::status::ok) {
+      // The error the client was told, from the body error_response wrote.
+      const Json body = Json::parse(response.body(), nullptr, /*allow_exceptions=*/false);
+      const bool has = body.is_object();
+      call.error_code =
+          has && body.contains("__type") ? body["__type"].get<std::string>() : "InternalError";
+      if (has && body.contains("message")) call.error_message = body["message"].get<std::string>();
+    }
+    auditor_->record(call);
+    return true;
+  } catch (const std::exception& e) {
+    log_event(LogLevel::kError, "audit_write_failed", {{"message", e.what()}});
+  } catch (...) {
+    log_event(LogLevel::kError, "audit_write_failed");
+  }
+  return false;
+}
+
+HttpResponse RequestHandler::run(const HttpRequest& request, const Verified& verified,
+                                 const std::string& source_ip, Outcome& outcome) const {
   const bool keep_alive = request.keep_alive();
   // Secrets Manager names its internal error InternalServiceError; KMS, KMSInternalException.
   const bool secrets = request["X-Amz-Target"].starts_with(kSecretsPrefix);
   const std::string internal = secrets ? "InternalServiceError" : "KMSInternalException";
   try {
     RegionServices services = regions_.at(verified.region);
+    if (is_sts_query(request["X-Amz-Target"], request.body()))
+      return caller_identity(request, verified, services);
 
     const auto* op = target_operation(request["X-Amz-Target"]);
     if (!op) throw Error(ErrorCode::kUnknownOperation, "");
+    outcome.operation = op;
     const AwsOperation& codec = *aws_operations().find(op->operation);
 
-    Json body = Json::parse(
+    // Parsed into the outcome, which the audit trail reads once the request is answered.
+    Json& body = outcome.request;
+    body = Json::parse(
         request.body().empty() ? std::string_view("{}") : std::string_view(request.body()), nullptr,
         /*allow_exceptions=*/false);
-    if (body.is_discarded())
+    if (body.is_discarded()) {
+      body = nullptr;
       throw Error(ErrorCode::kSerialization, "Unable to parse the request body as JSON");
-    if (!body.is_object())
+    }
+    if (!body.is_object()) {
+      body = nullptr;
       throw Error(ErrorCode::kSerialization, "Start of structure or map expected");
+    }
 
     core::api::validate_request(
         *op, [&body](const core::api::Member& m) { return member_value(body, m); });
     if (authorizer_) authorizer_(verified, *op, body, services);
     // The service authorizes every operation for this caller (core/model/caller.h).
-    const core::Caller caller{verified.principal, verified.access_key_id, "", ""};
+    const core::Caller caller{verified.principal, verified.access_key_id, source_ip, ""};
     const core::CallerScope caller_scope(&caller);
     Json out = codec(services, body);
     HttpResponse res{http::status::ok, request.version()};
@@ -168,6 +242,7 @@ HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified&
     res.body() = out.dump(-1, ' ', false, Json::error_handler_t::replace);
     res.keep_alive(keep_alive);
     res.prepare_payload();
+    if (auditor_) outcome.response = std::move(out);
     return res;
   } catch (const AwsError& e) {
     return error_response(request.version(), keep_alive, e.type(), e.http_status(), e.what());
@@ -187,6 +262,22 @@ HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified&
     log_event(LogLevel::kError, "aws_request_failed");
   }
   return error_response(request.version(), keep_alive, internal, 500, "Internal error");
+}
+
+HttpResponse RequestHandler::caller_identity(const HttpRequest& request, const Verified& verified,
+                                             const RegionServices& services) const {
+  if (!is_get_caller_identity(request.body()))
+    throw Error(ErrorCode::kUnknownOperation, "Coffer serves only STS GetCallerIdentity");
+  const std::string& account = services.kms.config().account_id;
+  HttpResponse res{http::status::ok, request.version()};
+  const std::string id = request_id();
+  res.set(http::field::content_type, "text/xml");
+  res.set("x-amzn-RequestId", id);
+  res.body() = caller_identity_xml(core::principal_arn_of(verified.principal, account),
+                                   verified.access_key_id, account, id);
+  res.keep_alive(request.keep_alive());
+  res.prepare_payload();
+  return res;
 }
 
 HttpResponse RequestHandler::handle(const HttpRequest& request) const {

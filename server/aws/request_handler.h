@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/api/operations.h"
+#include "server/audit/request_auditor.h"
 #include "server/aws/aws_regions.h"
 #include "server/aws/json_fields.h"
 #include "server/aws/sigv4.h"
@@ -50,7 +51,13 @@ class RequestHandler {
   // With cached_only, never touches the store or the token. Never throws.
   Authentication authenticate(const HttpRequest& request, bool cached_only) const;
   // Runs an authenticated request. Never throws: every failure is an AWS error response.
-  HttpResponse execute(const HttpRequest& request, const Verified& verified) const;
+  // `source_ip`: the peer's address, for the audit trail.
+  HttpResponse execute(const HttpRequest& request, const Verified& verified,
+                       const std::string& source_ip = "") const;
+
+  // Every executed request, allowed or refused, is recorded by `auditor` (null: none). Set
+  // before serving.
+  void set_auditor(audit::RequestAuditor* auditor) { auditor_ = auditor; }
 
   // Decides, after validation and before the operation runs, whether the verified principal
   // may make this request; throws (AccessDeniedException) if not.
@@ -68,11 +75,27 @@ class RequestHandler {
                                      int status, std::string_view message) noexcept;
 
  private:
+  // What execution learned, for the audit trail.
+  struct Outcome {
+    const core::api::OperationSpec* operation = nullptr;
+    Json request;   // null unless the body parsed
+    Json response;  // null unless the call succeeded
+  };
+  HttpResponse run(const HttpRequest& request, const Verified& verified,
+                   const std::string& source_ip, Outcome& outcome) const;
+  // Records the call; returns false when the record could not be written.
+  bool audit(const HttpRequest& request, const Verified& verified, const std::string& source_ip,
+             const Outcome& outcome, const HttpResponse& response,
+             std::chrono::system_clock::time_point arrived) const;
+  // STS GetCallerIdentity (server/aws/sts_caller_identity.h).
+  HttpResponse caller_identity(const HttpRequest& request, const Verified& verified,
+                               const RegionServices& services) const;
   AwsRegions& regions_;
   SigV4Verifier verifier_;
   Now now_;
   CachedLookup cached_;
   Authorizer authorizer_;
+  audit::RequestAuditor* auditor_ = nullptr;
 };
 
 }  // namespace coffer::server::aws

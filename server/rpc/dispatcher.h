@@ -9,16 +9,27 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "common/error.h"
 #include "core/api/operations.h"
 #include "core/api/validation.h"
+#include "server/rpc/audit_json.h"
 #include "server/rpc/proto_members.h"
 
 namespace coffer::server::rpc {
 
+// What a typed handler leaves for the audit trail when the pipeline asks for it: the request
+// and response in AWS member names (server/rpc/audit_json.h), without bytes or secret strings.
+struct AuditCapture {
+  nlohmann::json request;   // null until the payload parsed
+  nlohmann::json response;  // null unless the call succeeded
+};
+
 struct RequestContext {
   std::string principal;
   std::string method;
+  AuditCapture* audit = nullptr;  // null: not audited
 };
 
 class Dispatcher {
@@ -45,7 +56,9 @@ class Dispatcher {
             return member_value(request, fields[static_cast<std::size_t>(&m - spec.members.data())],
                                 m.required);
           });
+          if (context.audit) context.audit->request = aws_members_of(request);
           Response response = fn(context, request);
+          if (context.audit) context.audit->response = aws_members_of(response);
           return response.SerializeAsString();
         });
   }

@@ -265,6 +265,7 @@ void register_kms_handlers(Dispatcher& dispatcher, core::KmsService& kms) {
   register_keys(dispatcher, kms);
   register_crypto(dispatcher, kms);
   register_signing_handlers(dispatcher, kms);
+  register_grant_handlers(dispatcher, kms);
 }
 
 }  // namespace coffer::server::rpc

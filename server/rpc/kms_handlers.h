@@ -10,5 +10,7 @@ namespace coffer::server::rpc {
 void register_kms_handlers(Dispatcher& dispatcher, core::KmsService& kms);
 // Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, GenerateDataKeyPair(WithoutPlaintext).
 void register_signing_handlers(Dispatcher& dispatcher, core::KmsService& kms);
+// CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant.
+void register_grant_handlers(Dispatcher& dispatcher, core::KmsService& kms);
 
 }  // namespace coffer::server::rpc

@@ -125,8 +125,49 @@ RequestPipeline::Step RequestPipeline::admitted(const v1::RequestFrame& request,
   return step;
 }
 
+void RequestPipeline::set_auditor(audit::RequestAuditor* auditor, std::string region,
+                                  std::string account_id) {
+  auditor_ = auditor;
+  region_ = std::move(region);
+  account_id_ = std::move(account_id);
+}
+
 v1::ResponseFrame RequestPipeline::execute(const v1::RequestFrame& request,
-                                           const std::string& principal) const {
+                                           const Caller& caller) const {
+  if (!auditor_) return run(request, caller, nullptr);
+  const auto arrived = std::chrono::system_clock::now();
+  AuditCapture capture;
+  v1::ResponseFrame response = run(request, caller, &capture);
+  try {
+    audit::AuditedCall call;
+    call.front_end = core::audit::FrontEnd::kRpc;
+    call.operation = core::api::find_rpc(request.method());
+    if (!call.operation) call.unknown_operation_name = valid_utf8(request.method().substr(0, 64));
+    call.region = region_;
+    call.account_id = account_id_;
+    call.principal = caller.principal;
+    call.access_key_id = caller.access_key_id;
+    call.source_ip = caller.source_ip;
+    call.user_agent = "coffer-rpc";
+    call.request_id = std::to_string(request.request_id());
+    call.arrived = arrived;
+    if (!capture.request.is_null()) call.request = &capture.request;
+    if (!capture.response.is_null()) call.response = &capture.response;
+    if (response.has_error()) {
+      call.error_code = response.error().code();
+      call.error_message = response.error().message();
+    }
+    auditor_->record(call);
+  } catch (const std::exception& e) {
+    // An unrecorded request is not answered as if it had been: the caller sees a failure.
+    log_event(LogLevel::kError, "audit_write_failed", {{"message", e.what()}});
+    return error_frame(request.request_id(), ErrorCode::kInternal, "Internal error");
+  }
+  return response;
+}
+
+v1::ResponseFrame RequestPipeline::run(const v1::RequestFrame& request, const Caller& who,
+                                       AuditCapture* capture) const {
   try {
     // The deadline again: the request may have waited in the queue.
     if (request.has_deadline() &&
@@ -141,9 +182,9 @@ v1::ResponseFrame RequestPipeline::execute(const v1::RequestFrame& request,
     }
     v1::ResponseFrame response;
     response.set_request_id(request.request_id());
-    RequestContext context{principal, request.method()};
+    RequestContext context{who.principal, request.method(), capture};
     // The service authorizes every operation for this caller (core/model/caller.h).
-    const core::Caller caller{principal, "", "", ""};
+    const core::Caller caller{who.principal, who.access_key_id, who.source_ip, ""};
     const core::CallerScope caller_scope(&caller);
     response.set_payload((*handler)(context, request.payload()));
     return response;

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "coffer/v1/frame.pb.h"
+#include "server/audit/request_auditor.h"
 #include "server/rpc/dispatcher.h"
 
 namespace coffer::server::rpc {
@@ -52,7 +53,19 @@ class RequestPipeline {
   // Authentication pool: the store and the token may be used. Never throws.
   Step authenticate(const v1::RequestFrame& request, const std::string& api_key) const;
   // Worker: runs an admitted request. Never throws.
-  v1::ResponseFrame execute(const v1::RequestFrame& request, const std::string& principal) const;
+  struct Caller {
+    std::string principal;
+    std::string access_key_id;  // empty for a client certificate
+    std::string source_ip;
+  };
+  v1::ResponseFrame execute(const v1::RequestFrame& request, const Caller& caller) const;
+  v1::ResponseFrame execute(const v1::RequestFrame& request, const std::string& principal) const {
+    return execute(request, Caller{principal, "", ""});
+  }
+
+  // Every executed request, allowed or refused, is recorded by `auditor` (null: none) as a
+  // call to `region` of `account_id`. Set before serving.
+  void set_auditor(audit::RequestAuditor* auditor, std::string region, std::string account_id);
 
   // The method for metrics: a served one, or "other" (peers must not create series).
   std::string method_label(const v1::RequestFrame& request) const;
@@ -65,7 +78,12 @@ class RequestPipeline {
   // After authentication: the checks that need no worker (deadline, method).
   Step admitted(const v1::RequestFrame& request, std::string principal) const;
 
+  v1::ResponseFrame run(const v1::RequestFrame& request, const Caller& caller,
+                        AuditCapture* capture) const;
+
   const Dispatcher& dispatcher_;
+  audit::RequestAuditor* auditor_ = nullptr;
+  std::string region_, account_id_;
   Authenticator authenticate_;
   CachedAuthenticator cached_;
   bool allow_unauthenticated_;

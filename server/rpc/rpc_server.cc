@@ -52,7 +52,9 @@ struct RpcServer::State : std::enable_shared_from_this<RpcServer::State> {
                  options.allow_unauthenticated_loopback),
         observe(std::move(ob)),
         budget(options.budget ? options.budget : std::make_shared<net::ByteBudget>(64u << 20)),
-        limiter(options.max_connections, options.max_connections_per_source) {}
+        limiter(options.max_connections, options.max_connections_per_source) {
+    pipeline.set_auditor(options.auditor, options.audit_region, options.audit_account_id);
+  }
 
   void accept();
   void admit(tcp::socket socket);
@@ -83,6 +85,9 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   ~Connection() override { secure_zero(peer_.api_key.data(), peer_.api_key.size()); }
 
   void start() {
+    boost::system::error_code peer_error;
+    const auto endpoint = socket().remote_endpoint(peer_error);
+    if (!peer_error) source_ip_ = endpoint.address().to_string();
     if constexpr (std::is_same_v<Stream, tcp::socket>) {
       read();
     } else {
@@ -201,9 +206,15 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     bool accepted = false;
     ++in_flight_;
     if (step.kind == Step::Kind::kExecute) {
+      // The access key id: the part of the api_key before ':' (certificates have none).
+      std::string access_key_id;
+      if (peer_.certificate_principal.empty())
+        access_key_id = peer_.api_key.substr(0, peer_.api_key.find(':'));
       accepted = server_->work.try_submit(
-          [self, request, arrived, reservation, principal = std::move(step.principal)] {
-            self->respond(*request, self->server_->pipeline.execute(*request, principal), arrived);
+          [self, request, arrived, reservation,
+           caller = RequestPipeline::Caller{std::move(step.principal), std::move(access_key_id),
+                                            source_ip_}] {
+            self->respond(*request, self->server_->pipeline.execute(*request, caller), arrived);
           });
     } else {
       auto* queue =
@@ -305,7 +316,8 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   std::size_t in_flight_ = 0;  // strand only
   bool writing_ = false, closed_ = false, draining_ = false;
   bool reading_ = false, paused_ = false, frame_timer_armed_ = false;
-  PeerIdentity peer_;  // strand only; the api_key is wiped when replaced and at the end
+  PeerIdentity peer_;      // strand only; the api_key is wiped when replaced and at the end
+  std::string source_ip_;  // the peer's address, for the audit trail and aws:SourceIp
 };
 
 }  // namespace

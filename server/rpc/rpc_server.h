@@ -52,6 +52,11 @@ struct RpcServerOptions {
   // `authentication_queue` (or the work queue when null) for the full check.
   CachedAuthenticator cached_authenticate;
   WorkQueue* authentication_queue = nullptr;
+  // The audit trail (server/audit): every executed request is recorded as a call to
+  // audit_region of audit_account_id. Null: no audit trail.
+  audit::RequestAuditor* auditor = nullptr;
+  std::string audit_region;
+  std::string audit_account_id;
 };
 
 class RpcServer {

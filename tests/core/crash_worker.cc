@@ -4,7 +4,12 @@
 //                                 acknowledged result is appended to DIR/acked.log (a secret
 //                                 write also logs its intent first: it may have committed
 //                                 unacknowledged)
-//   crash_worker verify DIR [rotate]  exit 0 iff everything acknowledged is still there;
+//                                 Every operation is also recorded in the audit trail
+//                                 (DIR/audit) before it is acknowledged, durably for
+//                                 mutations and written (not synced) for Encrypt, as
+//                                 cofferd does; the acknowledgement ends with "@REQUEST_ID".
+//   crash_worker verify DIR [rotate]  exit 0 iff everything acknowledged is still there,
+//                                 its audit record too, and the audit trail verifies;
 //                                 with `rotate`, then makes a new domain key (the next runs
 //                                 re-wrap versions under it while they are killed)
 // DIR holds softhsm2.conf, user.pin and coffer.db (made by the test).
@@ -14,6 +19,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -24,6 +30,10 @@
 
 #include "common/error.h"
 #include "common/hex.h"
+#include "core/audit/audit_log.h"
+#include "core/audit/audit_query.h"
+#include "core/audit/audit_verify.h"
+#include "core/audit/openssl_digest_signer.h"
 #include "core/secrets/secrets_service.h"
 #include "core/service/kms_service.h"
 #include "core/service/reconciler.h"
@@ -52,6 +62,48 @@ core::KmsConfig kms_config() {
   // `verify` retires, unkilled, the way an operator runs `cofferd domain-key rewrap`.
   config.retire_domain_keys = false;
   return config;
+}
+
+// The audit trail's signing key, made on the first run and kept beside the token.
+std::string audit_signing_key(const std::string& dir) {
+  const std::string path = dir + "/audit-signing-key.pem";
+  std::ifstream in(path);
+  if (in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  const std::string made = dir + "/audit-signing-key.tmp";
+  const std::string command = "openssl ecparam -name prime256v1 -genkey -noout -out '" + made +
+                              "' && mv '" + made + "' '" + path + "'";
+  if (std::system(command.c_str()) != 0) std::abort();
+  return audit_signing_key(dir);
+}
+
+std::unique_ptr<core::audit::AuditLog> open_audit(const std::string& dir) {
+  core::audit::AuditLog::Options options;
+  options.directory = dir + "/audit";
+  options.max_file_bytes = 16 * 1024;  // many rotations: more places to die
+  options.digest_interval = std::chrono::seconds(1);
+  options.signer = core::audit::openssl_digest_signer(audit_signing_key(dir));
+  return core::audit::AuditLog::open(std::move(options));
+}
+
+// Records one operation as cofferd would; returns the request id the acknowledgement names.
+std::string audit(core::audit::AuditLog& log, const std::string& event_name,
+                  const std::string& key_id, bool mutates, std::mt19937& rng) {
+  core::audit::AuditEvent event;
+  event.event_name = event_name;
+  event.user_identity = {core::audit::IdentityType::kRoot, "crash",
+                         "arn:aws:iam::111122223333:root", "111122223333", "AKCFCRASHWORKER00000"};
+  event.aws_region = "us-east-1";
+  event.request_id = std::to_string(rng()) + "-" + std::to_string(rng());
+  event.resources.push_back({"111122223333", core::audit::ResourceType::kKmsKey, key_id});
+  event.read_only = !mutates;
+  log.append(event,
+             mutates ? core::audit::Durability::kDurable : core::audit::Durability::kWritten);
+  log.write_digest_if_due(std::chrono::system_clock::now());
+  return " @" + event.request_id;
 }
 
 // write(2) of one whole line: once it returns, a SIGKILL cannot take it back.
@@ -121,6 +173,7 @@ int run(const std::string& dir, unsigned seed) {
   core::KmsService service(token, store, clock, kms_config());
   core::SecretsService secrets(service, store, clock, {});
   int log = ::open((dir + "/acked.log").c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+  auto trail = open_audit(dir);
   std::mt19937 rng(seed);
   std::vector<std::string> keys;
   for (const auto& k : service.list_keys({1000, std::nullopt}).keys) keys.push_back(k.key_id);
@@ -143,7 +196,8 @@ int run(const std::string& dir, unsigned seed) {
         request.value.string = SecretBytes(as_bytes(value));
         secrets.create_secret(request);
         secret_names.push_back(name);
-        acknowledge(log, "S " + name + " " + version + " " + value_hex);
+        acknowledge(log, "S " + name + " " + version + " " + value_hex +
+                             audit(*trail, "CreateSecret", name, true, rng));
       } else {
         const std::string& name = secret_names[rng() % secret_names.size()];
         acknowledge(log, "p " + name + " " + version);
@@ -152,12 +206,13 @@ int run(const std::string& dir, unsigned seed) {
         request.client_request_token = version;
         request.value.string = SecretBytes(as_bytes(value));
         secrets.put_secret_value(request);
-        acknowledge(log, "P " + name + " " + version + " " + value_hex);
+        acknowledge(log, "P " + name + " " + version + " " + value_hex +
+                             audit(*trail, "PutSecretValue", name, true, rng));
       }
     } else if (keys.empty() || dice < 8) {
       auto id = service.create_key({}).key_id;
       keys.push_back(id);
-      acknowledge(log, "K " + id);
+      acknowledge(log, "K " + id + audit(*trail, "CreateKey", id, true, rng));
     } else if (dice < 10) {
       service.run_due_work();  // re-wraps a batch when the domain key was rotated
     } else if (dice < 14) {
@@ -166,15 +221,16 @@ int run(const std::string& dir, unsigned seed) {
       acknowledge(log,
                   "R " + id + " " +
                       std::to_string(
-                          service.list_key_rotations(id, {1000, std::nullopt}).rotations.size()));
+                          service.list_key_rotations(id, {1000, std::nullopt}).rotations.size()) +
+                      audit(*trail, "RotateKeyOnDemand", id, true, rng));
     } else {
       const auto& id = keys[rng() % keys.size()];
       std::string plaintext = "message " + std::to_string(rng());
       std::string tenant = std::to_string(rng() % 10);
       auto blob = service.encrypt({id, as_bytes(plaintext), {{"tenant", tenant}}, std::nullopt})
                       .ciphertext_blob;
-      acknowledge(
-          log, "E " + id + " " + tenant + " " + to_hex(blob) + " " + to_hex(as_bytes(plaintext)));
+      acknowledge(log, "E " + id + " " + tenant + " " + to_hex(blob) + " " +
+                           to_hex(as_bytes(plaintext)) + audit(*trail, "Encrypt", id, false, rng));
     }
   }
 }
@@ -214,10 +270,13 @@ int verify(const std::string& dir, bool rotate_domain_key) {
   // Per secret, the versions that may hold AWSCURRENT: the last acknowledged write, and any
   // write logged as intended after it (it may have committed before the kill took its ack).
   std::map<std::string, std::set<std::string>> may_be_current;
+  std::set<std::string> acknowledged_requests;
   while (std::getline(log, line)) {
     std::istringstream in(line);
     std::string kind, id;
     in >> kind >> id;
+    if (const auto at = line.rfind(" @"); at != std::string::npos && kind != "s" && kind != "p")
+      acknowledged_requests.insert(line.substr(at + 2));
     try {
       if (kind == "s" || kind == "p") {
         std::string version;
@@ -298,10 +357,36 @@ int verify(const std::string& dir, bool rotate_domain_key) {
       ++failures;
     }
   }
+  // The audit trail: every acknowledged operation has its record, and the chain and digests
+  // verify (a torn last line or records after the last digest are warnings: a kill's marks).
+  std::size_t audited = 0;
+  if (std::filesystem::exists(dir + "/audit")) {
+    core::audit::AuditFilter everything;
+    everything.limit = 0;
+    std::set<std::string> recorded;
+    for (const auto& event : core::audit::query_audit(dir + "/audit", everything))
+      recorded.insert(event.value("requestID", ""));
+    for (const auto& id : acknowledged_requests) {
+      if (recorded.count(id)) {
+        ++audited;
+      } else {
+        std::fprintf(stderr, "acknowledged request %s has no audit record\n", id.c_str());
+        ++failures;
+      }
+    }
+    const auto report_of_trail = core::audit::verify_audit_directory(dir + "/audit", std::nullopt);
+    for (const auto& f : report_of_trail.findings) {
+      if (f.severity != core::audit::Severity::kError) continue;
+      std::fprintf(stderr, "audit trail: %s %s: %s\n",
+                   std::string(core::audit::finding_kind_name(f.kind)).c_str(), f.file.c_str(),
+                   f.message.c_str());
+      ++failures;
+    }
+  }
   std::printf(
-      "verified %d acknowledged results and %d secrets' labels, %zu orphans removed, "
-      "%d failures\n",
-      checked, secrets_checked, report.removed, failures);
+      "verified %d acknowledged results, %zu audit records and %d secrets' labels, %zu orphans "
+      "removed, %d failures\n",
+      checked, audited, secrets_checked, report.removed, failures);
   if (failures == 0 && rotate_domain_key) {
     service.key_material().rewrap_step("us-east-1", 0, /*retire=*/true);
     service.rotate_domain_key();

@@ -310,6 +310,28 @@ TEST(DaemonConfigTest, TheSampleFileParses) {
   EXPECT_EQ(parsed.line.config.queue_capacity, 1024u);
 }
 
+TEST(DaemonCommandLineTest, PrincipalSubcommands) {
+  auto put = parse({"principal", "put-policy", "--principal", "role/App", "--policy-name", "P",
+                    "--policy-document", "file://p.json"});
+  ASSERT_FALSE(put.exit) << put.exit->text;
+  EXPECT_EQ(put.line.command, DaemonCommand::kPutPrincipalPolicy);
+  EXPECT_EQ(put.line.principal, "role/App");
+  EXPECT_EQ(put.line.policy_name, "P");
+  EXPECT_EQ(put.line.policy_document, "file://p.json");
+  auto remove =
+      parse({"principal", "delete-policy", "--principal", "user/a", "--policy-name", "P"});
+  ASSERT_FALSE(remove.exit) << remove.exit->text;
+  EXPECT_EQ(remove.line.command, DaemonCommand::kDeletePrincipalPolicy);
+  auto list = parse({"principal", "list-policies"});
+  ASSERT_FALSE(list.exit) << list.exit->text;
+  EXPECT_EQ(list.line.command, DaemonCommand::kListPrincipalPolicies);
+  // A policy without a document, or the group without a command, is a usage error.
+  expect_usage_error(
+      parse({"principal", "put-policy", "--principal", "role/App", "--policy-name", "P"}),
+      {"--policy-document"});
+  expect_usage_error(parse({"principal"}), {"put-policy"});
+}
+
 TEST(DaemonCommandLineTest, AccessKeySubcommands) {
   auto create = parse({"--state-dir", "s", "access-key", "create", "--principal", "alice"});
   ASSERT_FALSE(create.exit) << create.exit->text;

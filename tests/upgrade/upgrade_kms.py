@@ -9,7 +9,7 @@
                                           secret, or read it back after a restart
   upgrade_kms.py versions DB OUT          the key_versions rows of a stopped store, to OUT
   upgrade_kms.py schema DB EXPECTED FIXTURE_VERSIONS NEW
-                                          the upgraded store: schema 5, one domain key, the
+                                          the upgraded store: schema 6, one domain key, the
                                           old versions still token objects, the new wrapped
 
 The AWS commands read COFFER_AWS_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
@@ -358,15 +358,17 @@ def schema(db_path, expected_path, fixture_versions_path, new_path):
     new_version = (symmetric, new["version"])
     db = connect_read_only(db_path)
 
-    check("PRAGMA user_version is 5",
-          lambda: expect(db.execute("PRAGMA user_version").fetchone()[0] == 5,
+    check("PRAGMA user_version is 6",
+          lambda: expect(db.execute("PRAGMA user_version").fetchone()[0] == 6,
                          f"user_version {db.execute('PRAGMA user_version').fetchone()[0]}"))
 
     def secrets_tables():
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        wanted = {"secrets", "secret_versions", "secret_stages", "secret_tags", "key_policies"}
+        wanted = {"secrets", "secret_versions", "secret_stages", "secret_tags", "key_policies",
+                  "principal_policies", "grants"}
         expect(wanted <= tables, f"missing {sorted(wanted - tables)}")
-    check("schemas 4 and 5 added the Secrets Manager tables and key_policies", secrets_tables)
+    check("schemas 4 to 6 added the Secrets Manager tables, key_policies, principal_policies "
+          "and grants", secrets_tables)
     # The fixture's keys keep the default policy (no row); the aws/secretsmanager key made
     # after the upgrade has AWS's managed-key policy.
     check("key_policies: no row for the fixture's keys",

@@ -2,7 +2,7 @@
 # Issue 14 ("key hierarchy"): a store and SoftHSM token made by the previous release
 # (fixture_v1, made by make_fixture.sh) open in this cofferd, and everything made before
 # still decrypts and verifies: before and after a new rotation, and across a restart. Then
-# the store on disk: migrated to schema 5 (Secrets Manager's tables, which work; key policies), one domain key, the old versions still token
+# the store on disk: migrated to schema 6 (Secrets Manager's tables, which work; key policies; identity policies and grants), one domain key, the old versions still token
 # objects, the version rotated in now wrapped under the domain key.
 #   upgrade_test.sh COFFERD
 set -euo pipefail

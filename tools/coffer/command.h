@@ -61,5 +61,7 @@ void add_secret_value_commands(std::vector<Command>& out);
 void add_secret_management_commands(std::vector<Command>& out);
 void add_secret_rotation_commands(std::vector<Command>& out);
 void add_secret_policy_commands(std::vector<Command>& out);
+// coffer audit verify|query: the audit trail's files, offline.
+void add_audit_commands(std::vector<Command>& out);
 
 }  // namespace coffer::tools::cli

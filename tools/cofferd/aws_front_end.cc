@@ -17,7 +17,7 @@ AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
                          server::rotation::RotationEngine& rotation, server::rpc::WorkQueue& work,
                          server::rpc::WorkQueue& authentication,
                          std::shared_ptr<server::net::ByteBudget> budget,
-                         server::RequestObserver observe)
+                         server::RequestObserver observe, server::audit::RequestAuditor* auditor)
     : scheduler_interval_(config.scheduler_interval_ms) {
   auto make = [&token, &store, &clock, &material, &config](const std::string& region) {
     return std::make_unique<core::KmsService>(token, store, clock, kms_config_of(config, region),
@@ -81,6 +81,7 @@ AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
         return server::aws::CachedCredentials{};
       });
 
+  handler_->set_auditor(auditor);
   // A rotation function's credential reaches only its secret's rotation calls.
   handler_->set_authorizer(
       [](const server::aws::Verified& verified, const core::api::OperationSpec& operation,

@@ -31,7 +31,8 @@ class AwsFrontEnd {
               server::rotation::RotationCredentials& rotation_credentials,
               server::rotation::RotationEngine& rotation, server::rpc::WorkQueue& work,
               server::rpc::WorkQueue& authentication,
-              std::shared_ptr<server::net::ByteBudget> budget, server::RequestObserver observe);
+              std::shared_ptr<server::net::ByteBudget> budget, server::RequestObserver observe,
+              server::audit::RequestAuditor* auditor = nullptr);
   void start();  // also starts the schedulers of the extra regions
   void stop();
   std::uint16_t port() const;

@@ -41,6 +41,36 @@ CLI::App* add_access_key_commands(CLI::App& app, DaemonCommandLine& out) {
   return access_key;
 }
 
+// `principal put-policy|delete-policy|list-policies`: identity policies, offline on the store.
+CLI::App* add_principal_commands(CLI::App& app, DaemonCommandLine& out) {
+  auto* principal = app.add_subcommand(
+      "principal",
+      "Manage the identity policies of principals offline (a running daemon notices within a "
+      "second)");
+  principal->fallthrough();
+  principal->require_subcommand(0, 1);
+  auto* put = principal->add_subcommand("put-policy", "Attach or replace a named policy");
+  auto* remove = principal->add_subcommand("delete-policy", "Remove a named policy");
+  auto* list = principal->add_subcommand("list-policies", "Show the policies of principals");
+  for (auto* command : {put, remove}) {
+    command->add_option("--principal", out.principal, "user/NAME, role/NAME or an IAM ARN")
+        ->check(kNotEmpty)
+        ->required();
+    command->add_option("--policy-name", out.policy_name, "The policy's name")
+        ->check(kNotEmpty)
+        ->required();
+  }
+  put->add_option("--policy-document", out.policy_document, "The policy as JSON, or file://PATH")
+      ->check(kNotEmpty)
+      ->required();
+  list->add_option("--principal", out.principal, "Only this principal's");
+  put->callback([&out] { out.command = DaemonCommand::kPutPrincipalPolicy; });
+  remove->callback([&out] { out.command = DaemonCommand::kDeletePrincipalPolicy; });
+  list->callback([&out] { out.command = DaemonCommand::kListPrincipalPolicies; });
+  for (auto* command : {put, remove, list}) command->fallthrough();
+  return principal;
+}
+
 // `domain-key rotate|rewrap|list` and `backup --out DIR` (tools/cofferd/domain_key_command.h).
 CLI::App* add_key_hierarchy_commands(CLI::App& app, DaemonCommandLine& out) {
   auto* domain_key = app.add_subcommand(
@@ -94,12 +124,18 @@ std::optional<tools::ParseExit> parse_daemon_command_line(const std::vector<std:
   app.require_subcommand(0, 1);
   const CLI::App* access_key = add_access_key_commands(app, out);
   const CLI::App* domain_key = add_key_hierarchy_commands(app, out);
+  const CLI::App* principal = add_principal_commands(app, out);
   if (auto exit = tools::parse_command_line(app, args)) return exit;
   // Checked here rather than by require_subcommand: an unknown word is named first.
   if (access_key->parsed() && out.command == DaemonCommand::kServe) {
     return tools::ParseExit{
         tools::kUsageErrorStatus,
         tools::usage_error_line(app, "access-key needs create, revoke or list")};
+  }
+  if (principal->parsed() && out.command == DaemonCommand::kServe) {
+    return tools::ParseExit{
+        tools::kUsageErrorStatus,
+        tools::usage_error_line(app, "principal needs put-policy, delete-policy or list-policies")};
   }
   if (domain_key->parsed() && out.command == DaemonCommand::kServe) {
     return tools::ParseExit{

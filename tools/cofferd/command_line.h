@@ -1,6 +1,6 @@
 // cofferd's command line: the settings (flags and the --config file, tools/cofferd/config.h),
-// the development shortcuts, and the offline `access-key`, `domain-key` and `backup`
-// subcommands.
+// the development shortcuts, and the offline `access-key`, `principal`, `domain-key` and
+// `backup` subcommands.
 #pragma once
 
 #include <optional>
@@ -21,6 +21,9 @@ enum class DaemonCommand {
   kRewrapDomainKeys,
   kListDomainKeys,
   kBackup,
+  kPutPrincipalPolicy,
+  kDeletePrincipalPolicy,
+  kListPrincipalPolicies,
 };
 
 struct DaemonCommandLine {
@@ -29,6 +32,9 @@ struct DaemonCommandLine {
   std::string principal;      // access-key create
   std::string access_key_id;  // access-key revoke
   std::string backup_dir;     // backup --out
+  // principal put-policy|delete-policy|list-policies (principal is shared with access-key)
+  std::string policy_name;
+  std::string policy_document;
 };
 
 // Parses `args` (without the program name) into `out`. Returns what to print and the exit

@@ -63,6 +63,7 @@ std::set<std::string> setting_names(const CLI::App& app) {
 void DaemonConfig::fill_defaults() {
   if (pin_file.empty()) pin_file = state_dir + "/user.pin";
   if (database.empty()) database = state_dir + "/coffer.db";
+  if (audit_dir.empty()) audit_dir = state_dir + "/audit";
   if (workers == 0) workers = sessions;
   if (queue_capacity == 0) queue_capacity = 256 * workers;
   if (!regions.empty()) region = regions.substr(0, regions.find(','));
@@ -141,6 +142,14 @@ void add_settings(CLI::App& app, DaemonConfig& c) {
           "Secrets Manager rotation functions: NAME or NAME.py for ...:function:NAME");
   count(app, "rotation_step_timeout_ms", c.rotation_step_timeout_ms, 1, kMaxTimeoutMs,
         "A rotation function's step is stopped (and fails) after this");
+  yes_no(app, "audit", c.audit, "Record every authenticated request in the audit trail");
+  setting(app, "audit_dir", c.audit_dir, "Where the audit trail's files go (default STATE/audit)");
+  count(app, "audit_file_bytes", c.audit_file_bytes, 4096, std::size_t{1} << 40,
+        "An audit file is closed and a new one begun past this size");
+  count(app, "audit_file_age_s", c.audit_file_age_s, 1, 366 * 86400,
+        "An audit file is closed and a new one begun after this many seconds");
+  count(app, "audit_digest_interval_s", c.audit_digest_interval_s, 1, 86400,
+        "Seconds between signed digests of the audit trail");
   yes_no(app, "aws_tls", c.aws_tls, "TLS on aws_listen (required unless it is loopback)");
   setting(app, "regions", c.regions, "Comma list of regions; the first is `region`");
   yes_no(app, "accept_any_region", c.accept_any_region,

@@ -63,6 +63,14 @@ struct DaemonConfig {
   // step may run, and how long a rotation function's credential lives.
   std::string rotation_functions_dir;
   std::size_t rotation_step_timeout_ms = 60'000;
+  // The audit trail (core/audit): one record per authenticated request on every front end,
+  // hash-chained, in files under audit_dir that rotate by size and age, with a digest signed
+  // by a key in the token every audit_digest_interval_s.
+  bool audit = true;
+  std::string audit_dir;  // default: STATE/audit
+  std::size_t audit_file_bytes = 256u << 20;
+  std::size_t audit_file_age_s = 3600;
+  std::size_t audit_digest_interval_s = 3600;
 
   // The settings left at 0 or empty that default to others (workers: sessions, ...).
   void fill_defaults();

@@ -27,12 +27,14 @@
 #include "server/rpc/rpc_server.h"
 #include "server/rpc/secrets_handlers.h"
 #include "tools/cofferd/access_key_command.h"
+#include "tools/cofferd/audit_trail.h"
 #include "tools/cofferd/aws_front_end.h"
 #include "tools/cofferd/command_line.h"
 #include "tools/cofferd/config.h"
 #include "tools/cofferd/core_settings.h"
 #include "tools/cofferd/domain_key_command.h"
 #include "tools/cofferd/first_run.h"
+#include "tools/cofferd/principal_command.h"
 #include "tools/cofferd/service_metrics.h"
 
 namespace {
@@ -86,6 +88,10 @@ int serve(const cofferd::DaemonConfig& config) {
 
   core::AccessKeys access_keys(token, store, clock);
   cofferd::ensure_admin_credential(access_keys, config.state_dir);
+  // Before any listener: no request goes unrecorded.
+  std::optional<cofferd::AuditTrail> audit;
+  if (config.audit) audit.emplace(config, kms);
+  server::audit::RequestAuditor* auditor = audit ? &audit->auditor() : nullptr;
 
   server::rpc::Dispatcher dispatcher;
   server::rpc::register_kms_handlers(dispatcher, kms);
@@ -128,6 +134,9 @@ int serve(const cofferd::DaemonConfig& config) {
   options.max_unsent_bytes = config.max_unsent_bytes;
   options.budget = budget;
   options.authentication_queue = &authentication;
+  options.auditor = auditor;
+  options.audit_region = config.region;
+  options.audit_account_id = config.account_id;
   options.cached_authenticate = [&access_keys](std::string_view api_key) {
     auto cached = access_keys.authenticate_cached(api_key);
     using Known = server::rpc::CachedAuthentication::Known;
@@ -145,7 +154,7 @@ int serve(const cofferd::DaemonConfig& config) {
   if (!config.aws_listen.empty()) {
     aws.emplace(config, token, store, clock, material, kms, secrets, store, access_keys,
                 rotation_credentials, rotation, work, authentication, budget,
-                service_metrics.request_observer("aws"));
+                service_metrics.request_observer("aws"), auditor);
     aws->start();
     rotation.set_endpoint(cofferd::local_aws_endpoint(config, aws->port()));
   }
@@ -209,6 +218,17 @@ int main(int argc, char** argv) {
         return cofferd::list_domain_keys(config);
       case cofferd::DaemonCommand::kBackup:
         return cofferd::backup_store(config, line.backup_dir);
+      case cofferd::DaemonCommand::kPutPrincipalPolicy:
+      case cofferd::DaemonCommand::kDeletePrincipalPolicy:
+      case cofferd::DaemonCommand::kListPrincipalPolicies: {
+        const cofferd::PrincipalPolicyArgs args{line.principal, line.policy_name,
+                                                line.policy_document};
+        if (line.command == cofferd::DaemonCommand::kPutPrincipalPolicy)
+          return cofferd::put_principal_policy(config, args);
+        if (line.command == cofferd::DaemonCommand::kDeletePrincipalPolicy)
+          return cofferd::delete_principal_policy(config, args);
+        return cofferd::list_principal_policies(config, args);
+      }
     }
   } catch (const coffer::Error& e) {
     coffer::log_event(coffer::LogLevel::kError, "fatal",

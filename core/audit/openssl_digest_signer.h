@@ -1,0 +1,15 @@
+// A DigestSigner over an OpenSSL private key in memory: for tests, development, and
+// deployments without a token. cofferd in production signs in the token instead.
+#pragma once
+
+#include <string_view>
+
+#include "core/audit/digest_signer.h"
+
+namespace coffer::core::audit {
+
+// From a PEM private key (PKCS#8 or traditional): EC keys sign ECDSA_SHA_256, RSA keys
+// RSASSA_PKCS1_V1_5_SHA_256. Throws Error(kValidation) for anything else.
+DigestSigner openssl_digest_signer(std::string_view private_key_pem);
+
+}  // namespace coffer::core::audit

@@ -1,0 +1,104 @@
+#include "server/rpc/audit_json.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <cctype>
+
+namespace coffer::server::rpc {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+using Json = nlohmann::json;
+
+std::string aws_name_of(const std::string& snake) {
+  std::string name;
+  bool upper = true;
+  for (char c : snake) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return name;
+}
+
+Json scalar(const Message& message, const Reflection& r, const FieldDescriptor* field, int index) {
+  const bool repeated = index >= 0;
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      return repeated ? r.GetRepeatedString(message, field, index) : r.GetString(message, field);
+    case FieldDescriptor::CPPTYPE_INT32:
+      return repeated ? r.GetRepeatedInt32(message, field, index) : r.GetInt32(message, field);
+    case FieldDescriptor::CPPTYPE_INT64:
+      return repeated ? r.GetRepeatedInt64(message, field, index) : r.GetInt64(message, field);
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return repeated ? r.GetRepeatedUInt32(message, field, index) : r.GetUInt32(message, field);
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return repeated ? r.GetRepeatedUInt64(message, field, index) : r.GetUInt64(message, field);
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return repeated ? r.GetRepeatedBool(message, field, index) : r.GetBool(message, field);
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return repeated ? r.GetRepeatedEnum(message, field, index)->name()
+                      : r.GetEnum(message, field)->name();
+    case FieldDescriptor::CPPTYPE_MESSAGE: {
+      const Message& inner =
+          repeated ? r.GetRepeatedMessage(message, field, index) : r.GetMessage(message, field);
+      if (inner.GetDescriptor() == google::protobuf::Timestamp::descriptor()) {
+        return static_cast<const google::protobuf::Timestamp&>(inner).seconds();
+      }
+      return aws_members_of(inner);
+    }
+    default:
+      return nullptr;
+  }
+}
+
+// String fields that hold secrets: never copied, not even into a JSON value that the
+// whitelist would drop afterwards.
+bool secret_string(const std::string& name) {
+  return name == "secret_string" || name == "random_password" || name == "api_key";
+}
+
+}  // namespace
+
+Json aws_members_of(const Message& message) {
+  Json out = Json::object();
+  const Reflection& r = *message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r.ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    if (field->type() == FieldDescriptor::TYPE_BYTES || secret_string(field->name()))
+      continue;  // never audited
+    const std::string name = aws_name_of(field->name());
+    if (field->is_map()) {
+      Json map = Json::object();
+      for (int i = 0; i < r.FieldSize(message, field); ++i) {
+        const Message& entry = r.GetRepeatedMessage(message, field, i);
+        const auto* d = entry.GetDescriptor();
+        const Reflection& er = *entry.GetReflection();
+        const auto* key = d->FindFieldByNumber(1);
+        const auto* value = d->FindFieldByNumber(2);
+        if (key->cpp_type() != FieldDescriptor::CPPTYPE_STRING ||
+            value->cpp_type() != FieldDescriptor::CPPTYPE_STRING)
+          continue;
+        map[er.GetString(entry, key)] = er.GetString(entry, value);
+      }
+      out[name] = std::move(map);
+    } else if (field->is_repeated()) {
+      Json list = Json::array();
+      for (int i = 0; i < r.FieldSize(message, field); ++i)
+        list.push_back(scalar(message, r, field, i));
+      out[name] = std::move(list);
+    } else {
+      out[name] = scalar(message, r, field, -1);
+    }
+  }
+  return out;
+}
+
+}  // namespace coffer::server::rpc
