@@ -46,7 +46,7 @@
   X(VerifyMac,                           "coffer.v1.Crypto/VerifyMac",                true,  false)      \
   X(GenerateDataKeyPair,                 "coffer.v1.Crypto/GenerateDataKeyPair",      true,  false)      \
   X(GenerateDataKeyPairWithoutPlaintext, "coffer.v1.Crypto/GenerateDataKeyPairWithoutPlaintext", true, false) \
-  X(CreateGrant,                         "coffer.v1.Keys/CreateGrant",                true,  true)       \
+  X(CreateGrant,                         "coffer.v1.Keys/CreateGrant",                false, true)       \
   X(ListGrants,                          "coffer.v1.Keys/ListGrants",                 true,  false)      \
   X(ListRetirableGrants,                 "coffer.v1.Keys/ListRetirableGrants",        true,  false)      \
   X(RetireGrant,                         "coffer.v1.Keys/RetireGrant",                true,  true)       \

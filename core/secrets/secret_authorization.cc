@@ -40,6 +40,9 @@ void SecretsService::authorize(api::Operation operation, const SecretRecord* sec
   std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &utc);
   request.set("aws:CurrentTime", {iso});
   request.set("aws:EpochTime", {std::to_string(now)});
+  if (secret)
+    for (const Tag& tag : store_.list_secret_tags(secret->arn))
+      request.set("aws:ResourceTag/" + tag.key, {tag.value});
 
   policy::Verdict verdict;
   if (has_policy) {
@@ -57,7 +60,11 @@ void SecretsService::authorize(api::Operation operation, const SecretRecord* sec
   };
   if (verdict.denied) deny(policy::Decision::kExplicitDeny, policy::PolicyType::kResourceBased);
   if (root) return;
-  const auto identity = kms_.identity_policies().of(principal);
+  // Identity policies of another account's principal are that account's to grant: across
+  // accounts the resource policy must allow too, as AWS requires.
+  const bool same_account = account_of_principal(principal) == config_.account_id;
+  const auto identity = same_account ? kms_.identity_policies().of(principal)
+                                     : std::make_shared<const IdentityPolicies::Attached>();
   const auto by_identity = policy::authorize_by_identity_policies(identity->pointers, request);
   if (by_identity.decision == policy::Decision::kExplicitDeny)
     deny(policy::Decision::kExplicitDeny, policy::PolicyType::kIdentityBased);

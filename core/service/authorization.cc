@@ -57,6 +57,10 @@ policy::RequestContext KmsService::request_context(const Caller& caller, std::st
     request.set("aws:PrincipalAccount", {account});
   }
   if (wants("aws:principalarn")) request.set("aws:PrincipalArn", {request.principal_arn});
+  if (wants("kms:grantisforawsresource") &&
+      (request.action == "kms:CreateGrant" || request.action == "kms:ListGrants" ||
+       request.action == "kms:RevokeGrant"))
+    request.set("kms:GrantIsForAWSResource", {caller.via_service.empty() ? "false" : "true"});
   if (!caller.source_ip.empty() && wants("aws:sourceip"))
     request.set("aws:SourceIp", {caller.source_ip});
   if (!caller.via_service.empty() && wants("kms:viaservice"))
@@ -102,8 +106,10 @@ policy::RequestContext KmsService::request_context(const Caller& caller, std::st
 
 std::shared_ptr<const IdentityPolicies::Attached> KmsService::identity_policies_of(
     const std::string& principal_arn) const {
-  // The root's permissions are the account's: no identity policy is read for it.
-  if (principal_arn == root_arn_) return no_identity_policies();
+  // The root's permissions are the account's: no identity policy is read for it. Identity
+  // policies attached to another account's principal are that account's to grant, not ours.
+  if (principal_arn == root_arn_ || account_of_principal(principal_arn) != config_.account_id)
+    return no_identity_policies();
   return identity_policies_.of(principal_arn);
 }
 

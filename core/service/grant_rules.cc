@@ -79,6 +79,18 @@ void validate_grant_request(const CreateGrantRequest& request, const KeyRecord& 
                                             request.retiring_principal->substr(0, 256));
   }
   const bool constrained = request.context_equals || request.context_subset;
+  for (const auto* constraint : {&request.context_equals, &request.context_subset}) {
+    if (!*constraint) continue;
+    std::size_t bytes = 0;
+    for (const auto& [k, v] : **constraint) bytes += k.size() + v.size();
+    if (bytes > 8192) {
+      throw Error(ErrorCode::kValidation,
+                  "A grant constraint's encryption context may hold at most 8192 characters");
+    }
+  }
+  if (request.operations.size() > 32) {
+    throw Error(ErrorCode::kValidation, "A grant names at most 32 operations");
+  }
   for (const std::string& operation : request.operations) {
     if (!operation_valid_for(operation, key)) {
       throw Error(ErrorCode::kValidation,

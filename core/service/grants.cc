@@ -56,9 +56,6 @@ CreateGrantResult KmsService::create_grant(const CreateGrantRequest& request) {
   if (request.context_equals) constraint_types.push_back("EncryptionContextEquals");
   if (request.context_subset) constraint_types.push_back("EncryptionContextSubset");
   if (!constraint_types.empty()) extra.push_back({"kms:GrantConstraintType", constraint_types});
-  const Caller* caller = current_caller();
-  const bool for_service = caller && !caller->via_service.empty();
-  extra.push_back({"kms:GrantIsForAWSResource", {for_service ? "true" : "false"}});
   // A grant that allows CreateGrant is matched against the new grant's constraints.
   const EncryptionContext* constraint = request.context_equals   ? &*request.context_equals
                                         : request.context_subset ? &*request.context_subset
@@ -127,8 +124,8 @@ ListGrantsResult KmsService::list_retirable_grants(const std::string& retiring_p
                                                    const Page& page) {
   authorize_account(api::Operation::kListRetirableGrants);
   const std::size_t limit = detail::page_limit(page, 50);
-  auto grants =
-      store_.list_retirable_grants(retiring_principal, detail::read_marker(page), limit + 1);
+  auto grants = store_.list_retirable_grants(retiring_principal, config_.region,
+                                             detail::read_marker(page), limit + 1);
   ListGrantsResult result;
   if (grants.size() > limit) {
     grants.resize(limit);
@@ -162,23 +159,28 @@ void KmsService::retire_grant(const RetireGrantRequest& request) {
   }
   std::lock_guard lock(mutation_mutex_);
   auto grant = store_.get_grant(grant_id);
-  if (!grant || grant->key_id != key_id) {
+  const auto key = store_.get_key(key_id);
+  if (!grant || grant->key_id != key_id || !key || key->region != config_.region) {
     if (request.grant_token) throw Error(ErrorCode::kInvalidGrantToken, "Invalid grant token");
     grant_not_found(grant_id);
   }
-  // Who may retire a grant: its retiring principal, its grantee when it allows RetireGrant,
-  // the account that issued it, or whoever a policy allows kms:RetireGrant on the key.
+  // Who may retire a grant (AWS, "Retiring and revoking grants"): its retiring principal, its
+  // grantee when the grant itself allows RetireGrant, and the account that issued it. Neither
+  // another grant nor a policy's kms:RetireGrant can retire someone else's grant.
   const Caller* caller = current_caller();
   if (caller) {
     const std::string principal = principal_arn_of(caller->principal, config_.account_id);
-    const bool by_grant =
+    const bool allowed =
         principal == grant->retiring_principal || principal == grant->issuing_account ||
         (principal == grant->grantee_principal &&
          std::ranges::find(grant->operations, "RetireGrant") != grant->operations.end());
-    if (!by_grant) {
-      auto key = load_key(key_id);
-      if (!key) detail::not_found(key_id);
-      authorize(api::Operation::kRetireGrant, *key, "KeyId", nullptr);
+    if (!allowed) {
+      throw Error(ErrorCode::kAccessDenied, "User: " + principal +
+                                                " is not authorized to perform: kms:RetireGrant on "
+                                                "resource: " +
+                                                arn_of(key_id) +
+                                                " because it is not the grant's retiring or "
+                                                "grantee principal");
     }
   }
   if (!store_.delete_grant(grant_id)) grant_not_found(grant_id);

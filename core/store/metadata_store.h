@@ -99,8 +99,9 @@ class MetadataStore {
   virtual std::vector<GrantRecord> list_grants(const std::string& key_id,
                                                const std::string& after_grant_id,
                                                std::size_t limit) = 0;
-  // Grants whose retiring principal is `principal_arn`, ordered by grant id.
+  // Grants on keys of `region` whose retiring principal is `principal_arn`, by grant id.
   virtual std::vector<GrantRecord> list_retirable_grants(const std::string& principal_arn,
+                                                         const std::string& region,
                                                          const std::string& after_grant_id,
                                                          std::size_t limit) = 0;
 

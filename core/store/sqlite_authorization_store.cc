@@ -138,13 +138,25 @@ std::vector<GrantRecord> SqliteStore::list_grants(const std::string& key_id,
 }
 
 std::vector<GrantRecord> SqliteStore::list_retirable_grants(const std::string& principal_arn,
+                                                            const std::string& region,
                                                             const std::string& after_grant_id,
                                                             std::size_t limit) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, std::string("SELECT ") + kGrantColumns +
-                             " FROM grants WHERE retiring_principal = ?1 AND grant_id > ?2 ORDER "
-                             "BY grant_id LIMIT ?3");
-  s.bind(1, principal_arn).bind(2, after_grant_id).bind(3, static_cast<std::int64_t>(limit));
+  std::string columns;
+  for (std::string_view rest = kGrantColumns; !rest.empty();) {
+    const auto comma = rest.find(", ");
+    columns += (columns.empty() ? "g." : ", g.") + std::string(rest.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 2);
+  }
+  SqliteStatement s(db_, "SELECT " + columns +
+                             " FROM grants g JOIN keys k ON k.key_id = g.key_id WHERE "
+                             "g.retiring_principal = ?1 AND k.region = ?2 AND g.grant_id > ?3 "
+                             "ORDER BY g.grant_id LIMIT ?4");
+  s.bind(1, principal_arn)
+      .bind(2, region)
+      .bind(3, after_grant_id)
+      .bind(4, static_cast<std::int64_t>(limit));
   std::vector<GrantRecord> out;
   while (s.step()) out.push_back(read_grant(s));
   return out;

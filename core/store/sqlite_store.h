@@ -83,6 +83,7 @@ class SqliteStore final : public MetadataStore, public SecretStore {
   std::vector<GrantRecord> list_grants(const std::string& key_id, const std::string& after_grant_id,
                                        std::size_t limit) override;
   std::vector<GrantRecord> list_retirable_grants(const std::string& principal_arn,
+                                                 const std::string& region,
                                                  const std::string& after_grant_id,
                                                  std::size_t limit) override;
 

@@ -10,6 +10,8 @@ namespace {
 namespace ca = core::audit;
 using Json = nlohmann::json;
 
+constexpr std::size_t kMaxParameterBytes = 16 * 1024;
+
 ca::IdentityType identity_type_of(const std::string& arn) {
   if (arn.ends_with(":root")) return ca::IdentityType::kRoot;
   if (arn.find(":role/") != std::string::npos) return ca::IdentityType::kAssumedRole;
@@ -76,6 +78,12 @@ ca::AuditEvent audit_event_of(const AuditedCall& call) {
     event.request_parameters = ca::audit_request_parameters(event.event_name, *call.request);
   if (call.response)
     event.response_elements = ca::audit_response_elements(event.event_name, *call.response);
+  // A record always fits the log (whose lines are bounded): oversized parameters are left
+  // out and said to be, as CloudTrail does.
+  for (auto* part : {&event.request_parameters, &event.response_elements}) {
+    if (!part->is_null() && part->dump().size() > kMaxParameterBytes)
+      *part = Json{{"omitted", "larger than " + std::to_string(kMaxParameterBytes) + " bytes"}};
+  }
   event.error_code = call.error_code;
   if (call.error_message) event.error_message = call.error_message->substr(0, 1024);
   event.request_id = call.request_id;

@@ -72,7 +72,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void start() {
     beast::error_code peer_error;
     const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_error);
-    if (!peer_error) source_ip_ = peer.address().to_string();
+    // An IPv4 peer of a dual-stack listener as IPv4, so aws:SourceIp ranges match it.
+    if (!peer_error) {
+      const auto address = peer.address();
+      source_ip_ = address.is_v6() && address.to_v6().is_v4_mapped()
+                       ? asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string()
+                       : address.to_string();
+    }
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
       beast::get_lowest_layer(stream_).expires_after(
           std::min(options().read_timeout, options().unauthenticated_idle_timeout));

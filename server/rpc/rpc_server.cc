@@ -87,7 +87,13 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   void start() {
     boost::system::error_code peer_error;
     const auto endpoint = socket().remote_endpoint(peer_error);
-    if (!peer_error) source_ip_ = endpoint.address().to_string();
+    // An IPv4 peer of a dual-stack listener as IPv4, so aws:SourceIp ranges match it.
+    if (!peer_error) {
+      const auto address = endpoint.address();
+      source_ip_ = address.is_v6() && address.to_v6().is_v4_mapped()
+                       ? asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string()
+                       : address.to_string();
+    }
     if constexpr (std::is_same_v<Stream, tcp::socket>) {
       read();
     } else {
@@ -208,8 +214,9 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     if (step.kind == Step::Kind::kExecute) {
       // The access key id: the part of the api_key before ':' (certificates have none).
       std::string access_key_id;
-      if (peer_.certificate_principal.empty())
-        access_key_id = peer_.api_key.substr(0, peer_.api_key.find(':'));
+      if (const auto colon = peer_.api_key.find(':');
+          peer_.certificate_principal.empty() && colon != std::string::npos)
+        access_key_id = peer_.api_key.substr(0, colon);
       accepted = server_->work.try_submit(
           [self, request, arrived, reservation,
            caller = RequestPipeline::Caller{std::move(step.principal), std::move(access_key_id),

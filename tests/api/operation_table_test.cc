@@ -49,11 +49,13 @@ TEST(OperationTable, NamesAndMethodsAreUniqueAndFindable) {
   EXPECT_EQ(find_rpc(""), nullptr);
 }
 
-TEST(OperationTable, OnlyKeyAndVersionCreationIsNotIdempotent) {
-  // Secrets Manager's creations carry a ClientRequestToken, which makes a re-send safe.
+TEST(OperationTable, OnlyKeyVersionAndGrantCreationIsNotIdempotent) {
+  // Secrets Manager's creations carry a ClientRequestToken, which makes a re-send safe; a
+  // CreateGrant without a Name makes a second grant.
   for (const auto& op : all_operations()) {
-    const bool creates =
-        op.operation == Operation::kCreateKey || op.operation == Operation::kRotateKeyOnDemand;
+    const bool creates = op.operation == Operation::kCreateKey ||
+                         op.operation == Operation::kRotateKeyOnDemand ||
+                         op.operation == Operation::kCreateGrant;
     EXPECT_EQ(op.idempotent, !creates) << op.aws_name;
   }
   EXPECT_TRUE(spec(Operation::kScheduleKeyDeletion).mutates);

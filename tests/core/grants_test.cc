@@ -108,6 +108,27 @@ TEST_F(GrantTest, RetiringAndRevokingTakeTheGrantAway) {
   EXPECT_THAT([&] { encrypt(key, "x"); }, ThrowsError(ErrorCode::kAccessDenied));
 }
 
+TEST_F(GrantTest, AGranteeRetiresOnlyItsOwnGrant) {
+  const std::string key = create_symmetric_key();
+  grant(key, {"Decrypt", "RetireGrant"});  // AppRole's, which it may retire
+  const auto others =
+      grant(key, {"Decrypt"}, std::nullopt, std::nullopt, "arn:aws:iam::111122223333:role/Other");
+  core::CallerScope as(&app_role_);
+  EXPECT_THAT(
+      [&] {
+        service_->retire_grant({others.grant_token, {}, {}});
+      },
+      ThrowsError(ErrorCode::kAccessDenied));
+  EXPECT_THAT(
+      [&] {
+        service_->retire_grant(
+            {std::nullopt, "arn:aws:kms:us-east-1:111122223333:key/" + key, others.grant_id});
+      },
+      ThrowsError(ErrorCode::kAccessDenied));
+  core::CallerScope as_root(&root_);
+  EXPECT_EQ(service_->list_grants({key, {}, {}, {}}).grants.size(), 2u);
+}
+
 TEST_F(GrantTest, AnExplicitDenyInTheKeyPolicyWinsOverAGrant) {
   core::CreateKeyRequest request;
   request.policy = R"({"Version":"2012-10-17","Statement":[

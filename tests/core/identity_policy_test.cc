@@ -146,6 +146,15 @@ TEST_F(IdentityPolicyTest, APolicyPutBesideTheServiceTakesEffectWithinTheRecheck
   EXPECT_THAT([&] { encrypt(key, "x"); }, ThrowsError(ErrorCode::kAccessDenied));
 }
 
+TEST_F(IdentityPolicyTest, AnotherAccountsPrincipalGetsNothingFromItsIdentityPolicies) {
+  const std::string key = create_symmetric_key();
+  policies().put("arn:aws:iam::444455556666:role/Outsider", "All", allow(R"("kms:*")"));
+  core::Caller outsider{"arn:aws:iam::444455556666:role/Outsider", "", "", ""};
+  core::CallerScope as(&outsider);
+  EXPECT_THAT([&] { encrypt(key, "x"); }, ThrowsError(ErrorCode::kAccessDenied));
+  EXPECT_THAT([&] { service_->list_keys({}); }, ThrowsError(ErrorCode::kAccessDenied));
+}
+
 TEST_F(IdentityPolicyTest, PoliciesSurviveARestartAndTheRootNeedsNone) {
   const std::string key = create_symmetric_key();
   policies().put(kAppRole, "Encrypt", allow(R"("kms:Encrypt")"));

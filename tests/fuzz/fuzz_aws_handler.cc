@@ -6,6 +6,7 @@
 // the request with a known credential, for the SigV4 service its X-Amz-Target names
 // (TrentService.* -> kms, secretsmanager.* -> secretsmanager), so operations run; even leaves
 // the peer's Authorization alone (refusal paths).
+// Every request is recorded in an audit trail, which must verify (tests/fuzz/fuzz_audit.h).
 // Findings: a crash, an escaping exception, a sanitizer report, and any response that is
 // not JSON in valid UTF-8 or lacks AWS's error headers. With COFFER_FUZZ_STRICT=1 in the
 // environment, a 500 (KMSInternalException / InternalServiceError) is a finding too: a
@@ -28,6 +29,7 @@
 #include "common/utf8.h"
 #include "server/aws/json_fields.h"
 #include "server/aws/request_handler.h"
+#include "tests/fuzz/fuzz_audit.h"
 #include "tests/fuzz/fuzz_dictionary.h"
 #include "tests/fuzz/fuzz_service.h"
 
@@ -47,6 +49,9 @@ constexpr std::string_view kSecret = "fuzz-secret-access-key";
 struct Fixture {
   AwsRegions regions;
   RequestHandler handler;
+  // Every request is audited, as in cofferd (tests/fuzz/fuzz_audit.h).
+  coffer::fuzz::FuzzAudit audit{
+      [this](coffer::server::audit::RequestAuditor* auditor) { handler.set_auditor(auditor); }};
   Fixture()
       : handler(regions, VerifierOptions{},
                 [](const std::string& id) -> std::optional<Credentials> {
@@ -161,5 +166,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (sign_it && may_run(std::string_view(request["X-Amz-Target"]))) resign(request);
   RequestHandler::operation_of(request);
   check_response(fixture.handler.handle(request));
+  fixture.audit.after_input();
   return 0;
 }

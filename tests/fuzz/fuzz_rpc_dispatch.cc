@@ -18,6 +18,7 @@
 #include "proto/frame_codec.h"
 #include "server/rpc/kms_handlers.h"
 #include "server/rpc/request_pipeline.h"
+#include "tests/fuzz/fuzz_audit.h"
 #include "tests/fuzz/fuzz_service.h"
 
 namespace {
@@ -48,7 +49,12 @@ CachedAuthentication cached(std::string_view api_key) {
 struct Fixture {
   Dispatcher dispatcher;
   RequestPipeline pipeline;
+  // Every executed request is audited, as in cofferd (tests/fuzz/fuzz_audit.h).
+  std::unique_ptr<fuzz::FuzzAudit> audit;
   Fixture() : pipeline(dispatcher, authenticate, cached, /*allow_unauthenticated=*/false) {
+    audit = std::make_unique<fuzz::FuzzAudit>([this](server::audit::RequestAuditor* auditor) {
+      pipeline.set_auditor(auditor, "us-east-1", "111122223333");
+    });
     // Refused strings are the point of the exercise; cofferd sends these lines to debug.
     google::protobuf::SetLogHandler(nullptr);
     register_kms_handlers(dispatcher, fuzz::FuzzService::instance().kms());
@@ -126,5 +132,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       continue;
     check_response(request, fixture.pipeline.execute(request, step.principal), body);
   }
+  fixture.audit->after_input();
   return 0;
 }

@@ -4,9 +4,10 @@
 #  - every authenticated request, allowed or denied, is one CloudTrail-shaped record with the
 #    caller's ARN and access key id, the key's ARN, and the error of a refused call;
 #  - no plaintext, ciphertext or secret value reaches the files;
-#  - the chain and the digests (signed in the token by alias/coffer/audit-digest, whose public
-#    key the administrator fetches with get-public-key) verify, and any edit of the files is
-#    named by the verifier: an altered record, a removed one, a removed digest.
+#  - the chain and the digests (signed by a key in the token, whose public key the administrator
+#    copies at start, checked against the fingerprint cofferd logs) verify, and any edit of the
+#    files is named by the verifier: an altered record, a removed one, a removed digest;
+#  - the signing key is not a KMS key: ListKeys does not show it.
 # Usage: audit_trail_test.sh COFFERD COFFER
 set -uo pipefail
 . "$(dirname "$0")/cofferd_aws_env.sh"
@@ -30,8 +31,12 @@ admin kms decrypt --ciphertext-blob "fileb://$work/blob" --encryption-context pu
 app kms encrypt --key-id "$key" --plaintext "fileb://$work/plain" >/dev/null 2>&1
 admin secretsmanager create-secret --name audited --secret-string 'SECRET-VALUE-0815' >/dev/null
 admin secretsmanager get-secret-value --secret-id audited >/dev/null
-admin kms get-public-key --key-id alias/coffer/audit-digest --query PublicKey --output text |
-  base64 -d | openssl pkey -pubin -inform DER -out "$work/audit-key.pem"
+cp "$audit/audit-public-key.pem" "$work/audit-key.pem"
+logged=$(grep -o '"audit_key_fingerprint":"[0-9a-f]*"' "$work/cofferd.log" | cut -d'"' -f4)
+check "cofferd logs the fingerprint of the key it signs with" same "fingerprint" "$logged" \
+  "$(openssl pkey -pubin -in "$work/audit-key.pem" -outform DER | sha256sum | cut -d' ' -f1)"
+check "the signing key is not among the account's keys (ours and aws/secretsmanager's)" same \
+  "keys" "2" "$(admin kms list-keys --query 'length(Keys)' --output text)"
 sleep 2.5  # past a digest interval and a file rotation
 query() { "$coffer" audit query --dir "$audit" "$@"; }
 
@@ -71,8 +76,8 @@ tamper() {  # tamper NAME EXPECTED_KIND COMMAND: on a fresh copy, the verifier n
 }
 first_log=$(cd "$work/pristine" && ls audit-*.jsonl | head -1)
 check "an edited record is named" tamper edit altered-record \
-  "sed -i '2s/\"Encrypt\"/\"Decrypt\"/; 2s/\"CreateKey\"/\"DescribeKey\"/' $first_log"
-check "a removed record is named" tamper remove 'removed-records\|truncated-log-file' "sed -i '2d' $first_log"
+  "sed -i '1s/\"eventTime\":\"20/\"eventTime\":\"19/' $first_log"
+check "a removed record is named" tamper remove 'removed-records\|truncated-log-file' "sed -i '1d' $first_log"
 check "a removed digest is named" tamper digest missing-interval \
   "rm \"\$(ls digest-* | sed -n 2p)\""
 check "another key's signature is refused" bash -c \

@@ -90,7 +90,7 @@ int serve(const cofferd::DaemonConfig& config) {
   cofferd::ensure_admin_credential(access_keys, config.state_dir);
   // Before any listener: no request goes unrecorded.
   std::optional<cofferd::AuditTrail> audit;
-  if (config.audit) audit.emplace(config, kms);
+  if (config.audit) audit.emplace(config, token);
   server::audit::RequestAuditor* auditor = audit ? &audit->auditor() : nullptr;
 
   server::rpc::Dispatcher dispatcher;
@@ -167,7 +167,9 @@ int serve(const cofferd::DaemonConfig& config) {
              {"metrics_listen", config.metrics_listen.empty() ? "off" : config.metrics_listen},
              {"metrics_port", metrics_endpoint ? std::to_string(metrics_endpoint->port()) : "0"},
              {"aws_listen", config.aws_listen.empty() ? "off" : config.aws_listen},
-             {"aws_port", aws ? std::to_string(aws->port()) : "0"}});
+             {"aws_port", aws ? std::to_string(aws->port()) : "0"},
+             {"audit_dir", audit ? config.audit_dir : "off"},
+             {"audit_key_fingerprint", audit ? audit->key_fingerprint() : ""}});
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
