@@ -15,42 +15,44 @@ cmake --build "$build" -j"$(nproc)" --target cofferd coffer-load >/dev/null
 work=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
-start() {  # start NAME AUDIT: prints the port
-  local port=$((20000 + RANDOM % 20000)) log=$work/$1.log
-  "$build/tools/cofferd/cofferd" --state-dir "$work/$1" --listen "127.0.0.1:$port" --plaintext-loopback \
-    --allow-unauthenticated-loopback --metrics-listen "" --audit "$2" ${COFFERD_FLAGS:-} 2>"$log" &
+start() {  # start NAME AUDIT PORT (not in a subshell: the trap must know the pid)
+  local log=$work/$1.log
+  "$build/tools/cofferd/cofferd" --state-dir "$work/$1" --listen "127.0.0.1:$3" --plaintext-loopback \
+    --allow-unauthenticated-loopback --metrics-listen "" --audit "$2" ${COFFERD_FLAGS:-} \
+    >/dev/null 2>"$log" &
   pids+=($!)
   for _ in $(seq 100); do grep -q '"event":"ready"' "$log" && break; sleep 0.1; done
   grep -q '"event":"ready"' "$log" || { cat "$log" >&2; exit 1; }
-  echo "$port"
 }
-on=$(start audited true)
-off=$(start unaudited false)
+on=$((20000 + RANDOM % 10000))
+off=$((30000 + RANDOM % 10000))
+start audited true "$on"
+start unaudited false "$off"
 run() {
   "$build/tools/coffer-load/coffer-load" --endpoint "127.0.0.1:$1" --plaintext-tcp --create-key \
     --connections 1 --in-flight 64 --warmup 2 --duration "$seconds" --mix encrypt=100 --json
 }
-results=()
-for _ in $(seq "$rounds"); do
-  results+=("off $(run "$off")")
-  results+=("on $(run "$on")")
+for round in $(seq "$rounds"); do
+  run "$off" >"$work/off-$round.json"
+  run "$on" >"$work/on-$round.json"
 done
 records=$(cat "$work"/audited/audit/audit-*.jsonl | wc -l)
-printf '%s\n' "${results[@]}" | python3 -c '
+python3 - "$work" "$rounds" <<'PY'
 import json, statistics, sys
 runs = {"on": [], "off": []}
-for line in sys.stdin:
-    which, text = line.split(" ", 1)
-    r = json.loads(text)
-    runs[which].append((r["ops_per_second"], r["latency_ms"]["p99"], r["errors"]["total"]))
+for which in runs:
+    for n in range(1, int(sys.argv[2]) + 1):
+        r = json.load(open("%s/%s-%d.json" % (sys.argv[1], which, n)))
+        runs[which].append((r["ops_per_second"], r["latency_ms"]["p99"], r["errors"]["total"]))
 print("| Encrypt (rpc, 64 in flight) | runs ops/s | median ops/s | median p99 ms | errors |")
 print("| --- | --- | ---: | ---: | ---: |")
 for which in ("off", "on"):
     rs = runs[which]
-    print(f"| audit {which} | {\", \".join(f\"{r[0]:,.0f}\" for r in rs)} | "
-          f"{statistics.median(r[0] for r in rs):,.0f} | {statistics.median(r[1] for r in rs):.2f} | "
-          f"{sum(r[2] for r in rs)} |")
+    each = ", ".join("%.0f" % r[0] for r in rs)
+    print("| audit %s | %s | %.0f | %.2f | %d |" % (
+        which, each, statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs),
+        sum(r[2] for r in rs)))
 ratio = statistics.median(r[0] for r in runs["on"]) / statistics.median(r[0] for r in runs["off"])
-print(f"\naudited / unaudited: {100 * ratio:.1f}% (target >= 85%)")
-'
+print("\naudited / unaudited: %.1f%% (target >= 85%%)" % (100 * ratio))
+PY
 echo "audit records written by the audited daemon: $records ($(nproc) cores, $seconds s per run, $rounds rounds)"

@@ -41,7 +41,7 @@ std::optional<AuditTime> from_fields(const Fields& f) {
 
 std::string format_iso8601(AuditTime time) {
   const Fields f = fields_of(time);
-  char text[32];
+  char text[80];  // room for any int, so -Wformat-truncation has nothing to say
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", f.year, f.month, f.day, f.hour,
                 f.minute, f.second);
   return text;
@@ -49,7 +49,7 @@ std::string format_iso8601(AuditTime time) {
 
 std::string format_compact_time(AuditTime time) {
   const Fields f = fields_of(time);
-  char text[32];
+  char text[80];  // room for any int, so -Wformat-truncation has nothing to say
   std::snprintf(text, sizeof text, "%04d%02d%02dT%02d%02d%02dZ", f.year, f.month, f.day, f.hour,
                 f.minute, f.second);
   return text;

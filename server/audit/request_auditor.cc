@@ -80,8 +80,10 @@ ca::AuditEvent audit_event_of(const AuditedCall& call) {
     event.response_elements = ca::audit_response_elements(event.event_name, *call.response);
   // A record always fits the log (whose lines are bounded): oversized parameters are left
   // out and said to be, as CloudTrail does.
-  for (auto* part : {&event.request_parameters, &event.response_elements}) {
-    if (!part->is_null() && part->dump().size() > kMaxParameterBytes)
+  const std::pair<Json*, std::size_t> parts[] = {{&event.request_parameters, call.request_bytes},
+                                                 {&event.response_elements, call.response_bytes}};
+  for (const auto& [part, bytes] : parts) {
+    if (bytes > kMaxParameterBytes && !part->is_null() && part->dump().size() > kMaxParameterBytes)
       *part = Json{{"omitted", "larger than " + std::to_string(kMaxParameterBytes) + " bytes"}};
   }
   event.error_code = call.error_code;

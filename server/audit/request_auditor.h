@@ -34,6 +34,10 @@ struct AuditedCall {
   // AWS JSON member names; null when the request did not parse.
   const nlohmann::json* request = nullptr;
   const nlohmann::json* response = nullptr;  // null for a refused request
+  // The sizes of the request and response as received and sent: the parameters kept from them
+  // are measured only when these could exceed the bound (the hot path serializes nothing).
+  std::size_t request_bytes = 0;
+  std::size_t response_bytes = 0;
   std::optional<std::string> error_code;
   std::optional<std::string> error_message;
 };

@@ -180,6 +180,8 @@ bool RequestHandler::audit(const HttpRequest& request, const Verified& verified,
     call.request_id = std::string(response["x-amzn-RequestId"]);
     call.arrived = arrived;
     if (!outcome.request.is_null()) call.request = &outcome.request;
+    call.request_bytes = request.body().size();
+    call.response_bytes = response.body().size();
     if (!outcome.response.is_null()) call.response = &outcome.response;
     if (response.result() != http::status::ok) {
       // The error the client was told, from the body error_response wrote.

@@ -152,6 +152,8 @@ v1::ResponseFrame RequestPipeline::execute(const v1::RequestFrame& request,
     call.request_id = std::to_string(request.request_id());
     call.arrived = arrived;
     if (!capture.request.is_null()) call.request = &capture.request;
+    call.request_bytes = request.payload().size();
+    call.response_bytes = response.payload().size();
     if (!capture.response.is_null()) call.response = &capture.response;
     if (response.has_error()) {
       call.error_code = response.error().code();
