@@ -155,3 +155,19 @@ TEST(AuditEventTest, EventIdsAreRandomUuidV4) {
 
 }  // namespace
 }  // namespace coffer::core::audit
+
+namespace coffer::core::audit {
+namespace {
+
+// fuzz_audit_verify found it: a year past 2262 overflowed AuditTime's nanoseconds (UB) when a
+// hostile file named it. Such times are refused; the last representable year still parses.
+TEST(AuditTimeTest, YearsAuditTimeCannotHoldAreRefusedNotOverflowed) {
+  EXPECT_FALSE(parse_iso8601("9999-12-31T23:59:59Z"));
+  EXPECT_FALSE(parse_iso8601("2262-04-12T00:00:00Z"));
+  ASSERT_TRUE(parse_iso8601("2261-12-31T23:59:59Z"));
+  EXPECT_EQ(format_iso8601(*parse_iso8601("2261-12-31T23:59:59Z")), "2261-12-31T23:59:59Z");
+  EXPECT_EQ(format_iso8601(*parse_iso8601("2026-12-03T10:15:00Z")), "2026-12-03T10:15:00Z");
+}
+
+}  // namespace
+}  // namespace coffer::core::audit
