@@ -25,6 +25,8 @@ class AppendFile {
   // and Error(kInternal) is thrown; if even that fails, `intact()` turns false and the file
   // must not be written again. Not thread-safe: the log serializes appends.
   void append(std::string_view head, std::string_view body);
+  // The same for whole lines already joined (several records in one write).
+  void append(std::string_view lines) { append(lines, {}); }
   bool intact() const { return intact_; }
 
   // fdatasync. May run while another thread appends. Throws Error(kInternal).

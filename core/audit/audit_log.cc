@@ -166,50 +166,86 @@ void AuditLog::check_writable_locked() const {
   if (!broken_.empty()) throw Error(ErrorCode::kInternal, "audit log: unusable: " + broken_);
 }
 
-std::uint64_t AuditLog::append(const AuditEvent& event, Durability durability) {
+PreparedRecord AuditLog::prepare(const AuditEvent& event) {
   if (event.event_name.empty()) throw Error(ErrorCode::kValidation, "audit event has no name");
-  std::string body = serialize_event_json(event);
-  body += "}\n";
-  if (kMaxRecordHeadBytes + body.size() - 1 > kMaxRecordLineBytes)
-    throw Error(ErrorCode::kValidation, "audit record of " + std::to_string(body.size()) +
+  PreparedRecord record{serialize_event_json(event)};
+  record.body += "}\n";
+  if (kMaxRecordHeadBytes + record.body.size() - 1 > kMaxRecordLineBytes)
+    throw Error(ErrorCode::kValidation, "audit record of " + std::to_string(record.body.size()) +
                                             " bytes is larger than a record may be");
-  const std::string_view line_tail(body.data(), body.size() - 1);  // hashed without the newline
+  return record;
+}
 
-  std::uint64_t sequence;
+std::uint64_t AuditLog::append(const AuditEvent& event, Durability durability) {
+  const PreparedRecord record = prepare(event);
+  return append_prepared({&record, 1}, durability);
+}
+
+std::uint64_t AuditLog::append_prepared(std::span<const PreparedRecord> records,
+                                        Durability durability) {
+  if (records.empty()) return next_sequence();
+  // The lines of one file, written together; the chain advances only once they are.
+  thread_local std::string batch;
+  batch.clear();
+  std::uint64_t first;
+  std::uint64_t next;
   {
     std::lock_guard lock(mutex_);
     check_writable_locked();
-    rotate_if_needed_locked(now(), kMaxRecordHeadBytes + body.size());
-    sequence = next_sequence_;
-    const RecordLineHead head = record_line_head(sequence, head_hash_);
-    line_hash_.update(head.view());
-    line_hash_.update(line_tail);
-    const Sha256Digest hash = line_hash_.finish();
-    try {
-      file_->append(head.view(), body);
-    } catch (const Error& e) {
-      if (!file_->intact()) broken_ = e.what();
-      throw;
+    const AuditTime time = now();
+    first = next_sequence_;
+    next = first;
+    Sha256Digest hash = head_hash_;
+    const auto write_batch = [&] {
+      if (batch.empty()) return;
+      try {
+        file_->append(batch);
+      } catch (const Error& e) {
+        if (!file_->intact()) broken_ = e.what();
+        throw;
+      }
+      batch.clear();
+      head_hash_ = hash;
+      next_sequence_ = next;
+      written_next_.store(next, std::memory_order_release);
+    };
+    for (const PreparedRecord& record : records) {
+      const std::size_t line_bytes = kMaxRecordHeadBytes + record.body.size();
+      if (!file_ || rotation_due_locked(time, batch.size(), line_bytes)) {
+        write_batch();
+        rotate_if_needed_locked(time, line_bytes);
+      }
+      const RecordLineHead head = record_line_head(next, hash);
+      line_hash_.update(head.view());
+      line_hash_.update(std::string_view(record.body.data(), record.body.size() - 1));
+      hash = line_hash_.finish();  // hashed without the newline
+      batch.append(head.view());
+      batch.append(record.body);
+      ++next;
     }
-    head_hash_ = hash;
-    next_sequence_ = sequence + 1;
-    written_next_.store(next_sequence_, std::memory_order_release);
+    write_batch();
   }
-  if (durability == Durability::kDurable) sync_through(sequence + 1);
-  return sequence;
+  if (batch.capacity() > (std::size_t{1} << 20)) std::string().swap(batch);  // a large batch
+  if (durability == Durability::kDurable) sync_through(next);
+  return first;
+}
+
+bool AuditLog::rotation_due_locked(AuditTime time, std::size_t unwritten_bytes,
+                                   std::size_t line_bytes) const {
+  // A file with nothing in it (nor about to be) takes the line whatever its size.
+  const std::uint64_t used = file_ ? file_->size() + unwritten_bytes : 0;
+  if (used == 0) return false;
+  return used + line_bytes > options_.max_file_bytes ||
+         time - file_created_ >= options_.max_file_age;
 }
 
 void AuditLog::rotate_if_needed_locked(AuditTime time, std::size_t line_bytes) {
-  if (file_ && file_->size() > 0) {
-    const bool too_large = file_->size() + line_bytes > options_.max_file_bytes;
-    const bool too_old = time - file_created_ >= options_.max_file_age;
-    if (too_large || too_old) {
-      push_cut_locked(time);  // every file ends where a digest ends
-      unsynced_files_.push_back(std::move(file_));
-      file_.reset();
-      cuts_waiting_ = true;
-      wake_.notify_one();
-    }
+  if (rotation_due_locked(time, 0, line_bytes)) {
+    push_cut_locked(time);  // every file ends where a digest ends
+    unsynced_files_.push_back(std::move(file_));
+    file_.reset();
+    cuts_waiting_ = true;
+    wake_.notify_one();
   }
   if (!file_) open_file_locked(time);
 }

@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +38,12 @@
 #include "core/audit/sha256.h"
 
 namespace coffer::core::audit {
+
+// An event serialized and checked, ready to be appended: made outside any lock, so that a
+// front end can serialize on its worker thread and append a batch at once (append_prepared).
+struct PreparedRecord {
+  std::string body;  // the event's JSON text, "}\n" closing the record line
+};
 
 enum class Durability {
   kWritten,  // in the kernel before append returns (reads, Encrypt, Decrypt)
@@ -67,6 +74,13 @@ class AuditLog {
   // Appends one record and returns its sequence. Throws Error(kValidation) for an event
   // without a name or too large to be a record, Error(kInternal) if it was not written.
   std::uint64_t append(const AuditEvent& event, Durability durability);
+
+  // The event as append would write it. Throws Error(kValidation) as append does.
+  static PreparedRecord prepare(const AuditEvent& event);
+  // Appends records in order, in one write(2) per log file they fall in, and returns the
+  // sequence of the first. On a failure the records before the one that failed may have
+  // been written; the others were not. Throws Error(kInternal).
+  std::uint64_t append_prepared(std::span<const PreparedRecord> records, Durability durability);
 
   // For the owner's timer: writes a digest if digest_interval has passed since the last one
   // (also finishing digests left by rotations). Returns true if it made one. Throws if
@@ -106,6 +120,10 @@ class AuditLog {
 
   AuditTime now() const;
   void check_writable_locked() const;
+  // Whether a line of line_bytes must go to a new file, with unwritten_bytes of the current
+  // batch still to be written to this one.
+  bool rotation_due_locked(AuditTime now, std::size_t unwritten_bytes,
+                           std::size_t line_bytes) const;
   void rotate_if_needed_locked(AuditTime now, std::size_t line_bytes);
   void open_file_locked(AuditTime now);
   void push_cut_locked(AuditTime now);

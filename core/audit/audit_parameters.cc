@@ -221,6 +221,26 @@ json null_if_empty(json kept) { return kept.empty() ? json() : kept; }
 
 }  // namespace
 
+bool answer_is_data(std::string_view event_name) {
+  static constexpr std::string_view kDataAnswers[] = {"Encrypt",
+                                                      "Decrypt",
+                                                      "ReEncrypt",
+                                                      "GenerateDataKey",
+                                                      "GenerateDataKeyWithoutPlaintext",
+                                                      "GenerateDataKeyPair",
+                                                      "GenerateDataKeyPairWithoutPlaintext",
+                                                      "Sign",
+                                                      "Verify",
+                                                      "GenerateMac",
+                                                      "VerifyMac",
+                                                      "GenerateRandom",
+                                                      "DeriveSharedSecret",
+                                                      "GetSecretValue"};
+  for (std::string_view name : kDataAnswers)
+    if (name == event_name) return true;
+  return false;
+}
+
 json audit_request_parameters(std::string_view event_name, const json& request_body) {
   if (!request_body.is_object()) return json();
   json kept = keep_safe_members(request_body, kRequestMembers);
@@ -233,8 +253,8 @@ json audit_request_parameters(std::string_view event_name, const json& request_b
   return null_if_empty(std::move(kept));
 }
 
-json audit_response_elements(std::string_view /*event_name*/, const json& response_body) {
-  if (!response_body.is_object()) return json();
+json audit_response_elements(std::string_view event_name, const json& response_body) {
+  if (!response_body.is_object() || answer_is_data(event_name)) return json();
   return null_if_empty(keep_safe_members(response_body, kResponseMembers));
 }
 

@@ -20,7 +20,12 @@ namespace coffer::core::audit {
 nlohmann::json audit_request_parameters(std::string_view event_name,
                                         const nlohmann::json& request_body);
 
-// Only identifiers: KeyId, KeyMetadata.{KeyId,Arn,KeyState}, ARN, Name, VersionId, GrantId.
+// CloudTrail writes "responseElements": null for the cryptographic operations and for
+// GetSecretValue: their answers are data, and the key they used is in "resources".
+bool answer_is_data(std::string_view event_name);
+
+// Only identifiers: KeyId, KeyMetadata.{KeyId,Arn,KeyState}, ARN, Name, VersionId, GrantId;
+// null for the cryptographic operations and GetSecretValue, as CloudTrail writes them.
 nlohmann::json audit_response_elements(std::string_view event_name,
                                        const nlohmann::json& response_body);
 

@@ -67,4 +67,48 @@ void append_json_uint(std::string& out, std::uint64_t value) {
   out.append(digits, result.ptr);
 }
 
+void append_json_value(std::string& out, const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      append_json_string(out, value.get_ref<const std::string&>());
+      return;
+    case nlohmann::json::value_t::number_unsigned:
+      append_json_uint(out, value.get<std::uint64_t>());
+      return;
+    case nlohmann::json::value_t::number_integer: {
+      char digits[24];
+      const auto result = std::to_chars(digits, digits + sizeof digits, value.get<std::int64_t>());
+      out.append(digits, result.ptr);
+      return;
+    }
+    case nlohmann::json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case nlohmann::json::value_t::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [name, member] : value.items()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(out, name);
+        out.push_back(':');
+        append_json_value(out, member);
+      }
+      out.push_back('}');
+      return;
+    }
+    case nlohmann::json::value_t::array: {
+      out.push_back('[');
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (i != 0) out.push_back(',');
+        append_json_value(out, value[i]);
+      }
+      out.push_back(']');
+      return;
+    }
+    default:  // null, floating point, binary: rare, and nlohmann spells them
+      out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
+
 }  // namespace coffer::core::audit

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace coffer::core::audit {
 
 // Appends `raw` as a JSON string literal. Bytes that are not well-formed UTF-8 become U+FFFD:
@@ -14,5 +16,9 @@ namespace coffer::core::audit {
 void append_json_string(std::string& out, std::string_view raw);
 
 void append_json_uint(std::string& out, std::uint64_t value);
+
+// Appends `value` as compact JSON text, strings as append_json_string writes them (bad UTF-8
+// replaced, never thrown on): what nlohmann's dump does, without its allocations per call.
+void append_json_value(std::string& out, const nlohmann::json& value);
 
 }  // namespace coffer::core::audit

@@ -65,4 +65,17 @@ DigestSigner openssl_digest_signer(std::string_view private_key_pem) {
   return signer;
 }
 
+std::string generate_ec_private_key_pem() {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  if (key == nullptr) throw Error(ErrorCode::kInternal, "cannot generate a P-256 key");
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<std::size_t>(size));
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
 }  // namespace coffer::core::audit

@@ -2,6 +2,7 @@
 // deployments without a token. cofferd in production signs in the token instead.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "core/audit/digest_signer.h"
@@ -11,5 +12,8 @@ namespace coffer::core::audit {
 // From a PEM private key (PKCS#8 or traditional): EC keys sign ECDSA_SHA_256, RSA keys
 // RSASSA_PKCS1_V1_5_SHA_256. Throws Error(kValidation) for anything else.
 DigestSigner openssl_digest_signer(std::string_view private_key_pem);
+
+// A new P-256 private key in PEM: for tests, benchmarks and development signers.
+std::string generate_ec_private_key_pem();
 
 }  // namespace coffer::core::audit

@@ -107,4 +107,13 @@ void validate_alias_name(std::string_view name, bool allow_reserved) {
   }
 }
 
+std::string_view request_alias_of(std::string_view reference) {
+  if (reference.starts_with("alias/")) return reference;
+  if (reference.starts_with("arn:")) {
+    const auto at = reference.find(":alias/");
+    if (at != std::string_view::npos) return reference.substr(at + 1);
+  }
+  return {};
+}
+
 }  // namespace coffer::core

@@ -26,6 +26,9 @@ KeyReference parse_key_reference(std::string_view text, std::string_view field =
 // A random UUID (version 4), or "mrk-" and 32 hex digits for a multi-region key.
 std::string new_key_id(bool multi_region);
 bool looks_like_key_id(std::string_view text);
+// "alias/NAME" when `reference` names a key by alias or alias ARN (kms:RequestAlias), else
+// empty. A view into `reference`.
+std::string_view request_alias_of(std::string_view reference);
 
 std::string key_arn(std::string_view region, std::string_view account, std::string_view key_id);
 std::string alias_arn(std::string_view region, std::string_view account,

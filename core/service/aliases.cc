@@ -11,6 +11,7 @@ namespace coffer::core {
 void KmsService::create_alias(const std::string& alias_name, const std::string& target) {
   validate_alias_name(alias_name);
   std::lock_guard lock(mutation_mutex_);
+  authorize_alias(api::Operation::kCreateAlias, alias_name);
   auto key = key_for(api::Operation::kCreateAlias, target, "TargetKeyId", /*fresh=*/true);
   const std::string& key_id = key->record.key_id;
   if (static_cast<int>(store_.count_aliases(key_id)) >= config_.max_aliases_per_key) {
@@ -19,8 +20,11 @@ void KmsService::create_alias(const std::string& alias_name, const std::string& 
   }
   const Timestamp now = clock_.now();
   store_.create_alias({config_.region, alias_name, key_id, now, now});
-  std::unique_lock cache_lock(cache_mutex_);
-  aliases_[alias_name] = key_id;
+  {
+    std::unique_lock cache_lock(cache_mutex_);
+    aliases_[alias_name] = key_id;
+  }
+  load_key(key_id);  // published again: its kms:ResourceAliases changed
 }
 
 void KmsService::update_alias(const std::string& alias_name, const std::string& target) {
@@ -28,6 +32,7 @@ void KmsService::update_alias(const std::string& alias_name, const std::string& 
   std::lock_guard lock(mutation_mutex_);
   auto alias = store_.get_alias(config_.region, alias_name);
   if (!alias) throw Error(ErrorCode::kNotFound, "Alias " + alias_name + " is not found.");
+  authorize_alias(api::Operation::kUpdateAlias, alias_name);
   auto key = key_for(api::Operation::kUpdateAlias, target, "TargetKeyId", /*fresh=*/true);
   const std::string& key_id = key->record.key_id;
   // As AWS: the new target must be the same kind of key as the old one.
@@ -41,23 +46,33 @@ void KmsService::update_alias(const std::string& alias_name, const std::string& 
                   "current target key");
     }
   }
+  const std::string old_key_id = alias->target_key_id;
   alias->target_key_id = key_id;
   alias->updated_at = clock_.now();
   store_.update_alias(*alias);
-  std::unique_lock cache_lock(cache_mutex_);
-  aliases_[alias_name] = key_id;
+  {
+    std::unique_lock cache_lock(cache_mutex_);
+    aliases_[alias_name] = key_id;
+  }
+  load_key(old_key_id);  // both keys' kms:ResourceAliases changed
+  load_key(key_id);
 }
 
 void KmsService::delete_alias(const std::string& alias_name) {
   validate_alias_name(alias_name, /*allow_reserved=*/true);
   std::lock_guard lock(mutation_mutex_);
-  if (auto alias = store_.get_alias(config_.region, alias_name)) {
+  const auto alias = store_.get_alias(config_.region, alias_name);
+  authorize_alias(api::Operation::kDeleteAlias, alias_name);
+  if (alias) {
     if (auto key = load_key(alias->target_key_id))
       authorize(api::Operation::kDeleteAlias, *key, "KeyId", nullptr);
   }
   store_.delete_alias(config_.region, alias_name);
-  std::unique_lock cache_lock(cache_mutex_);
-  aliases_.erase(alias_name);
+  {
+    std::unique_lock cache_lock(cache_mutex_);
+    aliases_.erase(alias_name);
+  }
+  if (alias) load_key(alias->target_key_id);  // its kms:ResourceAliases changed
 }
 
 ListAliasesResult KmsService::list_aliases(const std::optional<std::string>& key_reference,

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "common/error.h"
+#include "core/model/key_reference.h"
 #include "core/policy/access_denied_message.h"
 #include "core/policy/policy_evaluation.h"
 #include "core/service/filled_condition_keys.h"
@@ -37,7 +38,8 @@ std::string KmsService::action_of(api::Operation operation, const char* field) {
 policy::RequestContext KmsService::request_context(const Caller& caller, std::string action,
                                                    const CachedKey* key,
                                                    const EncryptionContext* context,
-                                                   const std::vector<std::string>* wanted) const {
+                                                   const std::vector<std::string>* wanted,
+                                                   const RequestFacts* facts) const {
   policy::RequestContext request;
   request.principal_arn = principal_arn_of(caller.principal, config_.account_id);
   request.action = std::move(action);
@@ -91,6 +93,19 @@ policy::RequestContext KmsService::request_context(const Caller& caller, std::st
     if (wants_any("aws:resourcetag/"))
       for (const Tag& tag : key->tags) request.set("aws:ResourceTag/" + tag.key, {tag.value});
   }
+  if (key && wants("kms:resourcealiases")) request.set("kms:ResourceAliases", aliases_of(*key));
+  if (facts) {
+    struct Named {
+      std::string_view name, lowered, value;
+    };
+    const Named named[] = {
+        {"kms:RequestAlias", "kms:requestalias", facts->request_alias},
+        {"kms:EncryptionAlgorithm", "kms:encryptionalgorithm", facts->encryption_algorithm},
+        {"kms:SigningAlgorithm", "kms:signingalgorithm", facts->signing_algorithm}};
+    for (const Named& n : named)
+      if (!n.value.empty() && wants(n.lowered))
+        request.set(std::string(n.name), {std::string(n.value)});
+  }
   if (context && !context->empty()) {
     if (wants_any("kms:encryptioncontext:"))
       for (const auto& [name, value] : *context)
@@ -116,7 +131,8 @@ std::shared_ptr<const IdentityPolicies::Attached> KmsService::identity_policies_
 std::optional<GrantRecord> KmsService::authorize(api::Operation operation, const CachedKey& key,
                                                  const char* field,
                                                  const EncryptionContext* context,
-                                                 const ExtraConditionKeys* extra) const {
+                                                 const ExtraConditionKeys* extra,
+                                                 const RequestFacts* facts) const {
   const Caller* caller = current_caller();
   if (!caller) return std::nullopt;  // Coffer's own work
   const std::string principal = principal_arn_of(caller->principal, config_.account_id);
@@ -129,7 +145,7 @@ std::optional<GrantRecord> KmsService::authorize(api::Operation operation, const
   const std::vector<std::string>* wanted = key.policy ? &key.condition_keys : &no_condition_keys;
   if (!identity->condition_keys.empty()) wanted = nullptr;
   policy::RequestContext request =
-      request_context(*caller, action_of(operation, field), &key, context, wanted);
+      request_context(*caller, action_of(operation, field), &key, context, wanted, facts);
   if (extra)
     for (const auto& [name, values] : *extra) request.set(name, values);
   const policy::PolicyDocument& document = key.policy ? *key.policy : *default_policy_;
@@ -156,6 +172,29 @@ void KmsService::authorize_account(api::Operation operation) const {
   const auto result = policy::authorize_by_identity_policies(identity->pointers, request);
   if (result.decision != policy::Decision::kAllow)
     throw Error(ErrorCode::kAccessDenied, policy::access_denied_message(request, result));
+}
+
+void KmsService::authorize_alias(api::Operation operation, const std::string& alias_name) const {
+  const Caller* caller = current_caller();
+  if (!caller) return;
+  const std::string principal = principal_arn_of(caller->principal, config_.account_id);
+  if (principal == root_arn_) return;
+  const auto identity = identity_policies_of(principal);
+  policy::RequestContext request =
+      request_context(*caller, action_of(operation, "AliasName"), nullptr, nullptr);
+  request.resource_arn = alias_arn(config_.region, config_.account_id, alias_name);
+  const auto result = policy::authorize_by_identity_policies(identity->pointers, request);
+  if (result.decision != policy::Decision::kAllow)
+    throw Error(ErrorCode::kAccessDenied, policy::access_denied_message(request, result));
+}
+
+const std::vector<std::string>& KmsService::aliases_of(const CachedKey& key) const {
+  std::call_once(key.aliases_loaded, [&] {
+    for (const AliasRecord& alias :
+         store_.list_aliases(config_.region, key.record.key_id, "", config_.max_aliases_per_key))
+      key.aliases.push_back(alias.alias_name);
+  });
+  return key.aliases;
 }
 
 std::shared_ptr<const policy::PolicyDocument> KmsService::checked_key_policy(

@@ -1,9 +1,19 @@
 // KmsService: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), GenerateRandom.
 #include "common/error.h"
 #include "core/format/ciphertext_format.h"
+#include "core/model/key_reference.h"
 #include "core/service/kms_service_internal.h"
 
 namespace coffer::core {
+namespace {
+
+// kms:EncryptionAlgorithm: what the request asked for, SYMMETRIC_DEFAULT when it did not say.
+std::string_view algorithm_of(const std::optional<std::string>& requested) {
+  return requested ? std::string_view(*requested) : std::string_view("SYMMETRIC_DEFAULT");
+}
+
+}  // namespace
+
 namespace {
 
 void check_symmetric_algorithm(const std::optional<std::string>& algorithm, const char* field) {
@@ -64,7 +74,7 @@ Bytes KmsService::seal(const CachedKey& key, std::span<const std::uint8_t> plain
 KmsService::Opened KmsService::open(std::span<const std::uint8_t> blob,
                                     const EncryptionContext& context,
                                     const std::optional<std::string>& expected_key,
-                                    api::Operation operation) {
+                                    api::Operation operation, RequestFacts facts) {
   check_ciphertext(blob.size());
   validate_context(context, "encryptionContext");
   ParsedCiphertext parsed = parse_blob(blob);
@@ -81,7 +91,8 @@ KmsService::Opened KmsService::open(std::span<const std::uint8_t> blob,
   if (!key || parsed.header.key_version > key->record.current_version) {
     throw Error(ErrorCode::kInvalidCiphertext, "The ciphertext is invalid.");
   }
-  authorize(operation, *key, "SourceKeyId", &context);
+  if (expected_key) facts.request_alias = request_alias_of(*expected_key);
+  authorize(operation, *key, "SourceKeyId", &context, nullptr, &facts);
   require_symmetric_encrypt(key->record);
   require_state(operation, key->record);
   const Bytes aad = additional_data(parsed.header_bytes, context);
@@ -99,7 +110,8 @@ EncryptResult KmsService::encrypt(const EncryptRequest& request) {
   validate_context(request.encryption_context, "encryptionContext");
   check_known_algorithm(request.encryption_algorithm, "encryptionAlgorithm");
   auto key = key_for(api::Operation::kEncrypt, request.key_id, "KeyId", /*fresh=*/false,
-                     &request.encryption_context);
+                     &request.encryption_context,
+                     {.encryption_algorithm = algorithm_of(request.encryption_algorithm)});
   if (is_rsa(key->record.key_spec) && key->record.key_usage == KeyUsage::kEncryptDecrypt) {
     return rsa_encrypt(*key, request);
   }
@@ -117,13 +129,17 @@ DecryptResult KmsService::decrypt(const DecryptRequest& request) {
   if (request.key_id) {
     auto key = cached_key(resolve_key_id(*request.key_id, api::Operation::kDecrypt));
     if (key && is_rsa(key->record.key_spec)) {
-      authorize(api::Operation::kDecrypt, *key, "KeyId", &request.encryption_context);
+      const RequestFacts facts{.request_alias = request_alias_of(*request.key_id),
+                               .encryption_algorithm = algorithm_of(request.encryption_algorithm)};
+      authorize(api::Operation::kDecrypt, *key, "KeyId", &request.encryption_context, nullptr,
+                &facts);
       return rsa_decrypt(*key, request);
     }
   }
   check_symmetric_algorithm(request.encryption_algorithm, "encryptionAlgorithm");
   Opened opened = open(request.ciphertext_blob, request.encryption_context, request.key_id,
-                       api::Operation::kDecrypt);
+                       api::Operation::kDecrypt,
+                       {.encryption_algorithm = algorithm_of(request.encryption_algorithm)});
   DecryptResult result;
   result.key_id = opened.key->arn;
   result.plaintext = std::move(opened.plaintext);
@@ -138,7 +154,8 @@ ReEncryptResult KmsService::re_encrypt(const ReEncryptRequest& request) {
   // The destination is checked before anything is decrypted.
   auto destination =
       key_for(api::Operation::kReEncrypt, request.destination_key_id, "DestinationKeyId",
-              /*fresh=*/false, &request.destination_encryption_context);
+              /*fresh=*/false, &request.destination_encryption_context,
+              {.encryption_algorithm = algorithm_of(request.destination_encryption_algorithm)});
   if (destination->record.key_usage != KeyUsage::kEncryptDecrypt)
     require_symmetric_encrypt(destination->record);
   // kms:ReEncryptFrom on the source key (AWS asks for it, not kms:Decrypt): the key the
@@ -151,9 +168,12 @@ ReEncryptResult KmsService::re_encrypt(const ReEncryptRequest& request) {
     } else if (current_caller()) {
       source = cached_key(parse_blob(request.ciphertext_blob).header.key_id);
     }
+    const RequestFacts facts{
+        .request_alias = request.source_key_id ? request_alias_of(*request.source_key_id) : "",
+        .encryption_algorithm = algorithm_of(request.source_encryption_algorithm)};
     if (source)
       authorize(api::Operation::kReEncrypt, *source, "SourceKeyId",
-                &request.source_encryption_context);
+                &request.source_encryption_context, nullptr, &facts);
   }
   // Decrypt and Encrypt below are ReEncrypt's own steps, authorized above.
   const CallerScope as_re_encrypt(nullptr);
@@ -198,7 +218,8 @@ GenerateDataKeyResult KmsService::make_data_key(const GenerateDataKeyRequest& re
   }
   auto key = key_for(with_plaintext ? api::Operation::kGenerateDataKey
                                     : api::Operation::kGenerateDataKeyWithoutPlaintext,
-                     request.key_id, "KeyId", /*fresh=*/false, &request.encryption_context);
+                     request.key_id, "KeyId", /*fresh=*/false, &request.encryption_context,
+                     {.encryption_algorithm = "SYMMETRIC_DEFAULT"});
   require_symmetric_encrypt(key->record);
   // The data key comes from the token's generator and is sealed inside the token.
   SecretBytes plaintext = token_.random(size);

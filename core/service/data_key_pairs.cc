@@ -100,7 +100,8 @@ GenerateDataKeyPairResult KmsService::make_data_key_pair(const GenerateDataKeyPa
   const KeySpec spec = parse_key_pair_spec(request.key_pair_spec);
   auto key = key_for(with_plaintext ? api::Operation::kGenerateDataKeyPair
                                     : api::Operation::kGenerateDataKeyPairWithoutPlaintext,
-                     request.key_id, "KeyId", /*fresh=*/false, &request.encryption_context);
+                     request.key_id, "KeyId", /*fresh=*/false, &request.encryption_context,
+                     {.encryption_algorithm = "SYMMETRIC_DEFAULT"});
   require_symmetric_encrypt(key->record);
   Pkey pair = generate(spec);
   SecretBytes private_der = private_pkcs8(pair.get());

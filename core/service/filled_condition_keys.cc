@@ -20,6 +20,10 @@ constexpr std::string_view kFilledKeys[] = {
     "aws:currenttime",
     "aws:epochtime",
     "aws:sourceip",  // the peer's address, as the front end saw it
+    "kms:requestalias",
+    "kms:resourcealiases",
+    "kms:encryptionalgorithm",
+    "kms:signingalgorithm",
     // CreateGrant's (core/service/grants.cc).
     "kms:grantoperations",
     "kms:granteeprincipal",

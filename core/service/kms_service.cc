@@ -185,11 +185,12 @@ KeyMetadata KmsService::metadata_of(const KeyRecord& k) const {
 
 KmsService::CachedKeyPtr KmsService::key_for(api::Operation operation, const std::string& reference,
                                              const char* field, bool fresh,
-                                             const EncryptionContext* context) {
+                                             const EncryptionContext* context, RequestFacts facts) {
   const std::string key_id = resolve_key_id(reference, operation, field);
   auto key = fresh ? load_key(key_id) : cached_key(key_id);
   if (!key) detail::not_found(reference);
-  authorize(operation, *key, field, context);  // as AWS: before the key's state is told
+  facts.request_alias = request_alias_of(reference);
+  authorize(operation, *key, field, context, nullptr, &facts);  // before the state is told
   require_state(operation, key->record);
   return key;
 }

@@ -163,27 +163,42 @@ class KmsService {
   // KMSInvalidStateException...
   // Then authorizes the thread's caller for it (with `context`, the request's encryption
   // context, for its condition keys): AccessDeniedException.
+  // What a request says that condition keys read besides the caller, the key and the
+  // encryption context: views into the request, valid during the call.
+  struct RequestFacts {
+    std::string_view request_alias;         // kms:RequestAlias: "alias/NAME" (key_for fills it)
+    std::string_view encryption_algorithm;  // kms:EncryptionAlgorithm
+    std::string_view signing_algorithm;     // kms:SigningAlgorithm
+  };
   CachedKeyPtr key_for(api::Operation operation, const std::string& reference,
                        const char* field = "KeyId", bool fresh = false,
-                       const EncryptionContext* context = nullptr);
+                       const EncryptionContext* context = nullptr, RequestFacts facts = {});
 
   // Authorization (authorization.cc). Nothing to check without a caller (Coffer's own work).
   // Returns the grant that allowed the request, if a grant rather than a policy did.
   using ExtraConditionKeys = std::vector<std::pair<std::string, std::vector<std::string>>>;
   std::optional<GrantRecord> authorize(api::Operation operation, const CachedKey& key,
                                        const char* field, const EncryptionContext* context,
-                                       const ExtraConditionKeys* extra = nullptr) const;
+                                       const ExtraConditionKeys* extra = nullptr,
+                                       const RequestFacts* facts = nullptr) const;
   std::shared_ptr<const IdentityPolicies::Attached> identity_policies_of(
       const std::string& principal_arn) const;
   // The key's grants, read from the store on first use and kept with the cached key.
   const std::vector<GrantRecord>& grants_of(const CachedKey& key) const;
   // Operations on no key (CreateKey, ListKeys, ListAliases, GenerateRandom): identity policies.
   void authorize_account(api::Operation operation) const;
+  // Alias operations need permission on the alias as well as on the key: an alias has no
+  // policy of its own, so identity policies decide, for the alias's ARN (as AWS).
+  void authorize_alias(api::Operation operation, const std::string& alias_name) const;
+  // The aliases naming the key ("alias/NAME"), for kms:ResourceAliases: read on first use and
+  // kept with the cached key; an alias change publishes its keys again.
+  const std::vector<std::string>& aliases_of(const CachedKey& key) const;
   static std::string action_of(api::Operation operation, const char* field);
   // `wanted`: the lower-cased condition keys the policy names (only those are made); null: all.
   policy::RequestContext request_context(const Caller& caller, std::string action,
                                          const CachedKey* key, const EncryptionContext* context,
-                                         const std::vector<std::string>* wanted = nullptr) const;
+                                         const std::vector<std::string>* wanted = nullptr,
+                                         const RequestFacts* facts = nullptr) const;
   // Parses a key policy for PutKeyPolicy or CreateKey and runs AWS's lockout safety check
   // (the caller must be able to call PutKeyPolicy on `key_arn` under it) unless bypassed.
   std::shared_ptr<const policy::PolicyDocument> checked_key_policy(
@@ -230,12 +245,14 @@ class KmsService {
     std::uint32_t version;
   };
   Opened open(std::span<const std::uint8_t> blob, const EncryptionContext& context,
-              const std::optional<std::string>& expected_key, api::Operation operation);
+              const std::optional<std::string>& expected_key, api::Operation operation,
+              RequestFacts facts = {});
   GenerateDataKeyResult make_data_key(const GenerateDataKeyRequest& request, bool with_plaintext);
   GenerateDataKeyPairResult make_data_key_pair(const GenerateDataKeyPairRequest& request,
                                                bool with_plaintext);
   // The key a Sign/Verify/GenerateMac/VerifyMac/GetPublicKey names, enabled and of `usage`.
-  CachedKeyPtr usable_key(const std::string& reference, KeyUsage usage, api::Operation operation);
+  CachedKeyPtr usable_key(const std::string& reference, KeyUsage usage, api::Operation operation,
+                          RequestFacts facts = {});
   // RSA-OAEP Encrypt and Decrypt (EncryptionAlgorithm RSAES_OAEP_SHA_1 / _256).
   EncryptResult rsa_encrypt(const CachedKey& key, const EncryptRequest& request);
   DecryptResult rsa_decrypt(const CachedKey& key, const DecryptRequest& request);

@@ -25,6 +25,9 @@ struct KmsService::CachedKey {
   // only its account's root uses never reads them. A grant change publishes the key again.
   mutable std::once_flag grants_loaded;
   mutable std::vector<GrantRecord> grants;
+  // Its aliases, read on the first request whose policies name kms:ResourceAliases.
+  mutable std::once_flag aliases_loaded;
+  mutable std::vector<std::string> aliases;
 };
 
 template <class F>

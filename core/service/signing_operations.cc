@@ -56,8 +56,8 @@ void check_known_mac_algorithm(std::string_view name) {
 }  // namespace
 
 KmsService::CachedKeyPtr KmsService::usable_key(const std::string& reference, KeyUsage usage,
-                                                api::Operation operation) {
-  auto key = key_for(operation, reference);
+                                                api::Operation operation, RequestFacts facts) {
+  auto key = key_for(operation, reference, "KeyId", /*fresh=*/false, nullptr, facts);
   if (key->record.key_usage != usage) {
     throw Error(ErrorCode::kInvalidKeyUsage, "Key '" + key->arn + "' has KeyUsage " +
                                                  std::string(to_string(key->record.key_usage)) +
@@ -70,7 +70,8 @@ SignResult KmsService::sign(const SignRequest& request) {
   check_length(request.message.size(), 4096, "message");
   const bool digest = is_digest_message(request.message_type);
   check_known_signing_algorithm(request.signing_algorithm);
-  auto key = usable_key(request.key_id, KeyUsage::kSignVerify, api::Operation::kSign);
+  auto key = usable_key(request.key_id, KeyUsage::kSignVerify, api::Operation::kSign,
+                        {.signing_algorithm = request.signing_algorithm});
   const auto algorithm =
       signing_algorithm_for(key->record.key_spec, request.signing_algorithm, digest);
   require_private_half(key->record, "Sign");
@@ -88,7 +89,8 @@ VerifyResult KmsService::verify(const VerifyRequest& request) {
   check_length(request.signature.size(), 6144, "signature");
   const bool digest = is_digest_message(request.message_type);
   check_known_signing_algorithm(request.signing_algorithm);
-  auto key = usable_key(request.key_id, KeyUsage::kSignVerify, api::Operation::kVerify);
+  auto key = usable_key(request.key_id, KeyUsage::kSignVerify, api::Operation::kVerify,
+                        {.signing_algorithm = request.signing_algorithm});
   const auto algorithm =
       signing_algorithm_for(key->record.key_spec, request.signing_algorithm, digest);
   if (!with_current(*key, [&](const std::string& object) {

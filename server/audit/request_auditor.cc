@@ -96,10 +96,18 @@ ca::AuditEvent audit_event_of(const AuditedCall& call) {
   return event;
 }
 
-void RequestAuditor::record(const AuditedCall& call) {
+bool RequestAuditor::needs_disk(const AuditedCall& call) {
   // Only a change that happened needs to be on disk before its answer.
-  const bool durable = call.operation && call.operation->mutates && !call.error_code;
-  log_.append(audit_event_of(call), durable ? ca::Durability::kDurable : ca::Durability::kWritten);
+  return call.operation && call.operation->mutates && !call.error_code;
+}
+
+void RequestAuditor::record(const AuditedCall& call) {
+  log_.append(audit_event_of(call),
+              needs_disk(call) ? ca::Durability::kDurable : ca::Durability::kWritten);
+}
+
+void RequestAuditor::record_written(std::span<const ca::PreparedRecord> records) {
+  log_.append_prepared(records, ca::Durability::kWritten);
 }
 
 }  // namespace coffer::server::audit

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -42,17 +43,27 @@ struct AuditedCall {
   std::optional<std::string> error_message;
 };
 
+// The event record() writes, without writing it (tests, and the fuzz targets' checks).
+core::audit::AuditEvent audit_event_of(const AuditedCall& call);
+
 class RequestAuditor {
  public:
   explicit RequestAuditor(core::audit::AuditLog& log) : log_(log) {}
   // Throws coffer::Error(kInternal) when the record was not written.
   void record(const AuditedCall& call);
 
+  // For a front end that writes the records of several answers at once, before it sends
+  // them: true when `call` must instead be recorded (on disk) before its answer is made.
+  static bool needs_disk(const AuditedCall& call);
+  // The record of `call`, to be handed to record_written later. Throws as record does.
+  static core::audit::PreparedRecord prepare(const AuditedCall& call) {
+    return core::audit::AuditLog::prepare(audit_event_of(call));
+  }
+  // Writes prepared records (in the kernel when this returns). Throws Error(kInternal).
+  void record_written(std::span<const core::audit::PreparedRecord> records);
+
  private:
   core::audit::AuditLog& log_;
 };
-
-// The event record() writes, without writing it (tests, and the fuzz targets' checks).
-core::audit::AuditEvent audit_event_of(const AuditedCall& call);
 
 }  // namespace coffer::server::audit

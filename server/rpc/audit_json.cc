@@ -4,6 +4,9 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include <cctype>
+#include <unordered_map>
+
+#include "core/audit/audit_parameters.h"
 
 namespace coffer::server::rpc {
 namespace {
@@ -13,7 +16,7 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 using Json = nlohmann::json;
 
-std::string aws_name_of(const std::string& snake) {
+std::string aws_name_from(const std::string& snake) {
   std::string name;
   bool upper = true;
   for (char c : snake) {
@@ -25,6 +28,14 @@ std::string aws_name_of(const std::string& snake) {
     upper = false;
   }
   return name;
+}
+
+// The AWS name of a field, made once per field and thread (every audited request asks).
+const std::string& aws_name_of(const FieldDescriptor* field) {
+  thread_local std::unordered_map<const FieldDescriptor*, std::string> names;
+  auto it = names.find(field);
+  if (it == names.end()) it = names.emplace(field, aws_name_from(field->name())).first;
+  return it->second;
 }
 
 Json scalar(const Message& message, const Reflection& r, const FieldDescriptor* field, int index) {
@@ -74,7 +85,7 @@ Json aws_members_of(const Message& message) {
   for (const FieldDescriptor* field : fields) {
     if (field->type() == FieldDescriptor::TYPE_BYTES || secret_string(field->name()))
       continue;  // never audited
-    const std::string name = aws_name_of(field->name());
+    const std::string& name = aws_name_of(field);
     if (field->is_map()) {
       Json map = Json::object();
       for (int i = 0; i < r.FieldSize(message, field); ++i) {
@@ -97,6 +108,18 @@ Json aws_members_of(const Message& message) {
     } else {
       out[name] = scalar(message, r, field, -1);
     }
+  }
+  return out;
+}
+
+Json audit_members_of_response(std::string_view aws_name, const Message& response) {
+  if (!core::audit::answer_is_data(aws_name)) return aws_members_of(response);
+  Json out = Json::object();
+  const Reflection& r = *response.GetReflection();
+  for (const auto& [field_name, member] : {std::pair{"key_id", "KeyId"}, std::pair{"arn", "ARN"}}) {
+    const FieldDescriptor* field = response.GetDescriptor()->FindFieldByName(field_name);
+    if (field && !field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_STRING)
+      out[member] = r.GetString(response, field);
   }
   return out;
 }

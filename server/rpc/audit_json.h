@@ -12,4 +12,9 @@ namespace coffer::server::rpc {
 
 nlohmann::json aws_members_of(const google::protobuf::Message& message);
 
+// What the audit trail reads of the response of operation `aws_name`: all of it, or, for an
+// answer that is data (core/audit/audit_parameters.h), only the key id and ARN it names.
+nlohmann::json audit_members_of_response(std::string_view aws_name,
+                                         const google::protobuf::Message& response);
+
 }  // namespace coffer::server::rpc

@@ -58,7 +58,8 @@ class Dispatcher {
           });
           if (context.audit) context.audit->request = aws_members_of(request);
           Response response = fn(context, request);
-          if (context.audit) context.audit->response = aws_members_of(response);
+          if (context.audit)
+            context.audit->response = audit_members_of_response(spec.aws_name, response);
           return response.SerializeAsString();
         });
   }

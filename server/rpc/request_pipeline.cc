@@ -135,9 +135,27 @@ void RequestPipeline::set_auditor(audit::RequestAuditor* auditor, std::string re
 v1::ResponseFrame RequestPipeline::execute(const v1::RequestFrame& request,
                                            const Caller& caller) const {
   if (!auditor_) return run(request, caller, nullptr);
+  return execute_audited(request, caller, /*defer=*/false).response;
+}
+
+RequestPipeline::Executed RequestPipeline::execute_deferring_audit(const v1::RequestFrame& request,
+                                                                   const Caller& caller) const {
+  if (!auditor_) return {run(request, caller, nullptr), std::nullopt};
+  return execute_audited(request, caller, /*defer=*/true);
+}
+
+void RequestPipeline::write_audit_records(std::vector<core::audit::PreparedRecord>& records) const {
+  if (records.empty()) return;
+  if (auditor_) auditor_->record_written(records);
+  records.clear();
+}
+
+RequestPipeline::Executed RequestPipeline::execute_audited(const v1::RequestFrame& request,
+                                                           const Caller& caller, bool defer) const {
   const auto arrived = std::chrono::system_clock::now();
   AuditCapture capture;
-  v1::ResponseFrame response = run(request, caller, &capture);
+  Executed executed{run(request, caller, &capture), std::nullopt};
+  const v1::ResponseFrame& response = executed.response;
   try {
     audit::AuditedCall call;
     call.front_end = core::audit::FrontEnd::kRpc;
@@ -159,13 +177,18 @@ v1::ResponseFrame RequestPipeline::execute(const v1::RequestFrame& request,
       call.error_code = response.error().code();
       call.error_message = response.error().message();
     }
-    auditor_->record(call);
+    if (defer && !audit::RequestAuditor::needs_disk(call)) {
+      executed.audit_record = audit::RequestAuditor::prepare(call);
+    } else {
+      auditor_->record(call);
+    }
   } catch (const std::exception& e) {
     // An unrecorded request is not answered as if it had been: the caller sees a failure.
     log_event(LogLevel::kError, "audit_write_failed", {{"message", e.what()}});
-    return error_frame(request.request_id(), ErrorCode::kInternal, "Internal error");
+    return {error_frame(request.request_id(), ErrorCode::kInternal, "Internal error"),
+            std::nullopt};
   }
-  return response;
+  return executed;
 }
 
 v1::ResponseFrame RequestPipeline::run(const v1::RequestFrame& request, const Caller& who,

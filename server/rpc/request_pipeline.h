@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "coffer/v1/frame.pb.h"
 #include "server/audit/request_auditor.h"
@@ -59,6 +60,18 @@ class RequestPipeline {
     std::string source_ip;
   };
   v1::ResponseFrame execute(const v1::RequestFrame& request, const Caller& caller) const;
+  // The same, for a server that writes audit records in batches: a request that changed
+  // something is on disk before this returns; the record of any other comes back with its
+  // response, for write_audit_records before the response is sent (a SIGKILL after the
+  // answer then loses nothing, and answers sent together cost one write).
+  struct Executed {
+    v1::ResponseFrame response;
+    std::optional<core::audit::PreparedRecord> audit_record;
+  };
+  Executed execute_deferring_audit(const v1::RequestFrame& request, const Caller& caller) const;
+  // Writes the records and empties `records`. Throws Error(kInternal) when they were not
+  // written: their answers must not be sent.
+  void write_audit_records(std::vector<core::audit::PreparedRecord>& records) const;
   v1::ResponseFrame execute(const v1::RequestFrame& request, const std::string& principal) const {
     return execute(request, Caller{principal, "", ""});
   }
@@ -80,6 +93,7 @@ class RequestPipeline {
 
   v1::ResponseFrame run(const v1::RequestFrame& request, const Caller& caller,
                         AuditCapture* capture) const;
+  Executed execute_audited(const v1::RequestFrame& request, const Caller& caller, bool defer) const;
 
   const Dispatcher& dispatcher_;
   audit::RequestAuditor* auditor_ = nullptr;

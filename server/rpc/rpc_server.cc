@@ -7,9 +7,12 @@
 #include <boost/asio/ssl.hpp>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "coffer/v1/frame.pb.h"
+#include "common/log.h"
 #include "common/secret_bytes.h"
 #include "proto/frame_codec.h"
 #include "server/net/bind_address.h"
@@ -221,7 +224,8 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
           [self, request, arrived, reservation,
            caller = RequestPipeline::Caller{std::move(step.principal), std::move(access_key_id),
                                             source_ip_}] {
-            self->respond(*request, self->server_->pipeline.execute(*request, caller), arrived);
+            auto executed = self->server_->pipeline.execute_deferring_audit(*request, caller);
+            self->respond(*request, executed.response, arrived, std::move(executed.audit_record));
           });
     } else {
       auto* queue =
@@ -258,18 +262,20 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     write();
   }
 
-  // Any thread (a worker): queue a response; writes happen on the connection's strand.
+  // Any thread (a worker): queue a response, and the audit record it may need written
+  // first; writes happen on the connection's strand.
   void respond(const v1::RequestFrame& request, const v1::ResponseFrame& response,
-               Clock::time_point arrived) {
+               Clock::time_point arrived, std::optional<core::audit::PreparedRecord> record) {
     observe(request, response, arrived);
     std::string bytes;
     proto::append_frame(response, bytes);
-    asio::post(stream_.get_executor(),
-               [self = this->shared_from_this(), bytes = std::move(bytes)]() mutable {
-                 self->pending_ += bytes;
-                 --self->in_flight_;
-                 self->write();
-               });
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), bytes = std::move(bytes),
+                                        record = std::move(record)]() mutable {
+      if (record) self->audit_records_.push_back(std::move(*record));
+      self->pending_ += bytes;
+      --self->in_flight_;
+      self->write();
+    });
   }
 
   void observe(const v1::RequestFrame& request, const v1::ResponseFrame& response,
@@ -281,7 +287,14 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   }
 
   void write() {
-    if (writing_ || closed_ || pending_.empty()) return maybe_finish();
+    if (closed_) {
+      write_audit_records();  // the requests ran, answered or not
+      return;
+    }
+    if (writing_ || pending_.empty()) return maybe_finish();
+    // The records of the answers about to leave are written first, together: responses
+    // that queued while the last write was in flight share one write(2).
+    if (!write_audit_records()) return close();
     writing_ = true;
     sending_.swap(pending_);
     pending_.clear();
@@ -300,6 +313,19 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
                       });
   }
 
+  // False (and logged) when the records were not written: the answers waiting for them must
+  // not be sent, and closing the connection is how the client learns they failed.
+  bool write_audit_records() {
+    try {
+      server_->pipeline.write_audit_records(audit_records_);
+      return true;
+    } catch (const std::exception& e) {
+      log_event(LogLevel::kError, "audit_write_failed", {{"message", e.what()}});
+      audit_records_.clear();
+      return false;
+    }
+  }
+
   void maybe_finish() {
     if (draining_ && in_flight_ == 0 && pending_.empty() && !writing_) close();
   }
@@ -307,6 +333,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   void close() {
     if (closed_) return;
     closed_ = true;
+    write_audit_records();
     timer_.cancel();
     boost::system::error_code ignored;
     socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -320,7 +347,8 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   proto::FrameDecoder decoder_;
   std::array<char, 16384> buffer_{};
   std::string pending_, sending_;
-  std::size_t in_flight_ = 0;  // strand only
+  std::vector<core::audit::PreparedRecord> audit_records_;  // for the answers in pending_
+  std::size_t in_flight_ = 0;                               // strand only
   bool writing_ = false, closed_ = false, draining_ = false;
   bool reading_ = false, paused_ = false, frame_timer_armed_ = false;
   PeerIdentity peer_;      // strand only; the api_key is wiped when replaced and at the end

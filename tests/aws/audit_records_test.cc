@@ -23,18 +23,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string ec_private_key_pem() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(size));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
-
 class AuditRecordsTest : public JsonApiTest {
  protected:
   void SetUp() override {
@@ -42,7 +30,7 @@ class AuditRecordsTest : public JsonApiTest {
     dir_ = temp_.dir() + "/audit";
     core::audit::AuditLog::Options options;
     options.directory = dir_;
-    options.signer = core::audit::openssl_digest_signer(ec_private_key_pem());
+    options.signer = core::audit::openssl_digest_signer(core::audit::generate_ec_private_key_pem());
     log_ = core::audit::AuditLog::open(std::move(options));
     auditor_ = std::make_unique<audit::RequestAuditor>(*log_);
     handler_->set_auditor(auditor_.get());

@@ -54,18 +54,6 @@ class TempDirectory {
   fs::path path_;
 };
 
-std::string new_ec_private_key_pem() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(size));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
-
 // Time under the test's control: 2026-12-03T10:15:00Z, moved by hand.
 class ManualClock {
  public:
@@ -149,7 +137,7 @@ class AuditLogTest : public ::testing::Test {
 
   TempDirectory directory_;
   ManualClock clock_;
-  DigestSigner signer_ = openssl_digest_signer(new_ec_private_key_pem());
+  DigestSigner signer_ = openssl_digest_signer(generate_ec_private_key_pem());
 };
 
 std::string describe(const VerifyReport& report) {
@@ -219,6 +207,45 @@ TEST_F(AuditLogTest, RotatesBySizeAndEveryFileStartsWhereItsNameSays) {
   EXPECT_EQ(all_sequences(audit_directory()).size(), 30u);
   const VerifyReport report = verify();
   EXPECT_TRUE(report.findings.empty()) << describe(report);
+}
+
+// The rpc server writes the records of answers that leave together in one append_prepared:
+// a batch may cross a rotation, and the chain, the files and the digests are as if the
+// records had been appended one by one.
+TEST_F(AuditLogTest, PreparedBatchesCrossRotationsInOneChain) {
+  auto o = options();
+  o.max_file_bytes = 3000;
+  auto log = AuditLog::open(o);
+  std::vector<AuditEvent> events;
+  std::uint64_t next = 0;
+  for (int batch = 0; batch < 5; ++batch) {
+    std::vector<PreparedRecord> records;
+    for (int i = 0; i < 7; ++i) {
+      events.push_back(sample_event(static_cast<int>(events.size())));
+      records.push_back(AuditLog::prepare(events.back()));
+    }
+    EXPECT_EQ(log->append_prepared(records, Durability::kWritten), next);
+    next += records.size();
+    events.push_back(sample_event(static_cast<int>(events.size())));
+    EXPECT_EQ(log->append(events.back(), Durability::kDurable), next++);
+  }
+  EXPECT_EQ(log->append_prepared({}, Durability::kWritten), next);  // nothing to write
+  log->close();
+
+  const auto files = list_log_files(audit_directory());
+  EXPECT_GT(files.size(), 5u);
+  std::size_t record = 0;
+  for (const LogFileName& file : files) {
+    EXPECT_LE(fs::file_size(audit_directory() / file.name), 3000u);
+    for (const std::string& line : read_lines(audit_directory() / file.name)) {
+      ASSERT_LT(record, events.size());
+      EXPECT_EQ(parse_record_line(line)->event, to_json(events[record++]));
+    }
+  }
+  EXPECT_EQ(record, events.size());
+  const VerifyReport report = verify();
+  EXPECT_TRUE(report.findings.empty()) << describe(report);
+  EXPECT_EQ(report.summary.records_checked, events.size());
 }
 
 TEST_F(AuditLogTest, RotatesByAge) {
@@ -471,7 +498,7 @@ TEST_F(AuditLogTest, RefusesBadEventsAndBadOptions) {
 TEST_F(AuditLogTest, ANewSigningKeyIsStoredBesideTheOld) {
   AuditLog::open(options())->append(sample_event(0), Durability::kWritten);
   const DigestSigner old_signer = signer_;
-  signer_ = openssl_digest_signer(new_ec_private_key_pem());
+  signer_ = openssl_digest_signer(generate_ec_private_key_pem());
   AuditLog::open(options())->append(sample_event(1), Durability::kWritten);
 
   EXPECT_EQ(read_text(audit_directory() / "audit-public-key.pem"), old_signer.public_key_pem);

@@ -79,8 +79,23 @@ TEST_P(ResponseSecretsTest, AreNeverKept) {
                            {c.member, value}};
     const json kept = audit_response_elements(c.event_name, response);
     EXPECT_EQ(kept.dump().find(kSecret), std::string::npos) << kept.dump();
-    EXPECT_EQ(kept, (json{{"keyId", "arn:aws:kms:us-east-1:111122223333:key/k"}}));
+    // The whitelist itself, under an operation whose answer is not data as a whole.
+    EXPECT_EQ(audit_response_elements("DescribeKey", response),
+              (json{{"keyId", "arn:aws:kms:us-east-1:111122223333:key/k"}}));
   }
+}
+
+// As CloudTrail writes them: the answers of cryptographic operations and GetSecretValue are
+// data, recorded as null (the key is in "resources"); management answers keep identifiers.
+TEST(AuditResponseElements, AreNullForDataAnswers) {
+  const json response = {{"KeyId", "arn:aws:kms:us-east-1:111122223333:key/k"}};
+  for (const char* name :
+       {"Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+        "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify",
+        "GenerateMac", "VerifyMac", "GenerateRandom", "DeriveSharedSecret", "GetSecretValue"})
+    EXPECT_TRUE(audit_response_elements(name, response).is_null()) << name;
+  for (const char* name : {"CreateKey", "DescribeKey", "ScheduleKeyDeletion", "CreateGrant"})
+    EXPECT_FALSE(audit_response_elements(name, response).is_null()) << name;
 }
 
 INSTANTIATE_TEST_SUITE_P(

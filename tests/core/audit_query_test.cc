@@ -41,18 +41,6 @@ class TempDirectory {
   fs::path path_;
 };
 
-std::string new_ec_private_key_pem() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(size));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
-
 constexpr std::int64_t kStart = 1796292900;  // 2026-12-03T10:15:00Z
 
 std::string key_id(int k) { return "00000000-0000-4000-8000-00000000000" + std::to_string(k); }
@@ -80,7 +68,7 @@ class AuditQueryTest : public ::testing::Test {
     AuditLog::Options options;
     options.directory = directory_.path();
     options.max_file_bytes = 4000;
-    options.signer = openssl_digest_signer(new_ec_private_key_pem());
+    options.signer = openssl_digest_signer(generate_ec_private_key_pem());
     std::int64_t now = kStart;
     options.clock = [&now] { return AuditTime{} + std::chrono::seconds(now); };
     auto log = AuditLog::open(options);

@@ -51,18 +51,6 @@ class TempDirectory {
   fs::path path_;
 };
 
-std::string new_ec_private_key_pem() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(size));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
-
 AuditEvent sample_event(int i, AuditTime time) {
   AuditEvent event;
   event.user_identity = {IdentityType::kIamUser, "AIDAEXAMPLE",
@@ -171,7 +159,7 @@ class AuditVerifyTest : public ::testing::Test {
   }
 
   TempDirectory directory_;
-  DigestSigner signer_ = openssl_digest_signer(new_ec_private_key_pem());
+  DigestSigner signer_ = openssl_digest_signer(generate_ec_private_key_pem());
   AuditTime now_ = AuditTime{} + std::chrono::seconds(1796292900);  // 2026-12-03T10:15:00Z
   std::vector<LogFileName> files_;
   std::vector<DigestFileName> digests_;
@@ -313,7 +301,7 @@ TEST_F(AuditVerifyTest, ChangedHeadHashBreaksTheDigestSignature) {
 }
 
 TEST_F(AuditVerifyTest, DigestReSignedByAnotherKeyIsNotTrusted) {
-  const DigestSigner forger = openssl_digest_signer(new_ec_private_key_pem());
+  const DigestSigner forger = openssl_digest_signer(generate_ec_private_key_pem());
   AuditDigest digest = parse_digest(read_text(digest_path(2))).value();
   digest.public_key_fingerprint = public_key_fingerprint(forger.public_key_pem).value();
   digest.signature = forger.sign(coffer::as_bytes(digest_signed_bytes(digest)));
@@ -337,7 +325,7 @@ TEST_F(AuditVerifyTest, TornLastLineIsOnlyAWarning) {
 
 TEST(AuditVerifyTailTest, RecordsAfterTheLastDigestAreAnUnsignedTail) {
   TempDirectory directory;
-  const DigestSigner signer = openssl_digest_signer(new_ec_private_key_pem());
+  const DigestSigner signer = openssl_digest_signer(generate_ec_private_key_pem());
   AuditLog::Options options;
   options.directory = directory.path();
   options.signer = signer;

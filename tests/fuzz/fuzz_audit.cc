@@ -12,22 +12,7 @@
 #include "core/audit/openssl_digest_signer.h"
 
 namespace coffer::fuzz {
-namespace {
-
-std::string new_signing_key_pem() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  if (!key) std::abort();
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(size));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 FuzzAudit::FuzzAudit(std::function<void(server::audit::RequestAuditor*)> attach)
     : attach_(std::move(attach)) {
@@ -50,7 +35,7 @@ void FuzzAudit::open() {
   options.directory = dir_ + "/audit";
   options.max_file_bytes = 256 * 1024;
   options.digest_interval = std::chrono::seconds(1);
-  options.signer = core::audit::openssl_digest_signer(new_signing_key_pem());
+  options.signer = core::audit::openssl_digest_signer(core::audit::generate_ec_private_key_pem());
   log_ = core::audit::AuditLog::open(std::move(options));
   auditor_ = std::make_unique<server::audit::RequestAuditor>(*log_);
   attach_(auditor_.get());
