@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include <memory>
 
@@ -22,13 +23,19 @@ struct MdCtxFree {
   void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
 };
 
-std::string public_key_pem_of(EVP_PKEY* key) {
+// What `write` (a PEM_write_bio_* call) puts in a memory BIO, as text.
+template <class Write>
+std::string pem_text(Write write, const char* what) {
   const std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PUBKEY(bio.get(), key) != 1)
-    throw Error(ErrorCode::kInternal, "cannot encode the audit signer's public key");
+  if (!bio || write(bio.get()) != 1) throw Error(ErrorCode::kInternal, what);
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(size));
+}
+
+std::string public_key_pem_of(EVP_PKEY* key) {
+  return pem_text([&](BIO* bio) { return PEM_write_bio_PUBKEY(bio, key); },
+                  "cannot encode the audit signer's public key");
 }
 
 }  // namespace
@@ -66,16 +73,21 @@ DigestSigner openssl_digest_signer(std::string_view private_key_pem) {
 }
 
 std::string generate_ec_private_key_pem() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  if (key == nullptr) throw Error(ErrorCode::kInternal, "cannot generate a P-256 key");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(size));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
+  const std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_EC_gen("P-256"));
+  if (!key) throw Error(ErrorCode::kInternal, "cannot generate a P-256 key");
+  return pem_text(
+      [&](BIO* bio) {
+        return PEM_write_bio_PrivateKey(bio, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+      },
+      "cannot encode a new P-256 key");
+}
+
+std::string public_key_pem_from_der(std::span<const std::uint8_t> der) {
+  const unsigned char* p = der.data();
+  const std::unique_ptr<EVP_PKEY, PkeyFree> key(
+      d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  if (!key) throw Error(ErrorCode::kInternal, "the public key does not parse as DER");
+  return public_key_pem_of(key.get());
 }
 
 }  // namespace coffer::core::audit

@@ -2,6 +2,8 @@
 // deployments without a token. cofferd in production signs in the token instead.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -15,5 +17,9 @@ DigestSigner openssl_digest_signer(std::string_view private_key_pem);
 
 // A new P-256 private key in PEM: for tests, benchmarks and development signers.
 std::string generate_ec_private_key_pem();
+
+// A DER SubjectPublicKeyInfo (as a token hands out) as a PEM public key. Throws
+// Error(kInternal) when it does not parse.
+std::string public_key_pem_from_der(std::span<const std::uint8_t> der);
 
 }  // namespace coffer::core::audit

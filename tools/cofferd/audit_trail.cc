@@ -1,30 +1,14 @@
 #include "tools/cofferd/audit_trail.h"
 
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/sha.h>
 
 #include "common/error.h"
 #include "common/log.h"
 #include "core/audit/digest_signature.h"
+#include "core/audit/openssl_digest_signer.h"
 
 namespace coffer::cofferd {
 namespace {
-
-std::string pem_of(const pkcs11::Bytes& der) {
-  const unsigned char* p = der.data();
-  EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
-  if (!key) throw Error(ErrorCode::kInternal, "the audit key's public key does not parse");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, key);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(size));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
 
 // The token's audit key, made on first run: a token object like the domain keys, so the number
 // of objects stays O(1), and outside the KMS keyspace, so no API call (and no alias a caller
@@ -34,7 +18,7 @@ core::audit::DigestSigner token_signer(pkcs11::Token& token) {
   if (!token.exists(id)) token.generate_ec(id, pkcs11::EcCurve::kP256);
   core::audit::DigestSigner signer;
   signer.algorithm = "ECDSA_SHA_256";
-  signer.public_key_pem = pem_of(token.public_key_der(id));
+  signer.public_key_pem = core::audit::public_key_pem_from_der(token.public_key_der(id));
   // Hashed here, signed in the token (CKM_ECDSA on the digest): the same ECDSA-with-SHA-256
   // signature over the whole message, and the digest may be long.
   signer.sign = [&token, id](std::span<const std::uint8_t> message) {
