@@ -65,13 +65,17 @@ struct RpcServer::State : std::enable_shared_from_this<RpcServer::State> {
 
 namespace {
 
-std::string peer_common_name(SSL* ssl) {
-  X509* cert = SSL_get1_peer_certificate(ssl);
-  if (cert == nullptr) return "";
-  char cn[256] = {};
-  X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
-  X509_free(cert);
-  return cn;
+// The principal the peer's verified certificate maps to, or "" (logged: an operator whose
+// rule does not match wants to know why the connection is not authenticated).
+std::string certificate_principal(SSL* ssl, const net::CertificatePrincipalRules& rules) {
+  std::unique_ptr<X509, decltype(&X509_free)> certificate(SSL_get1_peer_certificate(ssl),
+                                                          &X509_free);
+  if (!certificate) return "";
+  const auto names = net::certificate_names(certificate.get());
+  if (auto principal = rules.principal_of(names)) return *principal;
+  log_event(LogLevel::kWarn, "rpc_client_certificate_unmapped",
+            {{"subject", names.subject.substr(0, 256)}});
+  return "";
 }
 
 template <class Stream>
@@ -104,7 +108,8 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
       stream_.async_handshake(
           asio::ssl::stream_base::server, [self = this->shared_from_this()](auto ec) {
             if (ec) return self->close();
-            self->peer_.certificate_principal = peer_common_name(self->stream_.native_handle());
+            self->peer_.certificate_principal = certificate_principal(
+                self->stream_.native_handle(), self->server_->options.client_principal_rules);
             self->peer_.authenticated = !self->peer_.certificate_principal.empty();
             self->read();
           });

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "server/net/byte_budget.h"
+#include "server/net/certificate_principal_rules.h"
 #include "server/net/request_observer.h"
 #include "server/rpc/dispatcher.h"
 #include "server/rpc/request_pipeline.h"
@@ -27,6 +28,9 @@ struct RpcServerOptions {
   std::string cert_file;       // server certificate chain (PEM)
   std::string key_file;        // its private key (PEM)
   std::string client_ca_file;  // when set: mutual TLS, client certificates required
+  // Which principal a verified client certificate stands for (server/net).
+  net::CertificatePrincipalRules client_principal_rules =
+      net::CertificatePrincipalRules::earlier_releases_default();
   // Plaintext is refused unless this is set *and* the listener is a loopback address.
   bool allow_plaintext_loopback = false;
   // Development only: requests without credentials run as "anonymous" on loopback.

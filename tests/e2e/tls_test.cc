@@ -18,6 +18,9 @@ class Pki {
     make_leaf("server", "ca", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1");
     make_leaf("wrong-name", "ca", "elsewhere.example", "subjectAltName=DNS:elsewhere.example");
     make_leaf("client", "ca", "e2e-client", "extendedKeyUsage=clientAuth");
+    make_leaf("app", "ca", "app-7",
+              "extendedKeyUsage=clientAuth\nsubjectAltName=URI:spiffe://coffer.test/role/AppRole");
+    make_leaf("ops", "ca", "ops-admin", "extendedKeyUsage=clientAuth");
   }
   std::string file(const std::string& name) const { return dir_ + "/" + name; }
 
@@ -44,12 +47,16 @@ class Pki {
 class TlsE2eTest : public ::testing::Test {
  protected:
   // A TLS daemon (credentials required) presenting `server_cert`.
-  void start(const std::string& server_cert, bool client_ca = false) {
+  void start(const std::string& server_cert, bool client_ca = false,
+             const std::string& principal_rules = "") {
     CofferdOptions options{.plaintext = false, .unauthenticated = false};
     options.extra_args = {"--tls-cert", pki_.file(server_cert + ".pem"), "--tls-key",
                           pki_.file(server_cert + ".key")};
     if (client_ca)
       options.extra_args.insert(options.extra_args.end(), {"--tls-client-ca", pki_.file("ca.pem")});
+    if (!principal_rules.empty())
+      options.extra_args.insert(options.extra_args.end(),
+                                {"--tls-client-principal-rules", principal_rules});
     daemon_ = std::make_unique<CofferdProcess>(dir_.path() + "/state", options);
   }
   client::ClientConfig tls_config(const std::string& host = "127.0.0.1") {
@@ -120,6 +127,46 @@ TEST_F(TlsE2eTest, MutualTlsNeedsNoApiKey) {
   EXPECT_EQ(kms.generate_random(eight_bytes()).plaintext().size(), 8u);
   v1::CreateKeyRequest create;
   EXPECT_FALSE(kms.create_key(create).key_metadata().key_id().empty());
+}
+
+// The configured rule, not the common name, says who a certificate is: the SPIFFE URI makes
+// role/AppRole (which has no identity policy, so CreateKey names it in the denial), an exact
+// CN makes the account's root, and a certificate no rule maps authenticates nothing.
+TEST_F(TlsE2eTest, ClientCertificatesMapToPrincipalsByTheConfiguredRules) {
+  start("server", /*client_ca=*/true,
+        "san_uri=spiffe://coffer.test/role/* => role/$1; cn=ops-admin => root");
+  const auto as = [&](const std::string& leaf) {
+    auto config = tls_config();
+    config.cert_file = pki_.file(leaf + ".pem");
+    config.key_file = pki_.file(leaf + ".key");
+    return config;
+  };
+  v1::CreateKeyRequest create;
+  client::KmsClient ops(as("ops"));
+  EXPECT_FALSE(ops.create_key(create).key_metadata().key_id().empty());
+
+  client::KmsClient app(as("app"));
+  EXPECT_THAT([&] { app.create_key(create); },
+              ThrowsError(ErrorCode::kAccessDenied,
+                          ::testing::HasSubstr("User: arn:aws:iam::111122223333:role/AppRole is "
+                                               "not authorized to perform: kms:CreateKey")));
+
+  client::KmsClient unmapped(as("client"));  // CN=e2e-client: no rule names it
+  EXPECT_THAT([&] { unmapped.generate_random(eight_bytes()); },
+              ThrowsError(ErrorCode::kAccessDenied, ::testing::HasSubstr("Missing credentials")));
+  auto with_key = as("client");  // ...but it may still present an access key
+  with_key.api_key = daemon_->admin_api_key();
+  EXPECT_EQ(client::KmsClient(with_key).generate_random(eight_bytes()).plaintext().size(), 8u);
+  EXPECT_THAT(daemon_->log(), ::testing::HasSubstr("rpc_client_certificate_unmapped"));
+}
+
+TEST_F(TlsE2eTest, PrincipalRulesAreCheckedBeforeCofferdStarts) {
+  EXPECT_THAT([&] { start("server", /*client_ca=*/true, "cn=* => arn:aws:iam::1:root"); },
+              ::testing::ThrowsMessage<std::runtime_error>(
+                  ::testing::HasSubstr("the principal must be root, user/NAME or role/NAME")));
+  EXPECT_THAT([&] { start("server", /*client_ca=*/false, "cn=* => root"); },
+              ::testing::ThrowsMessage<std::runtime_error>(
+                  ::testing::HasSubstr("tls_client_principal_rules needs tls_client_ca")));
 }
 
 TEST(TlsConfig, MissingFilesAreValidationErrors) {

@@ -84,6 +84,7 @@ std::vector<SettingCase> every_setting() {
       {"tls_cert", "/etc/coffer/server.pem", field(&C::tls_cert)},
       {"tls_key", "/etc/coffer/server.key", field(&C::tls_key)},
       {"tls_client_ca", "/etc/coffer/ca.pem", field(&C::tls_client_ca)},
+      {"tls_client_principal_rules", "cn=* => role/$1", field(&C::tls_client_principal_rules)},
       {"allow_plaintext_loopback", "true", field(&C::allow_plaintext_loopback)},
       {"metrics_listen", "127.0.0.1:9999", field(&C::metrics_listen)},
       {"pkcs11_module", "/opt/hsm/lib.so", field(&C::pkcs11_module)},

@@ -84,6 +84,8 @@ void add_settings(CLI::App& app, DaemonConfig& c) {
   setting(app, "tls_cert", c.tls_cert, "Certificate chain, PEM");
   setting(app, "tls_key", c.tls_key, "Private key of tls_cert, PEM");
   setting(app, "tls_client_ca", c.tls_client_ca, "Require client certificates signed by these");
+  setting(app, "tls_client_principal_rules", c.tls_client_principal_rules,
+          "Client certificate to principal: `san_uri=spiffe://x/role/* => role/$1; ...`");
   yes_no(app, "allow_plaintext_loopback", c.allow_plaintext_loopback,
          "Plaintext only on 127.0.0.0/8 or ::1 (development)");
   // A bare flag on the command line; `= true|false` in the file.

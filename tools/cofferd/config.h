@@ -16,6 +16,9 @@ struct DaemonConfig {
   std::string listen = "127.0.0.1:7443";
   bool tls = true;
   std::string tls_cert, tls_key, tls_client_ca;
+  // `FIELD=PATTERN => PRINCIPAL; ...` (server/net/certificate_principal_rules.h); empty: the
+  // client certificate's CN, read as earlier releases read it.
+  std::string tls_client_principal_rules;
   bool allow_plaintext_loopback = false;
   bool allow_unauthenticated_loopback = false;
   std::string metrics_listen = "127.0.0.1:9464";

@@ -48,7 +48,19 @@ void protobuf_log(google::protobuf::LogLevel, const char*, int, const std::strin
   log_event(LogLevel::kDebug, "protobuf", {{"message", quoted_excerpt(message, 256)}});
 }
 
+// Checked before the token opens: a typo in a rule must stop cofferd at once.
+server::net::CertificatePrincipalRules client_principal_rules(const cofferd::DaemonConfig& config) {
+  if (config.tls_client_principal_rules.empty())
+    return server::net::CertificatePrincipalRules::earlier_releases_default();
+  if (config.tls_client_ca.empty())
+    throw Error(ErrorCode::kValidation,
+                "tls_client_principal_rules needs tls_client_ca: without client certificates no "
+                "rule is ever used");
+  return server::net::CertificatePrincipalRules::parse(config.tls_client_principal_rules);
+}
+
 int serve(const cofferd::DaemonConfig& config) {
+  const auto principal_rules = client_principal_rules(config);
   // Signals are taken synchronously by the main thread; every other thread inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
@@ -121,6 +133,7 @@ int serve(const cofferd::DaemonConfig& config) {
   options.cert_file = config.tls_cert;
   options.key_file = config.tls_key;
   options.client_ca_file = config.tls_client_ca;
+  options.client_principal_rules = principal_rules;
   options.allow_plaintext_loopback = config.allow_plaintext_loopback;
   options.allow_unauthenticated_loopback = config.allow_unauthenticated_loopback;
   options.network_threads = config.network_threads;
