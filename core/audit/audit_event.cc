@@ -105,6 +105,11 @@ std::string_view front_end_name(FrontEnd front_end) {
 std::string serialize_event_json(const AuditEvent& event) {
   std::string out;
   out.reserve(2048);  // an Encrypt's record is about 900 bytes: one allocation, no regrowth
+  serialize_event_json(event, out);
+  return out;
+}
+
+void serialize_event_json(const AuditEvent& event, std::string& out) {
   out.push_back('{');
   append_string_member(out, "eventVersion", "1.08");
   append_user_identity(out, event.user_identity);
@@ -133,7 +138,6 @@ std::string serialize_event_json(const AuditEvent& event) {
   append_string_member(out, "eventCategory", "Management");
   append_string_member(out, "frontEnd", front_end_name(event.front_end));
   out.push_back('}');
-  return out;
 }
 
 // Parsing the serialized text, rather than building the value a second way, keeps one

@@ -66,6 +66,8 @@ struct AuditEvent {
 // The record's "event" object as compact JSON text, members in CloudTrail's order. This is
 // what the log writes; it builds no JSON tree, so that an append stays cheap.
 std::string serialize_event_json(const AuditEvent& event);
+// The same, appended to `out` (a buffer the caller reuses: no allocation once it has grown).
+void serialize_event_json(const AuditEvent& event, std::string& out);
 
 // The same object as a JSON value (for tests, the query tool and anything not on the hot path).
 nlohmann::json to_json(const AuditEvent& event);

@@ -166,23 +166,26 @@ void AuditLog::check_writable_locked() const {
   if (!broken_.empty()) throw Error(ErrorCode::kInternal, "audit log: unusable: " + broken_);
 }
 
-PreparedRecord AuditLog::prepare(const AuditEvent& event) {
+void AuditLog::prepare(const AuditEvent& event, std::string& body) {
   if (event.event_name.empty()) throw Error(ErrorCode::kValidation, "audit event has no name");
-  PreparedRecord record{serialize_event_json(event)};
-  record.body += "}\n";
-  if (kMaxRecordHeadBytes + record.body.size() - 1 > kMaxRecordLineBytes)
-    throw Error(ErrorCode::kValidation, "audit record of " + std::to_string(record.body.size()) +
+  body.clear();
+  serialize_event_json(event, body);
+  body += "}\n";
+  if (kMaxRecordHeadBytes + body.size() - 1 > kMaxRecordLineBytes)
+    throw Error(ErrorCode::kValidation, "audit record of " + std::to_string(body.size()) +
                                             " bytes is larger than a record may be");
-  return record;
 }
 
 std::uint64_t AuditLog::append(const AuditEvent& event, Durability durability) {
-  const PreparedRecord record = prepare(event);
-  return append_prepared({&record, 1}, durability);
+  thread_local PreparedRecords one;
+  thread_local std::string body;
+  prepare(event, body);
+  one.clear();
+  one.add(body);
+  return append_prepared(one, durability);
 }
 
-std::uint64_t AuditLog::append_prepared(std::span<const PreparedRecord> records,
-                                        Durability durability) {
+std::uint64_t AuditLog::append_prepared(const PreparedRecords& records, Durability durability) {
   if (records.empty()) return next_sequence();
   // The lines of one file, written together; the chain advances only once they are.
   thread_local std::string batch;
@@ -209,18 +212,19 @@ std::uint64_t AuditLog::append_prepared(std::span<const PreparedRecord> records,
       next_sequence_ = next;
       written_next_.store(next, std::memory_order_release);
     };
-    for (const PreparedRecord& record : records) {
-      const std::size_t line_bytes = kMaxRecordHeadBytes + record.body.size();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const std::string_view body = records.body(i);
+      const std::size_t line_bytes = kMaxRecordHeadBytes + body.size();
       if (!file_ || rotation_due_locked(time, batch.size(), line_bytes)) {
         write_batch();
         rotate_if_needed_locked(time, line_bytes);
       }
       const RecordLineHead head = record_line_head(next, hash);
       line_hash_.update(head.view());
-      line_hash_.update(std::string_view(record.body.data(), record.body.size() - 1));
+      line_hash_.update(body.substr(0, body.size() - 1));
       hash = line_hash_.finish();  // hashed without the newline
       batch.append(head.view());
-      batch.append(record.body);
+      batch.append(body);
       ++next;
     }
     write_batch();

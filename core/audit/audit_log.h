@@ -35,15 +35,10 @@
 #include "core/audit/audit_event.h"
 #include "core/audit/audit_time.h"
 #include "core/audit/digest_signer.h"
+#include "core/audit/prepared_records.h"
 #include "core/audit/sha256.h"
 
 namespace coffer::core::audit {
-
-// An event serialized and checked, ready to be appended: made outside any lock, so that a
-// front end can serialize on its worker thread and append a batch at once (append_prepared).
-struct PreparedRecord {
-  std::string body;  // the event's JSON text, "}\n" closing the record line
-};
 
 enum class Durability {
   kWritten,  // in the kernel before append returns (reads, Encrypt, Decrypt)
@@ -75,12 +70,15 @@ class AuditLog {
   // without a name or too large to be a record, Error(kInternal) if it was not written.
   std::uint64_t append(const AuditEvent& event, Durability durability);
 
-  // The event as append would write it. Throws Error(kValidation) as append does.
-  static PreparedRecord prepare(const AuditEvent& event);
+  // The event as append would write it (its JSON text and "}\n"), into `body`, replacing
+  // what it held: made outside any lock, so that a front end can serialize on its worker
+  // thread and append a batch at once (append_prepared). Throws Error(kValidation) as append
+  // does.
+  static void prepare(const AuditEvent& event, std::string& body);
   // Appends records in order, in one write(2) per log file they fall in, and returns the
   // sequence of the first. On a failure the records before the one that failed may have
   // been written; the others were not. Throws Error(kInternal).
-  std::uint64_t append_prepared(std::span<const PreparedRecord> records, Durability durability);
+  std::uint64_t append_prepared(const PreparedRecords& records, Durability durability);
 
   // For the owner's timer: writes a digest if digest_interval has passed since the last one
   // (also finishing digests left by rotations). Returns true if it made one. Throws if

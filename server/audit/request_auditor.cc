@@ -106,7 +106,7 @@ void RequestAuditor::record(const AuditedCall& call) {
               needs_disk(call) ? ca::Durability::kDurable : ca::Durability::kWritten);
 }
 
-void RequestAuditor::record_written(std::span<const ca::PreparedRecord> records) {
+void RequestAuditor::record_written(const ca::PreparedRecords& records) {
   log_.append_prepared(records, ca::Durability::kWritten);
 }
 

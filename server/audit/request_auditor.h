@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <optional>
-#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -55,12 +54,13 @@ class RequestAuditor {
   // For a front end that writes the records of several answers at once, before it sends
   // them: true when `call` must instead be recorded (on disk) before its answer is made.
   static bool needs_disk(const AuditedCall& call);
-  // The record of `call`, to be handed to record_written later. Throws as record does.
-  static core::audit::PreparedRecord prepare(const AuditedCall& call) {
-    return core::audit::AuditLog::prepare(audit_event_of(call));
+  // The record of `call` into `body` (replacing what it held), to be added to the records
+  // handed to record_written later. Throws as record does.
+  static void prepare(const AuditedCall& call, std::string& body) {
+    core::audit::AuditLog::prepare(audit_event_of(call), body);
   }
   // Writes prepared records (in the kernel when this returns). Throws Error(kInternal).
-  void record_written(std::span<const core::audit::PreparedRecord> records);
+  void record_written(const core::audit::PreparedRecords& records);
 
  private:
   core::audit::AuditLog& log_;

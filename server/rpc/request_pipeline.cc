@@ -140,11 +140,11 @@ v1::ResponseFrame RequestPipeline::execute(const v1::RequestFrame& request,
 
 RequestPipeline::Executed RequestPipeline::execute_deferring_audit(const v1::RequestFrame& request,
                                                                    const Caller& caller) const {
-  if (!auditor_) return {run(request, caller, nullptr), std::nullopt};
+  if (!auditor_) return {run(request, caller, nullptr), {}};
   return execute_audited(request, caller, /*defer=*/true);
 }
 
-void RequestPipeline::write_audit_records(std::vector<core::audit::PreparedRecord>& records) const {
+void RequestPipeline::write_audit_records(core::audit::PreparedRecords& records) const {
   if (records.empty()) return;
   if (auditor_) auditor_->record_written(records);
   records.clear();
@@ -154,7 +154,7 @@ RequestPipeline::Executed RequestPipeline::execute_audited(const v1::RequestFram
                                                            const Caller& caller, bool defer) const {
   const auto arrived = std::chrono::system_clock::now();
   AuditCapture capture;
-  Executed executed{run(request, caller, &capture), std::nullopt};
+  Executed executed{run(request, caller, &capture), {}};
   const v1::ResponseFrame& response = executed.response;
   try {
     audit::AuditedCall call;
@@ -178,15 +178,17 @@ RequestPipeline::Executed RequestPipeline::execute_audited(const v1::RequestFram
       call.error_message = response.error().message();
     }
     if (defer && !audit::RequestAuditor::needs_disk(call)) {
-      executed.audit_record = audit::RequestAuditor::prepare(call);
+      // Reused by this worker for every record it makes: no allocation per request.
+      thread_local std::string body;
+      audit::RequestAuditor::prepare(call, body);
+      executed.audit_record = body;
     } else {
       auditor_->record(call);
     }
   } catch (const std::exception& e) {
     // An unrecorded request is not answered as if it had been: the caller sees a failure.
     log_event(LogLevel::kError, "audit_write_failed", {{"message", e.what()}});
-    return {error_frame(request.request_id(), ErrorCode::kInternal, "Internal error"),
-            std::nullopt};
+    return {error_frame(request.request_id(), ErrorCode::kInternal, "Internal error"), {}};
   }
   return executed;
 }

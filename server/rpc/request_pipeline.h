@@ -66,12 +66,14 @@ class RequestPipeline {
   // answer then loses nothing, and answers sent together cost one write).
   struct Executed {
     v1::ResponseFrame response;
-    std::optional<core::audit::PreparedRecord> audit_record;
+    // Empty, or the record to add to the PreparedRecords written before the response; it
+    // lives in a buffer of the thread, until the thread's next execute_deferring_audit.
+    std::string_view audit_record;
   };
   Executed execute_deferring_audit(const v1::RequestFrame& request, const Caller& caller) const;
   // Writes the records and empties `records`. Throws Error(kInternal) when they were not
   // written: their answers must not be sent.
-  void write_audit_records(std::vector<core::audit::PreparedRecord>& records) const;
+  void write_audit_records(core::audit::PreparedRecords& records) const;
   v1::ResponseFrame execute(const v1::RequestFrame& request, const std::string& principal) const {
     return execute(request, Caller{principal, "", ""});
   }

@@ -230,7 +230,8 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
            caller = RequestPipeline::Caller{std::move(step.principal), std::move(access_key_id),
                                             source_ip_}] {
             auto executed = self->server_->pipeline.execute_deferring_audit(*request, caller);
-            self->respond(*request, executed.response, arrived, std::move(executed.audit_record));
+            if (!executed.audit_record.empty()) self->queue_audit_record(executed.audit_record);
+            self->respond(*request, executed.response, arrived);
           });
     } else {
       auto* queue =
@@ -267,20 +268,25 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     write();
   }
 
-  // Any thread (a worker): queue a response, and the audit record it may need written
-  // first; writes happen on the connection's strand.
+  // Any thread (a worker), before the response it belongs to is queued: the next write of
+  // answers writes it first (with any other record waiting).
+  void queue_audit_record(std::string_view record) {
+    std::lock_guard lock(audit_mutex_);
+    audit_queued_.add(record);
+  }
+
+  // Any thread (a worker): queue a response; writes happen on the connection's strand.
   void respond(const v1::RequestFrame& request, const v1::ResponseFrame& response,
-               Clock::time_point arrived, std::optional<core::audit::PreparedRecord> record) {
+               Clock::time_point arrived) {
     observe(request, response, arrived);
     std::string bytes;
     proto::append_frame(response, bytes);
-    asio::post(stream_.get_executor(), [self = this->shared_from_this(), bytes = std::move(bytes),
-                                        record = std::move(record)]() mutable {
-      if (record) self->audit_records_.push_back(std::move(*record));
-      self->pending_ += bytes;
-      --self->in_flight_;
-      self->write();
-    });
+    asio::post(stream_.get_executor(),
+               [self = this->shared_from_this(), bytes = std::move(bytes)]() mutable {
+                 self->pending_ += bytes;
+                 --self->in_flight_;
+                 self->write();
+               });
   }
 
   void observe(const v1::RequestFrame& request, const v1::ResponseFrame& response,
@@ -320,13 +326,19 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
 
   // False (and logged) when the records were not written: the answers waiting for them must
   // not be sent, and closing the connection is how the client learns they failed.
+  // Every record queued so far, including those of answers still on their way here.
   bool write_audit_records() {
+    {
+      std::lock_guard lock(audit_mutex_);
+      if (audit_queued_.empty()) return true;
+      audit_writing_.swap(audit_queued_);
+    }
     try {
-      server_->pipeline.write_audit_records(audit_records_);
+      server_->pipeline.write_audit_records(audit_writing_);
       return true;
     } catch (const std::exception& e) {
       log_event(LogLevel::kError, "audit_write_failed", {{"message", e.what()}});
-      audit_records_.clear();
+      audit_writing_.clear();
       return false;
     }
   }
@@ -352,8 +364,12 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   proto::FrameDecoder decoder_;
   std::array<char, 16384> buffer_{};
   std::string pending_, sending_;
-  std::vector<core::audit::PreparedRecord> audit_records_;  // for the answers in pending_
-  std::size_t in_flight_ = 0;                               // strand only
+  // Records of answers in pending_ or on their way to it: added by workers, swapped out and
+  // written on the strand. Both buffers are reused, so a record costs no allocation.
+  std::mutex audit_mutex_;
+  core::audit::PreparedRecords audit_queued_;   // guarded by audit_mutex_
+  core::audit::PreparedRecords audit_writing_;  // strand only
+  std::size_t in_flight_ = 0;                   // strand only
   bool writing_ = false, closed_ = false, draining_ = false;
   bool reading_ = false, paused_ = false, frame_timer_armed_ = false;
   PeerIdentity peer_;      // strand only; the api_key is wiped when replaced and at the end

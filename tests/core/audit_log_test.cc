@@ -219,17 +219,19 @@ TEST_F(AuditLogTest, PreparedBatchesCrossRotationsInOneChain) {
   std::vector<AuditEvent> events;
   std::uint64_t next = 0;
   for (int batch = 0; batch < 5; ++batch) {
-    std::vector<PreparedRecord> records;
+    PreparedRecords records;
+    std::string body;
     for (int i = 0; i < 7; ++i) {
       events.push_back(sample_event(static_cast<int>(events.size())));
-      records.push_back(AuditLog::prepare(events.back()));
+      AuditLog::prepare(events.back(), body);
+      records.add(body);
     }
     EXPECT_EQ(log->append_prepared(records, Durability::kWritten), next);
     next += records.size();
     events.push_back(sample_event(static_cast<int>(events.size())));
     EXPECT_EQ(log->append(events.back(), Durability::kDurable), next++);
   }
-  EXPECT_EQ(log->append_prepared({}, Durability::kWritten), next);  // nothing to write
+  EXPECT_EQ(log->append_prepared(PreparedRecords{}, Durability::kWritten), next);  // nothing
   log->close();
 
   const auto files = list_log_files(audit_directory());
