@@ -55,19 +55,23 @@ class RandomPool {
 }  // namespace
 
 std::string random_uuid_v4() {
+  std::string out;
+  random_uuid_v4(out);
+  return out;
+}
+
+void random_uuid_v4(std::string& out) {
   thread_local RandomPool pool;
   std::array<std::uint8_t, 16> b = pool.next();
   b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);  // RFC variant
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  out.clear();
   for (std::size_t i = 0; i < b.size(); ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
     out.push_back(kHex[b[i] >> 4]);
     out.push_back(kHex[b[i] & 0x0f]);
   }
-  return out;
 }
 
 }  // namespace coffer::core::audit

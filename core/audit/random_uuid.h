@@ -7,5 +7,7 @@ namespace coffer::core::audit {
 
 // "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", lower case, from OpenSSL's RNG.
 std::string random_uuid_v4();
+// The same into `out`, replacing what it held (no allocation when it has the room).
+void random_uuid_v4(std::string& out);
 
 }  // namespace coffer::core::audit

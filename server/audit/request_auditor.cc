@@ -25,8 +25,15 @@ const std::string* string_member(const Json* object, const char* name) {
 }
 
 // The key or secret the request touched, as an ARN: from the response where it names one (it
-// resolved aliases), else from the request when it names a key id or ARN.
-std::optional<ca::AuditResource> resource_of(const AuditedCall& call, bool secrets) {
+// resolved aliases), else from the request when it names a key id or ARN. Filled into
+// `resource` (whose strings a reused event keeps); false when there is none.
+bool resource_of(const AuditedCall& call, bool secrets, ca::AuditResource& resource) {
+  const auto found = [&](ca::ResourceType type, const std::string& arn) {
+    resource.account_id = call.account_id;
+    resource.type = type;
+    resource.arn = arn;
+    return true;
+  };
   const std::string* arn = nullptr;
   if (secrets) {
     arn = string_member(call.response, "ARN");
@@ -34,50 +41,75 @@ std::optional<ca::AuditResource> resource_of(const AuditedCall& call, bool secre
       const std::string* id = string_member(call.request, "SecretId");
       if (id && id->starts_with("arn:")) arn = id;
     }
-    if (!arn) return std::nullopt;
-    return ca::AuditResource{call.account_id, ca::ResourceType::kSecretsManagerSecret, *arn};
+    return arn && found(ca::ResourceType::kSecretsManagerSecret, *arn);
   }
   if (call.response && call.response->is_object() && call.response->contains("KeyMetadata"))
     arn = string_member(&(*call.response)["KeyMetadata"], "Arn");
   if (!arn) arn = string_member(call.response, "KeyId");
-  if (arn && arn->starts_with("arn:"))
-    return ca::AuditResource{call.account_id, ca::ResourceType::kKmsKey, *arn};
+  if (arn && arn->starts_with("arn:")) return found(ca::ResourceType::kKmsKey, *arn);
   const std::string* id = string_member(call.request, "KeyId");
-  if (!id) return std::nullopt;
+  if (!id) return false;
   if (id->starts_with("arn:aws:kms:") && id->find(":key/") != std::string::npos)
-    return ca::AuditResource{call.account_id, ca::ResourceType::kKmsKey, *id};
-  if (core::looks_like_key_id(*id)) {
-    return ca::AuditResource{call.account_id, ca::ResourceType::kKmsKey,
-                             core::key_arn(call.region, call.account_id, *id)};
+    return found(ca::ResourceType::kKmsKey, *id);
+  if (core::looks_like_key_id(*id))
+    return found(ca::ResourceType::kKmsKey, core::key_arn(call.region, call.account_id, *id));
+  return false;
+}
+
+// Who the caller is, as CloudTrail's userIdentity: worked out once per principal and thread
+// (a connection's requests come from one principal).
+void fill_identity(const AuditedCall& call, ca::UserIdentity& identity) {
+  struct Known {
+    std::string principal, account_id, arn, arn_account;
+    ca::IdentityType type = ca::IdentityType::kIamUser;
+  };
+  thread_local Known known;
+  if (known.arn.empty() || known.principal != call.principal ||
+      known.account_id != call.account_id) {
+    known.principal = call.principal;
+    known.account_id = call.account_id;
+    known.arn = core::principal_arn_of(call.principal, call.account_id);
+    known.arn_account = core::account_of_principal(known.arn);
+    known.type = identity_type_of(known.arn);
   }
-  return std::nullopt;
+  identity.type = known.type;
+  identity.principal_id = call.access_key_id.empty() ? call.principal : call.access_key_id;
+  identity.arn = known.arn;
+  identity.account_id = known.arn_account;
+  identity.access_key_id = call.access_key_id;
+}
+
+template <class Optional>
+void assign_optional(Optional& out, const Optional& in, std::size_t max_bytes) {
+  if (!in) {
+    out.reset();
+  } else if (out) {
+    out->assign(*in, 0, max_bytes);
+  } else {
+    out = in->substr(0, max_bytes);
+  }
 }
 
 }  // namespace
 
-ca::AuditEvent audit_event_of(const AuditedCall& call) {
+void fill_audit_event(const AuditedCall& call, ca::AuditEvent& event) {
   const bool secrets =
       call.operation && call.operation->service == core::api::Service::kSecretsManager;
-  ca::AuditEvent event;
-  const std::string arn = core::principal_arn_of(call.principal, call.account_id);
-  event.user_identity.type = identity_type_of(arn);
-  event.user_identity.principal_id =
-      call.access_key_id.empty() ? call.principal : call.access_key_id;
-  event.user_identity.arn = arn;
-  event.user_identity.account_id = core::account_of_principal(arn);
-  event.user_identity.access_key_id = call.access_key_id;
+  fill_identity(call, event.user_identity);
   event.event_time = call.arrived;
   event.event_source = secrets ? ca::EventSource::kSecretsManager : ca::EventSource::kKms;
-  event.event_name = call.operation ? std::string(call.operation->aws_name)
-                                    : call.unknown_operation_name.substr(0, 64);
+  if (call.operation)
+    event.event_name.assign(call.operation->aws_name);
+  else
+    event.event_name.assign(call.unknown_operation_name, 0, 64);
   if (event.event_name.empty()) event.event_name = "Unknown";
   event.aws_region = call.region;
   event.source_ip_address = call.source_ip;
-  event.user_agent = call.user_agent.substr(0, 256);
-  if (call.request)
-    event.request_parameters = ca::audit_request_parameters(event.event_name, *call.request);
-  if (call.response)
-    event.response_elements = ca::audit_response_elements(event.event_name, *call.response);
+  event.user_agent.assign(call.user_agent, 0, 256);
+  event.request_parameters =
+      call.request ? ca::audit_request_parameters(event.event_name, *call.request) : Json();
+  event.response_elements =
+      call.response ? ca::audit_response_elements(event.event_name, *call.response) : Json();
   // A record always fits the log (whose lines are bounded): oversized parameters are left
   // out and said to be, as CloudTrail does.
   const std::pair<Json*, std::size_t> parts[] = {{&event.request_parameters, call.request_bytes},
@@ -87,13 +119,27 @@ ca::AuditEvent audit_event_of(const AuditedCall& call) {
       *part = Json{{"omitted", "larger than " + std::to_string(kMaxParameterBytes) + " bytes"}};
   }
   event.error_code = call.error_code;
-  if (call.error_message) event.error_message = call.error_message->substr(0, 1024);
+  assign_optional(event.error_message, call.error_message, 1024);
   event.request_id = call.request_id;
+  ca::random_uuid_v4(event.event_id);
   event.read_only = !call.operation || !call.operation->mutates;
-  if (auto resource = resource_of(call, secrets)) event.resources.push_back(std::move(*resource));
+  event.resources.resize(1);
+  if (!resource_of(call, secrets, event.resources.front())) event.resources.clear();
   event.recipient_account_id = call.account_id;
   event.front_end = call.front_end;
+}
+
+ca::AuditEvent audit_event_of(const AuditedCall& call) {
+  ca::AuditEvent event;
+  fill_audit_event(call, event);
   return event;
+}
+
+void RequestAuditor::prepare(const AuditedCall& call, std::string& body) {
+  // Reused by each thread: its strings keep their room from one record to the next.
+  thread_local ca::AuditEvent event;
+  fill_audit_event(call, event);
+  ca::AuditLog::prepare(event, body);
 }
 
 bool RequestAuditor::needs_disk(const AuditedCall& call) {
@@ -102,8 +148,12 @@ bool RequestAuditor::needs_disk(const AuditedCall& call) {
 }
 
 void RequestAuditor::record(const AuditedCall& call) {
-  log_.append(audit_event_of(call),
-              needs_disk(call) ? ca::Durability::kDurable : ca::Durability::kWritten);
+  thread_local std::string body;
+  prepare(call, body);
+  thread_local ca::PreparedRecords one;
+  one.clear();
+  one.add(body);
+  log_.append_prepared(one, needs_disk(call) ? ca::Durability::kDurable : ca::Durability::kWritten);
 }
 
 void RequestAuditor::record_written(const ca::PreparedRecords& records) {

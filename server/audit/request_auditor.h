@@ -44,6 +44,8 @@ struct AuditedCall {
 
 // The event record() writes, without writing it (tests, and the fuzz targets' checks).
 core::audit::AuditEvent audit_event_of(const AuditedCall& call);
+// The same into `event`, every member replaced (an event reused keeps its strings' room).
+void fill_audit_event(const AuditedCall& call, core::audit::AuditEvent& event);
 
 class RequestAuditor {
  public:
@@ -56,9 +58,7 @@ class RequestAuditor {
   static bool needs_disk(const AuditedCall& call);
   // The record of `call` into `body` (replacing what it held), to be added to the records
   // handed to record_written later. Throws as record does.
-  static void prepare(const AuditedCall& call, std::string& body) {
-    core::audit::AuditLog::prepare(audit_event_of(call), body);
-  }
+  static void prepare(const AuditedCall& call, std::string& body);
   // Writes prepared records (in the kernel when this returns). Throws Error(kInternal).
   void record_written(const core::audit::PreparedRecords& records);
 
