@@ -53,6 +53,21 @@ std::optional<ca::AuditResource> resource_of(const AuditedCall& call, bool secre
   return std::nullopt;
 }
 
+ca::EventSource event_source_of(const core::api::OperationSpec* operation) {
+  if (!operation) return ca::EventSource::kKms;
+  switch (operation->service) {
+    case core::api::Service::kKms:
+      return ca::EventSource::kKms;
+    case core::api::Service::kSecretsManager:
+      return ca::EventSource::kSecretsManager;
+    case core::api::Service::kIam:
+      return ca::EventSource::kIam;
+    case core::api::Service::kSts:
+      return ca::EventSource::kSts;
+  }
+  return ca::EventSource::kKms;
+}
+
 }  // namespace
 
 ca::AuditEvent audit_event_of(const AuditedCall& call) {
@@ -67,7 +82,7 @@ ca::AuditEvent audit_event_of(const AuditedCall& call) {
   event.user_identity.account_id = core::account_of_principal(arn);
   event.user_identity.access_key_id = call.access_key_id;
   event.event_time = call.arrived;
-  event.event_source = secrets ? ca::EventSource::kSecretsManager : ca::EventSource::kKms;
+  event.event_source = event_source_of(call.operation);
   event.event_name = call.operation ? std::string(call.operation->aws_name)
                                     : call.unknown_operation_name.substr(0, 64);
   if (event.event_name.empty()) event.event_name = "Unknown";
