@@ -72,6 +72,13 @@ inline constexpr std::string_view kGetResourcePolicy = rpc_method(Op::kGetResour
 inline constexpr std::string_view kDeleteResourcePolicy = rpc_method(Op::kDeleteResourcePolicy);
 inline constexpr std::string_view kValidateResourcePolicy = rpc_method(Op::kValidateResourcePolicy);
 
+// coffer.v1.Principals (identity policies, GetCallerIdentity).
+inline constexpr std::string_view kPutPrincipalPolicy = rpc_method(Op::kPutPrincipalPolicy);
+inline constexpr std::string_view kGetPrincipalPolicy = rpc_method(Op::kGetPrincipalPolicy);
+inline constexpr std::string_view kDeletePrincipalPolicy = rpc_method(Op::kDeletePrincipalPolicy);
+inline constexpr std::string_view kListPrincipalPolicies = rpc_method(Op::kListPrincipalPolicies);
+inline constexpr std::string_view kGetCallerIdentity = rpc_method(Op::kGetCallerIdentity);
+
 // Every rpc method of the table, in its order.
 std::span<const std::string_view> all();
 

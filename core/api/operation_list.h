@@ -81,3 +81,16 @@
   S(DeleteResourcePolicy,       "DeleteResourcePolicy",     "coffer.v1.Secrets/DeleteResourcePolicy",     true,  true)  \
   S(ValidateResourcePolicy,     "ValidateResourcePolicy",   "coffer.v1.Secrets/ValidateResourcePolicy",   true,  false)
 // clang-format on
+
+// IAM's inline policies of a principal, and STS GetCallerIdentity, over rpc only (no AWS JSON
+// front end serves them): I(Name, Service, rpc method, idempotent, mutates). A principal is
+// "user/NAME", "role/NAME" or its IAM ARN; the members are Coffer's own (identity_schema.inc),
+// modelled on IAM's PutRolePolicy and friends, which name a role or a user apart.
+// clang-format off
+#define COFFER_IDENTITY_OPERATIONS(I)                                                                      \
+  I(PutPrincipalPolicy,    kIam, "coffer.v1.Principals/PutPrincipalPolicy",    true, true)              \
+  I(GetPrincipalPolicy,    kIam, "coffer.v1.Principals/GetPrincipalPolicy",    true, false)             \
+  I(DeletePrincipalPolicy, kIam, "coffer.v1.Principals/DeletePrincipalPolicy", true, true)              \
+  I(ListPrincipalPolicies, kIam, "coffer.v1.Principals/ListPrincipalPolicies", true, false)             \
+  I(GetCallerIdentity,     kSts, "coffer.v1.Principals/GetCallerIdentity",     true, false)
+// clang-format on

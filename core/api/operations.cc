@@ -3,6 +3,7 @@
 namespace coffer::core::api {
 namespace {
 
+#include "core/api/identity_schema.inc"
 #include "core/api/kms_schema.inc"
 #include "core/api/secrets_schema.inc"
 
@@ -15,6 +16,10 @@ constexpr std::array<OperationSpec, kOperationCount> kOperations{{
   {Operation::k##id, Service::kSecretsManager, aws, rpc, idempotent, mutates, kMembers##id},
         COFFER_SECRETS_OPERATIONS(COFFER_SECRETS_SPEC)
 #undef COFFER_SECRETS_SPEC
+#define COFFER_IDENTITY_SPEC(name, service, rpc, idempotent, mutates) \
+  {Operation::k##name, Service::service, #name, rpc, idempotent, mutates, kMembers##name},
+            COFFER_IDENTITY_OPERATIONS(COFFER_IDENTITY_SPEC)
+#undef COFFER_IDENTITY_SPEC
 }};
 
 }  // namespace

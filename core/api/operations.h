@@ -24,6 +24,9 @@ enum class Operation : std::uint8_t {
 #define COFFER_SECRETS_ENUM(id, aws, rpc, idempotent, mutates) k##id,
       COFFER_SECRETS_OPERATIONS(COFFER_SECRETS_ENUM)
 #undef COFFER_SECRETS_ENUM
+#define COFFER_IDENTITY_ENUM(name, service, rpc, idempotent, mutates) k##name,
+          COFFER_IDENTITY_OPERATIONS(COFFER_IDENTITY_ENUM)
+#undef COFFER_IDENTITY_ENUM
 };
 
 inline constexpr std::size_t kOperationCount = 0
@@ -33,12 +36,18 @@ inline constexpr std::size_t kOperationCount = 0
 #define COFFER_SECRETS_COUNT(id, aws, rpc, idempotent, mutates) +1
         COFFER_SECRETS_OPERATIONS(COFFER_SECRETS_COUNT)
 #undef COFFER_SECRETS_COUNT
+#define COFFER_IDENTITY_COUNT(name, service, rpc, idempotent, mutates) +1
+            COFFER_IDENTITY_OPERATIONS(COFFER_IDENTITY_COUNT)
+#undef COFFER_IDENTITY_COUNT
     ;
 
 // The AWS service an operation belongs to: its X-Amz-Target prefix and SigV4 service name.
 enum class Service : std::uint8_t {
   kKms,             // "TrentService.", signed for "kms"
   kSecretsManager,  // "secretsmanager.", signed for "secretsmanager"
+  kIam,             // identity policies: rpc only (coffer.v1.Principals)
+  kSts,             // GetCallerIdentity: rpc (coffer.v1.Principals); the AWS endpoint answers
+                    // STS's query protocol itself (server/aws/sts_caller_identity.h)
 };
 
 enum class MemberType : std::uint8_t {
@@ -104,6 +113,9 @@ constexpr std::string_view rpc_method(Operation operation) {
 #define COFFER_SECRETS_RPC(id, aws, rpc, idempotent, mutates) rpc,
           COFFER_SECRETS_OPERATIONS(COFFER_SECRETS_RPC)
 #undef COFFER_SECRETS_RPC
+#define COFFER_IDENTITY_RPC(name, service, rpc, idempotent, mutates) rpc,
+              COFFER_IDENTITY_OPERATIONS(COFFER_IDENTITY_RPC)
+#undef COFFER_IDENTITY_RPC
   };
   return methods[static_cast<std::size_t>(operation)];
 }
@@ -115,6 +127,9 @@ constexpr std::string_view aws_name(Operation operation) {
 #define COFFER_SECRETS_NAME(id, aws, rpc, idempotent, mutates) aws,
           COFFER_SECRETS_OPERATIONS(COFFER_SECRETS_NAME)
 #undef COFFER_SECRETS_NAME
+#define COFFER_IDENTITY_NAME(name, service, rpc, idempotent, mutates) #name,
+              COFFER_IDENTITY_OPERATIONS(COFFER_IDENTITY_NAME)
+#undef COFFER_IDENTITY_NAME
   };
   return names[static_cast<std::size_t>(operation)];
 }

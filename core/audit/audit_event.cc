@@ -78,6 +78,10 @@ std::string_view event_source_name(EventSource source) {
       return "kms.amazonaws.com";
     case EventSource::kSecretsManager:
       return "secretsmanager.amazonaws.com";
+    case EventSource::kIam:
+      return "iam.amazonaws.com";
+    case EventSource::kSts:
+      return "sts.amazonaws.com";
   }
   return "kms.amazonaws.com";
 }

@@ -133,6 +133,9 @@ constexpr SafeMember kRequestMembers[] = {
     {"ExcludeLowercase", "excludeLowercase", Shape::kBoolean},
     {"IncludeSpace", "includeSpace", Shape::kBoolean},
     {"RequireEachIncludedType", "requireEachIncludedType", Shape::kBoolean},
+    // Identity policies (coffer.v1.Principals); PolicyName is above, the document is not kept.
+    {"Principal", "principal", Shape::kString},
+    {"MaxItems", "maxItems", Shape::kInteger},
 };
 
 constexpr SafeMember kKeyMetadataIdentifiers[] = {

@@ -111,6 +111,22 @@ struct ListAliasesResult {
   bool truncated = false;
 };
 
+// ListPrincipalPolicies: one principal's identity policy names, in name order (IAM's
+// PolicyNames, IsTruncated, Marker).
+struct PrincipalPolicyNames {
+  std::vector<std::string> policy_names;
+  std::optional<std::string> next_marker;  // while truncated
+  bool truncated = false;
+};
+
+// STS GetCallerIdentity: who the credential of a request is.
+struct CallerIdentity {
+  std::string arn;            // arn:aws:iam::ACCOUNT:user/NAME, role/NAME or root
+  std::string account;        // ACCOUNT
+  std::string user_id;        // the access key id, else the principal's name (as the audit)
+  std::string access_key_id;  // empty for a client certificate
+};
+
 struct ListTagsResult {
   std::vector<Tag> tags;
   std::optional<std::string> next_marker;

@@ -162,27 +162,22 @@ std::optional<GrantRecord> KmsService::authorize(api::Operation operation, const
 }
 
 void KmsService::authorize_account(api::Operation operation) const {
-  const Caller* caller = current_caller();
-  if (!caller) return;
-  const std::string principal = principal_arn_of(caller->principal, config_.account_id);
-  if (principal == root_arn_) return;
-  const auto identity = identity_policies_of(principal);
-  const policy::RequestContext request =
-      request_context(*caller, action_of(operation, "KeyId"), nullptr, nullptr);
-  const auto result = policy::authorize_by_identity_policies(identity->pointers, request);
-  if (result.decision != policy::Decision::kAllow)
-    throw Error(ErrorCode::kAccessDenied, policy::access_denied_message(request, result));
+  authorize_by_identity(action_of(operation, "KeyId"), "*");
 }
 
 void KmsService::authorize_alias(api::Operation operation, const std::string& alias_name) const {
+  authorize_by_identity(action_of(operation, "AliasName"),
+                        alias_arn(config_.region, config_.account_id, alias_name));
+}
+
+void KmsService::authorize_by_identity(std::string action, std::string resource_arn) const {
   const Caller* caller = current_caller();
   if (!caller) return;
   const std::string principal = principal_arn_of(caller->principal, config_.account_id);
   if (principal == root_arn_) return;
   const auto identity = identity_policies_of(principal);
-  policy::RequestContext request =
-      request_context(*caller, action_of(operation, "AliasName"), nullptr, nullptr);
-  request.resource_arn = alias_arn(config_.region, config_.account_id, alias_name);
+  policy::RequestContext request = request_context(*caller, std::move(action), nullptr, nullptr);
+  request.resource_arn = std::move(resource_arn);
   const auto result = policy::authorize_by_identity_policies(identity->pointers, request);
   if (result.decision != policy::Decision::kAllow)
     throw Error(ErrorCode::kAccessDenied, policy::access_denied_message(request, result));

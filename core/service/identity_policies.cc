@@ -1,6 +1,7 @@
 #include "core/service/identity_policies.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "common/error.h"
 #include "core/model/caller.h"
@@ -29,7 +30,40 @@ bool valid_policy_name(const std::string& name) {
   });
 }
 
+// user/NAME or role/NAME, where NAME is IAM's [\w+=,.@-]+ (with IAM's /path/ segments).
+bool attachable_resource(std::string_view resource) {
+  if (!(resource.starts_with("user/") || resource.starts_with("role/"))) return false;
+  const std::string_view name = resource.substr(5);
+  return !name.empty() && name.size() <= 512 && !name.starts_with('/') && !name.ends_with('/') &&
+         name.find("//") == std::string_view::npos && std::ranges::all_of(name, [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  std::string_view("+=,.@_-/").find(c) != std::string_view::npos;
+         });
+}
+
+Error not_attachable(const std::string& given) {
+  return Error(ErrorCode::kValidation,
+               "Identity policies attach to user/NAME, role/NAME or arn:aws:iam::ACCOUNT:user/NAME "
+               "(role/NAME), not '" +
+                   given.substr(0, 200) + "'");
+}
+
 }  // namespace
+
+std::string IdentityPolicies::attachable_principal_arn(const std::string& given,
+                                                       const std::string& account_id) {
+  // principal_arn_of reads any other name as the root, to which no policy attaches.
+  if (!given.starts_with("arn:aws:iam::") && !attachable_resource(given))
+    throw not_attachable(given);
+  const std::string arn = principal_arn_of(given, account_id);
+  const std::string account = account_of_principal(arn);
+  if (account != account_id) {
+    throw Error(ErrorCode::kValidation, "The principal '" + given.substr(0, 200) +
+                                            "' is not of this account (" + account_id + ")");
+  }
+  if (!attachable_resource(arn.substr(13 + account.size() + 1))) throw not_attachable(given);
+  return arn;
+}
 
 IdentityPolicies::IdentityPolicies(MetadataStore& store, const Clock& clock)
     : store_(store), clock_(clock) {}
@@ -37,13 +71,8 @@ IdentityPolicies::IdentityPolicies(MetadataStore& store, const Clock& clock)
 void IdentityPolicies::validate(const std::string& principal_arn, const std::string& name,
                                 const std::string& document) {
   const std::string account = account_of_principal(principal_arn);
-  const std::string resource = account.empty() ? "" : principal_arn.substr(13 + account.size() + 1);
-  if (account.empty() || !(resource.starts_with("user/") || resource.starts_with("role/")) ||
-      resource.size() <= 5) {
-    throw Error(ErrorCode::kValidation,
-                "Identity policies attach to arn:aws:iam::ACCOUNT:user/NAME or role/NAME, not '" +
-                    principal_arn.substr(0, 200) + "'");
-  }
+  if (account.empty() || !attachable_resource(principal_arn.substr(13 + account.size() + 1)))
+    throw not_attachable(principal_arn);
   if (!valid_policy_name(name)) {
     throw Error(ErrorCode::kValidation,
                 "The policy name must be 1 to 128 letters, digits or +=,.@_- characters");

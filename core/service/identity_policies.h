@@ -43,6 +43,13 @@ class IdentityPolicies {
   static void validate(const std::string& principal_arn, const std::string& name,
                        const std::string& document);
 
+  // The ARN of the principal `given` names for an identity policy, in `account_id`: from
+  // "user/NAME", "role/NAME" or arn:aws:iam::ACCOUNT:user/NAME (role/NAME). ValidationException
+  // for anything else: the root, another account's principal, a malformed name. The offline
+  // `cofferd principal` commands and the coffer.v1.Principals rpc both read principals here.
+  static std::string attachable_principal_arn(const std::string& given,
+                                              const std::string& account_id);
+
   static constexpr std::chrono::milliseconds kRecheckAfter{1000};
   static constexpr std::size_t kMaxDocumentBytes = 10240;  // IAM's limit for a role's policies
   static constexpr std::size_t kMaxCachedPrincipals = 10000;

@@ -91,6 +91,19 @@ class KmsService {
 
   // --- identity policies (the principals' side of the evaluation) ---
   IdentityPolicies& identity_policies() noexcept { return identity_policies_; }
+  // IAM's inline-policy calls (principal_policies.cc) for the thread's caller: `principal` as
+  // IdentityPolicies::attachable_principal_arn reads it; authorized as IAM authorizes
+  // iam:PutRolePolicy (PutUserPolicy, ...) on the principal's ARN, by the caller's identity
+  // policies alone. A change is seen by the next request (the cache entry is dropped).
+  void put_principal_policy(const std::string& principal, const std::string& policy_name,
+                            const std::string& policy_document);
+  std::string get_principal_policy(const std::string& principal,
+                                   const std::string& policy_name);  // NotFoundException
+  void delete_principal_policy(const std::string& principal,
+                               const std::string& policy_name);  // NotFoundException
+  PrincipalPolicyNames list_principal_policies(const std::string& principal, const Page& page);
+  // STS GetCallerIdentity for the thread's caller: needs no permission.
+  CallerIdentity caller_identity() const;
 
   // --- rotation ---
   void enable_key_rotation(const std::string& key_id, std::optional<int> rotation_period_in_days);
@@ -190,6 +203,9 @@ class KmsService {
   // Alias operations need permission on the alias as well as on the key: an alias has no
   // policy of its own, so identity policies decide, for the alias's ARN (as AWS).
   void authorize_alias(api::Operation operation, const std::string& alias_name) const;
+  // `action` on a resource without a policy of its own (none: "*"), decided by the caller's
+  // identity policies alone: the root may, an explicit Deny refuses, else an Allow must.
+  void authorize_by_identity(std::string action, std::string resource_arn) const;
   // The aliases naming the key ("alias/NAME"), for kms:ResourceAliases: read on first use and
   // kept with the cached key; an alias change publishes its keys again.
   const std::vector<std::string>& aliases_of(const CachedKey& key) const;

@@ -90,6 +90,21 @@ void assign_optional(Optional& out, const Optional& in, std::size_t max_bytes) {
   }
 }
 
+ca::EventSource event_source_of(const core::api::OperationSpec* operation) {
+  if (!operation) return ca::EventSource::kKms;
+  switch (operation->service) {
+    case core::api::Service::kKms:
+      return ca::EventSource::kKms;
+    case core::api::Service::kSecretsManager:
+      return ca::EventSource::kSecretsManager;
+    case core::api::Service::kIam:
+      return ca::EventSource::kIam;
+    case core::api::Service::kSts:
+      return ca::EventSource::kSts;
+  }
+  return ca::EventSource::kKms;
+}
+
 }  // namespace
 
 void fill_audit_event(const AuditedCall& call, ca::AuditEvent& event) {
@@ -97,7 +112,7 @@ void fill_audit_event(const AuditedCall& call, ca::AuditEvent& event) {
       call.operation && call.operation->service == core::api::Service::kSecretsManager;
   fill_identity(call, event.user_identity);
   event.event_time = call.arrived;
-  event.event_source = secrets ? ca::EventSource::kSecretsManager : ca::EventSource::kKms;
+  event.event_source = event_source_of(call.operation);
   if (call.operation)
     event.event_name.assign(call.operation->aws_name);
   else

@@ -266,6 +266,7 @@ void register_kms_handlers(Dispatcher& dispatcher, core::KmsService& kms) {
   register_crypto(dispatcher, kms);
   register_signing_handlers(dispatcher, kms);
   register_grant_handlers(dispatcher, kms);
+  register_principal_handlers(dispatcher, kms);
 }
 
 }  // namespace coffer::server::rpc

@@ -1,5 +1,5 @@
-// Registers every coffer.v1.Keys and coffer.v1.Crypto method: thin translations onto
-// core::KmsService.
+// Registers every coffer.v1.Keys, coffer.v1.Crypto and coffer.v1.Principals method: thin
+// translations onto core::KmsService.
 #pragma once
 
 #include "core/service/kms_service.h"
@@ -12,5 +12,7 @@ void register_kms_handlers(Dispatcher& dispatcher, core::KmsService& kms);
 void register_signing_handlers(Dispatcher& dispatcher, core::KmsService& kms);
 // CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant.
 void register_grant_handlers(Dispatcher& dispatcher, core::KmsService& kms);
+// coffer.v1.Principals: Put/Get/Delete/ListPrincipalPolicy(ies), GetCallerIdentity.
+void register_principal_handlers(Dispatcher& dispatcher, core::KmsService& kms);
 
 }  // namespace coffer::server::rpc

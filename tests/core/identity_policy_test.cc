@@ -125,6 +125,24 @@ TEST_F(IdentityPolicyTest, InvalidPoliciesAreRefusedAndChangeNothing) {
   EXPECT_TRUE(policies().list(kAppRole).empty());
 }
 
+// How `cofferd principal` and coffer.v1.Principals read the principal a policy attaches to.
+TEST(AttachablePrincipalArn, RolesAndUsersOfThisAccountOnly) {
+  const auto arn = [](const std::string& given) {
+    return core::IdentityPolicies::attachable_principal_arn(given, "111122223333");
+  };
+  EXPECT_EQ(arn("role/AppRole"), kAppRole);
+  EXPECT_EQ(arn(kAppRole), kAppRole);
+  EXPECT_EQ(arn("user/bob"), "arn:aws:iam::111122223333:user/bob");
+  EXPECT_EQ(arn("role/service/App+Role=,.@_-1"),
+            "arn:aws:iam::111122223333:role/service/App+Role=,.@_-1");
+  for (const std::string refused :
+       {"", "admin", "root", "role/", "user/", "group/x", "role/a b", "role//a", "role/a/",
+        "arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:role/AppRole",
+        "arn:aws:iam::111122223333", "arn:aws:kms:us-east-1:111122223333:key/k"}) {
+    EXPECT_THAT([&] { arn(refused); }, ThrowsError(ErrorCode::kValidation)) << refused;
+  }
+}
+
 TEST_F(IdentityPolicyTest, APolicyPutBesideTheServiceTakesEffectWithinTheRecheckTime) {
   const std::string key = create_symmetric_key();
   {

@@ -128,6 +128,12 @@ RPC = [
     ("coffer.v1.Crypto/GetPublicKey", field(1, "alias/fuzz-rsa")),
     ("coffer.v1.Keys/ListAliases", b""),
     ("coffer.v1.Made/Up", b"junk"),
+    ("coffer.v1.Principals/GetCallerIdentity", b""),
+    ("coffer.v1.Principals/ListPrincipalPolicies", field(1, "role/FuzzRole") + field(3, 2)),
+    ("coffer.v1.Principals/GetPrincipalPolicy", field(1, "role/FuzzRole") + field(2, "p")),
+    ("coffer.v1.Principals/DeletePrincipalPolicy", field(1, "user/fuzz") + field(2, "p")),
+    ("coffer.v1.Principals/PutPrincipalPolicy", field(1, "role/FuzzRole") + field(2, "p") + field(
+        3, '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]}')),
 ]
 
 

@@ -10,6 +10,7 @@
 
 #include "coffer/v1/crypto.pb.h"
 #include "coffer/v1/keys.pb.h"
+#include "coffer/v1/principals.pb.h"
 #include "coffer/v1/secrets.pb.h"
 #include "common/error.h"
 #include "core/api/operations.h"
@@ -64,6 +65,7 @@ TEST(ProtoMembers, EveryRpcRequestFieldIsATableMemberOfTheRightType) {
   coffer::v1::EncryptRequest crypto_linked;
   coffer::v1::CreateKeyRequest keys_linked;
   coffer::v1::secrets::CreateSecretRequest secrets_linked;
+  coffer::v1::PutPrincipalPolicyRequest principals_linked;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   int checked = 0;
   for (const auto& op : core::api::all_operations()) {
@@ -111,6 +113,25 @@ TEST(ProtoMembers, EverySecretsMemberHasAField) {
     }
   }
   EXPECT_EQ(operations, 20);
+}
+
+// coffer.v1.Principals offers every member of its operations.
+TEST(ProtoMembers, EveryPrincipalsMemberHasAField) {
+  coffer::v1::PutPrincipalPolicyRequest linked;
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  int operations = 0;
+  for (const auto& op : core::api::all_operations()) {
+    if (op.service != core::api::Service::kIam && op.service != core::api::Service::kSts) continue;
+    ++operations;
+    EXPECT_TRUE(op.rpc_method.starts_with("coffer.v1.Principals/")) << op.rpc_method;
+    const auto* message =
+        pool->FindMessageTypeByName(message_package(op) + std::string(op.aws_name) + "Request");
+    ASSERT_NE(message, nullptr) << op.aws_name;
+    for (const auto& m : op.members)
+      EXPECT_NE(message->FindFieldByName(proto_field_name(m.name)), nullptr)
+          << op.aws_name << "." << m.name;
+  }
+  EXPECT_EQ(operations, 5);
 }
 
 // proto3 cannot tell an empty list from none: an optional list with a minimum length

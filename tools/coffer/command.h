@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client/kms_client.h"
+#include "client/principals_client.h"
 #include "client/secrets_client.h"
 #include "tools/coffer/cli_args.h"
 
@@ -32,12 +33,19 @@ class Context {
     if (!secrets_) secrets_ = std::make_unique<client::SecretsClient>(client().shared_rpc());
     return *secrets_;
   }
+  // Identity policies and the caller's identity, over the same connection as client().
+  client::PrincipalsClient& principals() {
+    if (!principals_)
+      principals_ = std::make_unique<client::PrincipalsClient>(client().shared_rpc());
+    return *principals_;
+  }
 
  private:
   Args args_;
   std::function<std::unique_ptr<client::KmsClient>()> connect_;
   std::unique_ptr<client::KmsClient> client_;
   std::unique_ptr<client::SecretsClient> secrets_;
+  std::unique_ptr<client::PrincipalsClient> principals_;
 };
 
 struct Command {
@@ -61,6 +69,8 @@ void add_secret_value_commands(std::vector<Command>& out);
 void add_secret_management_commands(std::vector<Command>& out);
 void add_secret_rotation_commands(std::vector<Command>& out);
 void add_secret_policy_commands(std::vector<Command>& out);
+// coffer principal put-policy|get-policy|delete-policy|list-policies, coffer whoami.
+void add_principal_commands(std::vector<Command>& out);
 // coffer audit verify|query: the audit trail's files, offline.
 void add_audit_commands(std::vector<Command>& out);
 

@@ -83,6 +83,7 @@ std::vector<Command> all_commands() {
   add_secret_management_commands(commands);
   add_secret_rotation_commands(commands);
   add_secret_policy_commands(commands);
+  add_principal_commands(commands);
   add_audit_commands(commands);
   return commands;
 }
