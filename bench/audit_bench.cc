@@ -3,6 +3,8 @@
 //   Capture     the request and response as AWS members (server/rpc/audit_json.h)
 //   EventOf     the CloudTrail event from them (server/audit/request_auditor.h)
 //   Serialize   the event's JSON text (core/audit/audit_event.h)
+//   Prepare     EventOf and Serialize as a worker does them (RequestAuditor::prepare: the
+//               thread's event and buffer reused)
 //   Append      AuditLog::append, kWritten, into a temporary directory (1 and 2 threads)
 // bench/audit_compare.sh measures the whole daemon; this says where the difference goes.
 #include <benchmark/benchmark.h>
@@ -88,6 +90,16 @@ void BM_Serialize(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(ca::serialize_event_json(event));
 }
 BENCHMARK(BM_Serialize);
+
+void BM_Prepare(benchmark::State& state) {
+  Call call;
+  std::string body;
+  for (auto _ : state) {
+    server::audit::RequestAuditor::prepare(call.call, body);
+    benchmark::DoNotOptimize(body.data());
+  }
+}
+BENCHMARK(BM_Prepare);
 
 // One log for every thread of a run: made by thread 0, removed at the end.
 std::unique_ptr<ca::AuditLog> g_log;

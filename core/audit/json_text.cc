@@ -1,6 +1,8 @@
 #include "core/audit/json_text.h"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 
 #include "common/utf8.h"
 
@@ -39,21 +41,33 @@ void append_escaped(std::string& out, std::string_view valid) {
   }
 }
 
+// Bytes that stand for themselves inside a JSON string: printable ASCII but '"' and '\\'.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
 bool is_plain_ascii(std::string_view s) {
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
-  }
+  for (char ch : s)
+    if (!kPlain[static_cast<unsigned char>(ch)]) return false;
   return true;
 }
 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view raw) {
+  if (is_plain_ascii(raw)) {  // the common case: ids, ARNs, names, times
+    const std::size_t at = out.size();
+    out.resize(at + raw.size() + 2);
+    char* p = out.data() + at;
+    *p = '"';
+    if (!raw.empty()) std::memcpy(p + 1, raw.data(), raw.size());
+    p[raw.size() + 1] = '"';
+    return;
+  }
   out.push_back('"');
-  if (is_plain_ascii(raw)) {
-    out.append(raw);  // the common case: ids, ARNs, names, times
-  } else if (is_valid_utf8(raw)) {
+  if (is_valid_utf8(raw)) {
     append_escaped(out, raw);
   } else {
     append_escaped(out, valid_utf8(raw));

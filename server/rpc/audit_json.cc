@@ -114,13 +114,27 @@ Json aws_members_of(const Message& message) {
 
 Json audit_members_of_response(std::string_view aws_name, const Message& response) {
   if (!core::audit::answer_is_data(aws_name)) return aws_members_of(response);
+  // The key_id and arn fields of each response type, looked up once per type and thread.
+  struct KeyFields {
+    const FieldDescriptor* key_id;
+    const FieldDescriptor* arn;
+  };
+  thread_local std::unordered_map<const google::protobuf::Descriptor*, KeyFields> known;
+  const auto* descriptor = response.GetDescriptor();
+  auto it = known.find(descriptor);
+  if (it == known.end()) {
+    const auto string_field = [&](const char* name) -> const FieldDescriptor* {
+      const FieldDescriptor* field = descriptor->FindFieldByName(name);
+      return field && !field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_STRING
+                 ? field
+                 : nullptr;
+    };
+    it = known.emplace(descriptor, KeyFields{string_field("key_id"), string_field("arn")}).first;
+  }
   Json out = Json::object();
   const Reflection& r = *response.GetReflection();
-  for (const auto& [field_name, member] : {std::pair{"key_id", "KeyId"}, std::pair{"arn", "ARN"}}) {
-    const FieldDescriptor* field = response.GetDescriptor()->FindFieldByName(field_name);
-    if (field && !field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_STRING)
-      out[member] = r.GetString(response, field);
-  }
+  if (it->second.key_id) out["KeyId"] = r.GetString(response, it->second.key_id);
+  if (it->second.arn) out["ARN"] = r.GetString(response, it->second.arn);
   return out;
 }
 
