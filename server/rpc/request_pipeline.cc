@@ -12,6 +12,12 @@ namespace {
 
 constexpr std::string_view kInvalidKey = "The security token included in the request is invalid.";
 
+// The access key id of an api_key: what comes before ':' (an api_key is AKID:SECRET).
+std::string access_key_id_of(std::string_view api_key) {
+  const auto colon = api_key.find(':');
+  return colon == std::string_view::npos ? "" : std::string(api_key.substr(0, colon));
+}
+
 }  // namespace
 
 bool deadline_passed(std::int64_t seconds, std::int32_t nanos,
@@ -69,9 +75,13 @@ RequestPipeline::Step RequestPipeline::admit(const v1::RequestFrame& request,
   }
   const auto cached = cached_ ? cached_(peer.api_key) : CachedAuthentication{};
   switch (cached.known) {
-    case CachedAuthentication::Known::kValid:
+    case CachedAuthentication::Known::kValid: {
       peer.authenticated = true;
-      return admitted(request, cached.principal);
+      Step admitted_step = admitted(request, cached.principal);
+      if (admitted_step.kind == Step::Kind::kExecute)
+        admitted_step.access_key_id = access_key_id_of(peer.api_key);
+      return admitted_step;
+    }
     case CachedAuthentication::Known::kInvalid:
       step.answer = error_frame(request.request_id(), ErrorCode::kAccessDenied, kInvalidKey);
       return step;
@@ -87,7 +97,11 @@ RequestPipeline::Step RequestPipeline::authenticate(const v1::RequestFrame& requ
                                                     const std::string& api_key) const {
   try {
     auto principal = authenticate_ ? authenticate_(api_key) : std::nullopt;
-    if (principal) return admitted(request, std::move(*principal));
+    if (principal) {
+      Step step = admitted(request, std::move(*principal));
+      if (step.kind == Step::Kind::kExecute) step.access_key_id = access_key_id_of(api_key);
+      return step;
+    }
     Step step;
     step.answer = error_frame(request.request_id(), ErrorCode::kAccessDenied, kInvalidKey);
     return step;

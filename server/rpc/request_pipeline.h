@@ -44,9 +44,10 @@ class RequestPipeline {
   // The next step for a request.
   struct Step {
     enum class Kind { kAnswer, kAuthenticate, kExecute } kind = Kind::kAnswer;
-    v1::ResponseFrame answer;  // kAnswer
-    std::string principal;     // kExecute
-    std::string api_key;       // kAuthenticate: what the pool must check
+    v1::ResponseFrame answer;   // kAnswer
+    std::string principal;      // kExecute
+    std::string access_key_id;  // kExecute: the key that authenticated it (none: certificate)
+    std::string api_key;        // kAuthenticate: what the pool must check
   };
 
   // Network thread: never blocks, never throws.

@@ -220,15 +220,10 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     bool accepted = false;
     ++in_flight_;
     if (step.kind == Step::Kind::kExecute) {
-      // The access key id: the part of the api_key before ':' (certificates have none).
-      std::string access_key_id;
-      if (const auto colon = peer_.api_key.find(':');
-          peer_.certificate_principal.empty() && colon != std::string::npos)
-        access_key_id = peer_.api_key.substr(0, colon);
       accepted = server_->work.try_submit(
           [self, request, arrived, reservation,
-           caller = RequestPipeline::Caller{std::move(step.principal), std::move(access_key_id),
-                                            source_ip_}] {
+           caller = RequestPipeline::Caller{std::move(step.principal),
+                                            std::move(step.access_key_id), source_ip_}] {
             auto executed = self->server_->pipeline.execute_deferring_audit(*request, caller);
             if (!executed.audit_record.empty()) self->queue_audit_record(executed.audit_record);
             self->respond(*request, executed.response, arrived);
