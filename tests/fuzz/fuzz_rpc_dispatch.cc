@@ -2,7 +2,9 @@
 // socket. The bytes are a stream: frames are cut by the FrameDecoder (the listener's frame
 // limit), parsed as RequestFrames, admitted by the RequestPipeline (credentials from the
 // cache or the authentication pool, deadline, method), executed by the KMS handlers on a
-// real SoftHSM token, and answered with response frames that must parse back. The first
+// real SoftHSM token with their audit records batched as the server batches them
+// (execute_deferring_audit, written before the answers would leave), and answered with
+// response frames that must parse back. The first
 // byte picks the identity of the connection: none, a valid api_key, a wrong one, or a
 // client certificate. Findings: a crash, an escaping exception, a sanitizer report, and any
 // response that does not parse, names another request, or has a code outside AWS's names.
@@ -115,6 +117,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   proto::FrameDecoder decoder(1 << 20);
   decoder.feed(data + 1, size - 1);
   std::string body;
+  // As the rpc server does: the records of answers that changed nothing are batched and
+  // written before the answers would leave.
+  core::audit::PreparedRecords records;
   for (int frames = 0; frames < 16; ++frames) {
     if (decoder.next(body) != proto::FrameDecoder::Status::kFrame) break;
     v1::RequestFrame request;
@@ -132,8 +137,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       finding("authentication left no decision", body);
     if (creates_objects(request.method()) && !fuzz::FuzzService::instance().may_create_objects())
       continue;
-    check_response(request, fixture.pipeline.execute(request, step.principal), body);
+    const RequestPipeline::Caller caller{step.principal, step.access_key_id, "127.0.0.1"};
+    auto executed = fixture.pipeline.execute_deferring_audit(request, caller);
+    if (!executed.audit_record.empty()) records.add(executed.audit_record);
+    check_response(request, executed.response, body);
   }
+  fixture.pipeline.write_audit_records(records);
   fixture.audit->after_input();
   return 0;
 }
