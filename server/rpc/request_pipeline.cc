@@ -75,13 +75,9 @@ RequestPipeline::Step RequestPipeline::admit(const v1::RequestFrame& request,
   }
   const auto cached = cached_ ? cached_(peer.api_key) : CachedAuthentication{};
   switch (cached.known) {
-    case CachedAuthentication::Known::kValid: {
+    case CachedAuthentication::Known::kValid:
       peer.authenticated = true;
-      Step admitted_step = admitted(request, cached.principal);
-      if (admitted_step.kind == Step::Kind::kExecute)
-        admitted_step.access_key_id = access_key_id_of(peer.api_key);
-      return admitted_step;
-    }
+      return admitted(request, cached.principal, peer.api_key);
     case CachedAuthentication::Known::kInvalid:
       step.answer = error_frame(request.request_id(), ErrorCode::kAccessDenied, kInvalidKey);
       return step;
@@ -97,11 +93,7 @@ RequestPipeline::Step RequestPipeline::authenticate(const v1::RequestFrame& requ
                                                     const std::string& api_key) const {
   try {
     auto principal = authenticate_ ? authenticate_(api_key) : std::nullopt;
-    if (principal) {
-      Step step = admitted(request, std::move(*principal));
-      if (step.kind == Step::Kind::kExecute) step.access_key_id = access_key_id_of(api_key);
-      return step;
-    }
+    if (principal) return admitted(request, std::move(*principal), api_key);
     Step step;
     step.answer = error_frame(request.request_id(), ErrorCode::kAccessDenied, kInvalidKey);
     return step;
@@ -120,7 +112,8 @@ RequestPipeline::Step RequestPipeline::authenticate(const v1::RequestFrame& requ
 }
 
 RequestPipeline::Step RequestPipeline::admitted(const v1::RequestFrame& request,
-                                                std::string principal) const {
+                                                std::string principal,
+                                                std::string_view api_key) const {
   Step step;
   if (request.has_deadline() &&
       deadline_passed(request.deadline().seconds(), request.deadline().nanos(),
@@ -136,6 +129,7 @@ RequestPipeline::Step RequestPipeline::admitted(const v1::RequestFrame& request,
   }
   step.kind = Step::Kind::kExecute;
   step.principal = std::move(principal);
+  step.access_key_id = access_key_id_of(api_key);
   return step;
 }
 

@@ -91,8 +91,10 @@ class RequestPipeline {
   static std::string_view result_code(const v1::ResponseFrame& response);
 
  private:
-  // After authentication: the checks that need no worker (deadline, method).
-  Step admitted(const v1::RequestFrame& request, std::string principal) const;
+  // After authentication: the checks that need no worker (deadline, method). `api_key` is
+  // the key that authenticated the request (empty for a certificate or anonymous).
+  Step admitted(const v1::RequestFrame& request, std::string principal,
+                std::string_view api_key = {}) const;
 
   v1::ResponseFrame run(const v1::RequestFrame& request, const Caller& caller,
                         AuditCapture* capture) const;
