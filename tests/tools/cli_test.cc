@@ -224,6 +224,8 @@ TEST(CofferLoadCliTest, EveryOptionRoundTrips) {
                           "16",
                           "--threads",
                           "2",
+                          "--rate",
+                          "5000",
                           "--duration",
                           "2.5",
                           "--warmup",
@@ -242,6 +244,7 @@ TEST(CofferLoadCliTest, EveryOptionRoundTrips) {
   EXPECT_EQ(o.connections, 4u);
   EXPECT_EQ(o.in_flight, 16u);
   EXPECT_EQ(o.threads, 2u);
+  EXPECT_EQ(o.rate, 5000u);
   EXPECT_DOUBLE_EQ(o.duration.count(), 2.5);
   EXPECT_DOUBLE_EQ(o.warmup.count(), 0.5);
   ASSERT_EQ(o.mix.size(), 2u);
@@ -261,6 +264,7 @@ TEST(CofferLoadCliTest, Defaults) {
   EXPECT_TRUE(o.create_key);
   EXPECT_EQ(o.connections, 1u);
   EXPECT_EQ(o.in_flight, 64u);
+  EXPECT_EQ(o.rate, 0u);  // closed loop
   EXPECT_DOUBLE_EQ(o.duration.count(), 10.0);
   ASSERT_EQ(o.mix.size(), 1u);
   EXPECT_EQ(o.mix[0].operation, "encrypt");
@@ -284,6 +288,9 @@ TEST(CofferLoadCliTest, UsageErrors) {
       {{"--create-keys", "10", "--mix", "encrypt=1"}, "mix"},
       {{"--create-keys", "10", "--duration", "5"}, "duration"},
       {{"--create-keys", "10", "--warmup", "1"}, "warmup"},
+      {{"--create-keys", "10", "--rate", "100"}, "rate"},
+      {{"--create-key", "--rate", "-5"}, "rate"},
+      {{"--create-key", "--rate", "20000000"}, "rate"},
       {{"--create-keys", "0"}, "create-keys"},
       {{"--create-key", "--write-key-ids", "out"}, "create-keys"},
       {{"--create-key", "--duration", "0"}, "above 0"},

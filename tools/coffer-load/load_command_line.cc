@@ -14,10 +14,14 @@ constexpr const char* kDescription =
     "Keeps connections x in-flight requests outstanding against a Coffer server and reports\n"
     "operations per second and latency percentiles (send to response, successful requests).\n"
     "Give exactly one of --key-id, --key-ids-file, --create-key and --create-keys; the last\n"
-    "is not a timed run but N CreateKey requests, e.g. to make the keys of a --key-ids-file.";
+    "is not a timed run but N CreateKey requests, e.g. to make the keys of a --key-ids-file.\n"
+    "--rate makes it open loop: requests leave on a fixed schedule whatever the responses,\n"
+    "latency counts from each one's scheduled time, and --in-flight caps those outstanding\n"
+    "(a send due above the cap is skipped, and reported as dropped by the client).";
 
 constexpr double kMaxSeconds = 86400;
 constexpr std::uint64_t kMaxCreateKeys = 100'000'000;
+constexpr std::uint64_t kMaxRate = 10'000'000;
 
 // A number of seconds within [0, a day]; above 0 unless `zero_allowed`.
 CLI::Validator seconds(bool zero_allowed) {
@@ -74,9 +78,16 @@ std::optional<ParseExit> parse_load_command_line(const std::vector<std::string>&
   app.add_option("--connections", out.connections, "Connections to open")
       ->transform(whole_number(1, 1024))
       ->capture_default_str();
-  app.add_option("--in-flight", out.in_flight, "Requests outstanding per connection")
+  app.add_option("--in-flight", out.in_flight,
+                 "Requests outstanding per connection (with --rate: at most)")
       ->transform(whole_number(1, 100000))
       ->capture_default_str();
+  auto* rate = app.add_option("--rate", out.rate,
+                              "Open loop: send N requests per second in all, spread evenly over "
+                              "the connections (0: closed loop)")
+                   ->transform(whole_number(0, kMaxRate))
+                   ->type_name("N")
+                   ->capture_default_str();
   app.add_option("--threads", out.threads, "io threads sharing the connections")
       ->transform(whole_number(1, 64))
       ->capture_default_str();
@@ -114,7 +125,8 @@ std::optional<ParseExit> parse_load_command_line(const std::vector<std::string>&
           ->excludes(create_key)
           ->excludes(mix_option)
           ->excludes(duration_option)
-          ->excludes(warmup_option);
+          ->excludes(warmup_option)
+          ->excludes(rate);
   app.add_option("--write-key-ids", out.write_key_ids,
                  "With --create-keys: write the new keys' ids to FILE, one per line")
       ->type_name("FILE")

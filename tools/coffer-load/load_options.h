@@ -21,8 +21,12 @@ struct MixEntry {
 struct LoadOptions {
   client::ClientConfig client;
   unsigned connections = 1;
-  unsigned in_flight = 64;  // per connection
-  unsigned threads = 1;     // io threads; connections are spread over them
+  // Per connection: the requests kept outstanding, or with `rate` the most outstanding.
+  unsigned in_flight = 64;
+  // Requests per second for the whole run, sent on a fixed schedule whatever the responses
+  // (open loop); 0 sends the next request when a response arrives (closed loop).
+  std::uint64_t rate = 0;
+  unsigned threads = 1;  // io threads; connections are spread over them
   std::chrono::duration<double> duration{10.0};
   std::chrono::duration<double> warmup{0.0};  // run but not measured
   std::vector<MixEntry> mix{{"encrypt", 100}};

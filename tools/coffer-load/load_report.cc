@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "common/error.h"
 
 namespace coffer::tools::load {
 namespace {
@@ -39,6 +42,25 @@ std::size_t key_count(const LoadOptions& options, const LoadResult& r) {
   return std::max<std::size_t>(options.key_ids.size(), 1);
 }
 
+// The errors other than ThrottlingException, by code: the throttled are reported apart,
+// being the server shedding load as designed rather than failing.
+std::map<std::string, std::uint64_t> other_errors(const LoadResult& r) {
+  auto others = r.errors;
+  others.erase(std::string(error_name(ErrorCode::kThrottling)));
+  return others;
+}
+
+// "4 connections x 64 in flight", or with --rate "20000/s open loop over 4 connections, at
+// most 64 in flight each".
+std::string load_shape(const LoadOptions& options) {
+  const std::string connections =
+      std::to_string(options.connections) + " connection" + (options.connections == 1 ? "" : "s");
+  if (options.rate == 0)
+    return connections + " x " + std::to_string(options.in_flight) + " in flight";
+  return std::to_string(options.rate) + "/s open loop over " + connections + ", at most " +
+         std::to_string(options.in_flight) + " in flight each";
+}
+
 void print_latency_line(const char* label, const LatencyHistogram& h) {
   std::printf("%-36s p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (mean %.3f)\n", label,
               ms(h.percentile(0.5)), ms(h.percentile(0.9)), ms(h.percentile(0.99)),
@@ -49,13 +71,10 @@ void print_latency_line(const char* label, const LatencyHistogram& h) {
 
 void print_text_report(const LoadOptions& options, const std::vector<Operation>& operations,
                        const LoadResult& r) {
-  std::printf(
-      "coffer-load: %s (%s), %u connection%s x %u in flight, %u thread%s, %.1f s measured, mix %s, "
-      "%u-byte payloads\n",
-      options.client.endpoint.c_str(), options.client.tls ? "TLS" : "plaintext TCP",
-      options.connections, options.connections == 1 ? "" : "s", options.in_flight, options.threads,
-      options.threads == 1 ? "" : "s", r.measured.count(), mix_text(options).c_str(),
-      options.payload_bytes);
+  std::printf("coffer-load: %s (%s), %s, %u thread%s, %.1f s measured, mix %s, %u-byte payloads\n",
+              options.client.endpoint.c_str(), options.client.tls ? "TLS" : "plaintext TCP",
+              load_shape(options).c_str(), options.threads, options.threads == 1 ? "" : "s",
+              r.measured.count(), mix_text(options).c_str(), options.payload_bytes);
   if (options.create_keys > 0 || options.key_ids.size() > 1) {
     std::printf("%-36s %10zu\n", options.create_keys > 0 ? "keys created" : "keys",
                 key_count(options, r));
@@ -67,8 +86,18 @@ void print_text_report(const LoadOptions& options, const std::vector<Operation>&
                 static_cast<unsigned long long>(r.per_operation[i].ok),
                 per_second(r.per_operation[i].ok, r));
   }
-  std::printf("%-36s %10llu\n", "errors", static_cast<unsigned long long>(r.error_count()));
-  for (const auto& [code, count] : r.errors) {
+  if (options.rate > 0) {
+    std::printf("%-36s %10llu  %10.1f req/s\n", "sent (offered)",
+                static_cast<unsigned long long>(r.sent), per_second(r.sent, r));
+    std::printf("%-36s %10llu\n", "dropped by client",
+                static_cast<unsigned long long>(r.dropped_by_client));
+  }
+  std::printf("%-36s %10llu  %10.1f req/s\n", "throttled",
+              static_cast<unsigned long long>(r.throttled()), per_second(r.throttled(), r));
+  const auto others = other_errors(r);
+  std::printf("%-36s %10llu\n", "errors (other)",
+              static_cast<unsigned long long>(r.error_count() - r.throttled()));
+  for (const auto& [code, count] : others) {
     std::printf("  %-34s %10llu\n", code.c_str(), static_cast<unsigned long long>(count));
   }
   if (r.reconnects > 0)
@@ -98,6 +127,7 @@ void print_json_report(const LoadOptions& options, const std::vector<Operation>&
       {"tls", options.client.tls},
       {"connections", options.connections},
       {"in_flight_per_connection", options.in_flight},
+      {"rate", options.rate},
       {"threads", options.threads},
       {"duration_seconds", r.measured.count()},
       {"warmup_seconds", options.warmup.count()},
@@ -106,12 +136,21 @@ void print_json_report(const LoadOptions& options, const std::vector<Operation>&
       {options.create_keys > 0 ? "keys_created" : "keys", key_count(options, r)},
       {"operations", r.operations},
       {"ops_per_second", per_second(r.operations, r)},
+      // The same as ops_per_second (only successes count there), named for overload runs.
+      {"goodput_per_second", per_second(r.operations, r)},
+      {"throttled", r.throttled()},
+      // total and by_code: every error, the throttled included.
       {"errors", {{"total", r.error_count()}, {"by_code", r.errors}}},
       {"reconnects", r.reconnects},
       {"unanswered", r.unanswered},
       {"latency_ms", latency_json(r.latency)},
       {"by_operation", by_operation},
   };
+  if (options.rate > 0) {
+    report["sent"] = r.sent;
+    report["offered_per_second"] = per_second(r.sent, r);
+    report["dropped_by_client"] = r.dropped_by_client;
+  }
   std::printf("%s\n", report.dump(2).c_str());
 }
 

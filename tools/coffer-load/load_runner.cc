@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -11,6 +12,8 @@
 #include "client/connection.h"
 #include "client/tls_context.h"
 #include "coffer/v1/keys.pb.h"
+#include "common/error.h"
+#include "tools/coffer-load/send_schedule.h"
 
 namespace coffer::tools::load {
 namespace {
@@ -27,18 +30,20 @@ constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
 constexpr auto kCountedRunLimit = std::chrono::hours(24);
 
 struct Window {
+  Clock::time_point begin;  // the run starts (the warm-up, and a --rate schedule, with it)
   Clock::time_point start;  // measurement starts (after the warm-up)
   Clock::time_point end;
   bool contains(Clock::time_point t) const { return t >= start && t <= end; }
 };
 
-// One io thread and its connections ("lanes"). `budget`, shared by the workers of a
-// --create-keys run (nullptr otherwise), holds the requests still to send.
+// One io thread and its connections ("lanes"), the run's lanes first_lane onwards.
+// `budget`, shared by the workers of a --create-keys run (nullptr otherwise), holds the
+// requests still to send.
 class Worker {
  public:
   Worker(const LoadOptions& options, asio::ssl::context* tls,
-         const std::vector<Operation>& operations, unsigned lanes, std::uint64_t seed,
-         Window window, std::atomic<std::uint64_t>* budget)
+         const std::vector<Operation>& operations, unsigned first_lane, unsigned lanes,
+         std::uint64_t seed, Window window, std::atomic<std::uint64_t>* budget)
       : options_(options),
         operations_(operations),
         window_(window),
@@ -52,7 +57,13 @@ class Worker {
                            .port = endpoint.port,
                            .tls = tls,
                            .connect_timeout = options.client.connect_timeout};
-    for (unsigned i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>(io_));
+    for (unsigned i = 0; i < lanes; ++i) {
+      lanes_.push_back(std::make_unique<Lane>(io_));
+      if (open_loop()) {
+        lanes_.back()->schedule.emplace(static_cast<double>(options.rate), options.connections,
+                                        first_lane + i, window.begin);
+      }
+    }
     for (const auto& op : operations) total_weight_ += op.weight;
     result_.per_operation.resize(operations.size());
     frame_.set_api_key(options.client.api_key);
@@ -64,7 +75,10 @@ class Worker {
     stop_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (!ec) stop();
     });
-    for (auto& lane : lanes_) open(*lane);
+    for (auto& lane : lanes_) {
+      open(*lane);
+      if (open_loop()) tick(*lane);
+    }
     io_.run();
   }
 
@@ -74,19 +88,49 @@ class Worker {
 
  private:
   struct Lane {
-    explicit Lane(asio::io_context& io) : retry(io) {}
+    explicit Lane(asio::io_context& io) : retry(io), next_tick(io) {}
     std::shared_ptr<Connection> connection;
     unsigned in_flight = 0;
-    bool done = false;  // --create-keys: nothing left to send or to wait for
+    bool done = false;          // --create-keys: nothing left to send or to wait for
+    bool reconnecting = false;  // between a failed connection and the next
     asio::steady_timer retry;
+    // --rate: when this lane sends, and the index of its next send.
+    std::optional<SendSchedule> schedule;
+    std::uint64_t next_send = 0;
+    asio::steady_timer next_tick;
   };
+
+  bool open_loop() const { return options_.rate > 0; }
 
   void open(Lane& lane) {
     lane.connection = Connection::create(io_, connection_options_);
     lane.connection->start();
+    lane.reconnecting = false;
+    if (open_loop()) return;  // tick() sends
     for (unsigned i = 0; i < options_.in_flight && issue(lane); ++i) {
     }
     if (lane.in_flight == 0) finish(lane);
+  }
+
+  // --rate: sends what is due on `lane` by now, each with its scheduled time, then waits
+  // for the next. A send the lane cannot take (at its cap, or reconnecting) is skipped,
+  // not queued: the client must not build a backlog of its own.
+  void tick(Lane& lane) {
+    const std::uint64_t due = lane.schedule->due_by(Clock::now());
+    for (; lane.next_send < due; ++lane.next_send) {
+      const auto scheduled = lane.schedule->at(lane.next_send);
+      const bool counted = window_.contains(scheduled);
+      if (lane.reconnecting || lane.in_flight >= options_.in_flight) {
+        if (counted) ++result_.dropped_by_client;
+        continue;
+      }
+      if (counted) ++result_.sent;
+      send(lane, scheduled);
+    }
+    lane.next_tick.expires_at(lane.schedule->at(lane.next_send));
+    lane.next_tick.async_wait([this, &lane](const boost::system::error_code& ec) {
+      if (!ec && !stopping_) tick(lane);
+    });
   }
 
   // splitmix64: cheap and good enough to pick an operation by weight and a key.
@@ -120,9 +164,16 @@ class Worker {
     return budget_ != nullptr && budget_->load(std::memory_order_relaxed) == 0;
   }
 
-  // Sends one request on `lane`; false when a --create-keys run has none left to send.
+  // Closed loop: sends one request on `lane` now; false when a --create-keys run has none
+  // left to send.
   bool issue(Lane& lane) {
     if (!take_request()) return false;
+    send(lane, Clock::now());
+    return true;
+  }
+
+  // Sends one request on `lane`; its latency counts from `since`.
+  void send(Lane& lane, Clock::time_point since) {
     const std::size_t op = pick();
     const auto& payloads = operations_[op].payloads;
     frame_.set_method(operations_[op].method);
@@ -130,12 +181,10 @@ class Worker {
     frame_.set_payload(payloads.size() == 1 ? payloads[0]
                                             : payloads[next_random() % payloads.size()]);
     ++lane.in_flight;
-    const auto sent = Clock::now();
-    lane.connection->send(frame_, [this, &lane, op, sent](v1::ResponseFrame* response,
-                                                          const Connection::Failure* failure) {
-      on_done(lane, op, sent, response, failure);
+    lane.connection->send(frame_, [this, &lane, op, since](v1::ResponseFrame* response,
+                                                           const Connection::Failure* failure) {
+      on_done(lane, op, since, response, failure);
     });
-    return true;
   }
 
   // A --create-keys lane is over; the worker is once all its lanes are.
@@ -176,12 +225,14 @@ class Worker {
       return;
     }
     if (failure == nullptr && !lane.connection->closed()) {
+      if (open_loop()) return;  // the schedule, not the response, sends the next
       if (issue(lane) || lane.in_flight > 0) return;
       return finish(lane);
     }
     if (lane.in_flight > 0) return;  // the others on this connection are failing right now
     if (budget_spent()) return finish(lane);
     ++result_.reconnects;
+    lane.reconnecting = true;
     lane.retry.expires_after(kReconnectDelay);
     lane.retry.async_wait([this, &lane](const boost::system::error_code& ec) {
       if (!ec && !stopping_) open(lane);
@@ -193,6 +244,7 @@ class Worker {
     outstanding_ = 0;
     for (auto& lane : lanes_) {
       lane->retry.cancel();
+      lane->next_tick.cancel();
       outstanding_ += lane->in_flight;
       if (lane->in_flight == 0 && lane->connection)
         lane->connection->close(Error(ErrorCode::kInternal, "run over"));
@@ -236,12 +288,18 @@ std::uint64_t LoadResult::error_count() const {
   return total;
 }
 
+std::uint64_t LoadResult::throttled() const {
+  const auto it = errors.find(std::string(error_name(ErrorCode::kThrottling)));
+  return it == errors.end() ? 0 : it->second;
+}
+
 LoadResult run_load(const LoadOptions& options, const std::vector<Operation>& operations) {
   std::unique_ptr<asio::ssl::context> tls;
   if (options.client.tls) tls = client::make_tls_context(options.client);
   const unsigned threads = std::max(1u, std::min(options.threads, options.connections));
   const auto begin = Clock::now();
   Window window;
+  window.begin = begin;
   window.start = begin + std::chrono::duration_cast<Clock::duration>(options.warmup);
   window.end = window.start + (options.create_keys > 0
                                    ? std::chrono::duration_cast<Clock::duration>(kCountedRunLimit)
@@ -249,12 +307,14 @@ LoadResult run_load(const LoadOptions& options, const std::vector<Operation>& op
   std::atomic<std::uint64_t> budget{options.create_keys};
 
   std::vector<std::unique_ptr<Worker>> workers;
+  unsigned first_lane = 0;
   for (unsigned t = 0; t < threads; ++t) {
     const unsigned lanes =
         options.connections / threads + (t < options.connections % threads ? 1 : 0);
-    workers.push_back(std::make_unique<Worker>(options, tls.get(), operations, lanes,
+    workers.push_back(std::make_unique<Worker>(options, tls.get(), operations, first_lane, lanes,
                                                0x5eed0000ull + t, window,
                                                options.create_keys > 0 ? &budget : nullptr));
+    first_lane += lanes;
   }
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&workers, t] { workers[t]->run(); });
@@ -275,6 +335,8 @@ LoadResult run_load(const LoadOptions& options, const std::vector<Operation>& op
     for (const auto& [code, count] : r.errors) total.errors[code] += count;
     total.reconnects += r.reconnects;
     total.unanswered += r.unanswered;
+    total.sent += r.sent;
+    total.dropped_by_client += r.dropped_by_client;
     total.created_key_ids.insert(total.created_key_ids.end(), r.created_key_ids.begin(),
                                  r.created_key_ids.end());
   }

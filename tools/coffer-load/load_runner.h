@@ -1,6 +1,11 @@
 // Drives the load: each io thread owns some connections and keeps `in_flight` requests
 // outstanding on each, sending the next one the moment a response arrives. Latency is
 // from handing a request to the connection to its response, for the successful ones.
+// With options.rate (open loop) each connection sends on its SendSchedule instead, and
+// latency runs from a request's scheduled time, so that a slow server cannot hide its
+// delays by slowing the sender down (coordinated omission).
+// The requests go out on client::Connection directly, never through RpcClient, so a
+// ThrottlingException is never retried: each one is counted.
 // With options.create_keys the run is a count, not a time: that many requests in all.
 #pragma once
 
@@ -28,10 +33,15 @@ struct LoadResult {
   std::uint64_t operations = 0;                 // successful, completed in the window
   std::map<std::string, std::uint64_t> errors;  // error code -> count, in the window
   std::uint64_t reconnects = 0;
-  std::uint64_t unanswered = 0;              // still in flight when the run gave up waiting
+  std::uint64_t unanswered = 0;  // still in flight when the run gave up waiting
+  // --rate: the sends scheduled in the window that went out, and those skipped because the
+  // connection had --in-flight outstanding already or was reconnecting.
+  std::uint64_t sent = 0;
+  std::uint64_t dropped_by_client = 0;
   std::vector<std::string> created_key_ids;  // --create-keys: the ids the responses carry
 
-  std::uint64_t error_count() const;
+  std::uint64_t error_count() const;  // every error, throttled ones included
+  std::uint64_t throttled() const;    // the ThrottlingException errors
 };
 
 // Runs for options.warmup + options.duration, then waits up to a few seconds for the

@@ -1,5 +1,6 @@
 // coffer-load: N connections x M requests in flight against a Coffer server for a given
 // time, with a mix of operations; prints operations per second and latency percentiles.
+// With --rate: open loop, requests sent on a fixed schedule instead of as answers come.
 // With --create-keys: N CreateKey requests instead, the new ids written to a file.
 // Exit status: 0 when the run completed operations (with --create-keys: all N keys were
 // created), 1 on failure, 2 on a bad command line.
