@@ -21,9 +21,12 @@ struct ClientConfig {
   std::chrono::milliseconds request_timeout{30'000};
   // ThrottlingException means the server queued nothing, so any call may be sent again:
   // up to this many times, after exponentially growing pauses (with jitter) from
-  // throttle_backoff, while the deadline allows. 0 hands the error to the caller at once.
+  // throttle_backoff, never longer than max_throttle_backoff, while the deadline allows (the
+  // AWS SDKs' "standard" retry mode, with a shorter base: a KMS answers in milliseconds).
+  // 0 hands the error to the caller at once.
   int max_throttle_retries = 3;
   std::chrono::milliseconds throttle_backoff{25};
+  std::chrono::milliseconds max_throttle_backoff{2'000};
   // The OpenSSL library context TLS runs in (not owned; null: the default one). The
   // OpenSSL provider passes a private context so that its own TLS to cofferd never
   // reaches the providers the application loaded, the coffer provider included.

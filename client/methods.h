@@ -78,6 +78,7 @@ inline constexpr std::string_view kGetPrincipalPolicy = rpc_method(Op::kGetPrinc
 inline constexpr std::string_view kDeletePrincipalPolicy = rpc_method(Op::kDeletePrincipalPolicy);
 inline constexpr std::string_view kListPrincipalPolicies = rpc_method(Op::kListPrincipalPolicies);
 inline constexpr std::string_view kGetCallerIdentity = rpc_method(Op::kGetCallerIdentity);
+inline constexpr std::string_view kListServiceQuotas = rpc_method(Op::kListServiceQuotas);
 
 // Every rpc method of the table, in its order.
 std::span<const std::string_view> all();

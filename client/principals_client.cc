@@ -33,4 +33,9 @@ v1::GetCallerIdentityResponse PrincipalsClient::get_caller_identity() {
                                                    v1::GetCallerIdentityRequest());
 }
 
+v1::ListServiceQuotasResponse PrincipalsClient::list_service_quotas() {
+  return rpc_->call<v1::ListServiceQuotasResponse>(method::kListServiceQuotas,
+                                                   v1::ListServiceQuotasRequest());
+}
+
 }  // namespace coffer::client

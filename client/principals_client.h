@@ -1,7 +1,7 @@
 // Typed access to every coffer.v1.Principals method (docs/PROTOCOL.md, "Principals"): identity
-// policies attached to a role or user, and the caller's identity. One blocking call per method,
-// throwing coffer::Error. Shares an RpcClient (and its connection) with a KmsClient when given
-// the same one.
+// policies attached to a role or user, and the caller's identity; and to coffer.v1.Quotas. One
+// blocking call per method, throwing coffer::Error. Shares an RpcClient (and its connection) with a
+// KmsClient when given the same one.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include "client/client_config.h"
 #include "client/rpc_client.h"
 #include "coffer/v1/principals.pb.h"
+#include "coffer/v1/quotas.pb.h"
 
 namespace coffer::client {
 
@@ -24,6 +25,8 @@ class PrincipalsClient {
   v1::ListPrincipalPoliciesResponse list_principal_policies(
       const v1::ListPrincipalPoliciesRequest& request);
   v1::GetCallerIdentityResponse get_caller_identity();
+  // coffer.v1.Quotas: the request quotas in force (an administrator's call, like the above).
+  v1::ListServiceQuotasResponse list_service_quotas();
 
  private:
   std::shared_ptr<RpcClient> rpc_;

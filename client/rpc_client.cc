@@ -109,7 +109,15 @@ struct RpcClient::Impl : std::enable_shared_from_this<RpcClient::Impl> {
     if (response != nullptr) {
       if (response->has_error()) {
         Error error = error_from_detail(response->error());
-        if (error.code() == ErrorCode::kThrottling && retry_later(call)) return;
+        if (error.code() == ErrorCode::kThrottling) {
+          if (retry_later(call)) return;
+          // Say that the client did retry, so a caller does not add retries of its own blindly.
+          if (call->throttle_retries > 0) {
+            error = Error(ErrorCode::kThrottling,
+                          std::string(error.what()) + " (still throttled after " +
+                              std::to_string(call->throttle_retries) + " retries)");
+          }
+        }
         return finish(*call, RpcResult::failure(std::move(error)));
       }
       return finish(*call, RpcResult::success(std::move(*response->mutable_payload())));
@@ -131,7 +139,9 @@ struct RpcClient::Impl : std::enable_shared_from_this<RpcClient::Impl> {
   // Schedules another attempt of a throttled call; false when retries or time ran out.
   bool retry_later(const std::shared_ptr<Call>& call) {
     if (shutting_down || call->throttle_retries >= config.max_throttle_retries) return false;
-    const auto full = config.throttle_backoff * (1 << std::min(call->throttle_retries, 16));
+    const auto full = std::min<std::chrono::milliseconds>(
+        config.max_throttle_backoff,
+        config.throttle_backoff * (1 << std::min(call->throttle_retries, 16)));
     // Half to all of the pause, at random, so throttled clients do not return in step.
     std::uniform_int_distribution<std::int64_t> pick(full.count() / 2, full.count());
     const auto pause = std::chrono::milliseconds(pick(rng));

@@ -82,7 +82,8 @@
   S(ValidateResourcePolicy,     "ValidateResourcePolicy",   "coffer.v1.Secrets/ValidateResourcePolicy",   true,  false)
 // clang-format on
 
-// IAM's inline policies of a principal, and STS GetCallerIdentity, over rpc only (no AWS JSON
+// IAM's inline policies of a principal, STS GetCallerIdentity, and Service Quotas'
+// ListServiceQuotas (the request quotas in force, server/quota), over rpc only (no AWS JSON
 // front end serves them): I(Name, Service, rpc method, idempotent, mutates). A principal is
 // "user/NAME", "role/NAME" or its IAM ARN; the members are Coffer's own (identity_schema.inc),
 // modelled on IAM's PutRolePolicy and friends, which name a role or a user apart.
@@ -92,5 +93,6 @@
   I(GetPrincipalPolicy,    kIam, "coffer.v1.Principals/GetPrincipalPolicy",    true, false)             \
   I(DeletePrincipalPolicy, kIam, "coffer.v1.Principals/DeletePrincipalPolicy", true, true)              \
   I(ListPrincipalPolicies, kIam, "coffer.v1.Principals/ListPrincipalPolicies", true, false)             \
-  I(GetCallerIdentity,     kSts, "coffer.v1.Principals/GetCallerIdentity",     true, false)
+  I(GetCallerIdentity,     kSts, "coffer.v1.Principals/GetCallerIdentity",     true, false)              \
+  I(ListServiceQuotas,     kServiceQuotas, "coffer.v1.Quotas/ListServiceQuotas", true, false)
 // clang-format on

@@ -1,5 +1,7 @@
 #include "core/api/operations.h"
 
+#include <unordered_map>
+
 namespace coffer::core::api {
 namespace {
 
@@ -43,10 +45,15 @@ const OperationSpec* find_aws(Service service, std::string_view aws_name) {
 }
 
 const OperationSpec* find_rpc(std::string_view rpc_method) {
-  if (rpc_method.empty()) return nullptr;
-  for (const auto& op : kOperations)
-    if (op.rpc_method == rpc_method) return &op;
-  return nullptr;
+  // Every rpc request asks (its worker lane, its audit record): a hash lookup, not a scan.
+  static const std::unordered_map<std::string_view, const OperationSpec*> by_method = [] {
+    std::unordered_map<std::string_view, const OperationSpec*> map;
+    for (const auto& op : kOperations)
+      if (!op.rpc_method.empty()) map.emplace(op.rpc_method, &op);
+    return map;
+  }();
+  auto it = by_method.find(rpc_method);
+  return it == by_method.end() ? nullptr : it->second;
 }
 
 }  // namespace coffer::core::api

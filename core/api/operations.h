@@ -48,6 +48,7 @@ enum class Service : std::uint8_t {
   kIam,             // identity policies: rpc only (coffer.v1.Principals)
   kSts,             // GetCallerIdentity: rpc (coffer.v1.Principals); the AWS endpoint answers
                     // STS's query protocol itself (server/aws/sts_caller_identity.h)
+  kServiceQuotas,   // ListServiceQuotas: rpc only (coffer.v1.Quotas)
 };
 
 enum class MemberType : std::uint8_t {

@@ -82,6 +82,8 @@ std::string_view event_source_name(EventSource source) {
       return "iam.amazonaws.com";
     case EventSource::kSts:
       return "sts.amazonaws.com";
+    case EventSource::kServiceQuotas:
+      return "servicequotas.amazonaws.com";
   }
   return "kms.amazonaws.com";
 }

@@ -20,7 +20,7 @@
 namespace coffer::core::audit {
 
 enum class IdentityType { kIamUser, kAssumedRole, kRole, kRoot };
-enum class EventSource { kKms, kSecretsManager, kIam, kSts };
+enum class EventSource { kKms, kSecretsManager, kIam, kSts, kServiceQuotas };
 enum class ResourceType { kKmsKey, kSecretsManagerSecret };
 enum class FrontEnd { kAwsJson, kRpc };
 

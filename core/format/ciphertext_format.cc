@@ -75,6 +75,19 @@ ParsedCiphertext parse_blob(std::span<const std::uint8_t> blob) {
   return parsed;
 }
 
+std::string_view key_id_in_header(std::span<const std::uint8_t> blob) noexcept {
+  constexpr std::size_t kIdAt = sizeof kMagic + 2;
+  if (blob.size() < kIdAt || !std::equal(std::begin(kMagic), std::end(kMagic), blob.begin()) ||
+      blob[sizeof kMagic] != kCiphertextFormatV1)
+    return {};
+  const std::size_t length = blob[sizeof kMagic + 1];
+  if (length == 0 || blob.size() < kIdAt + length) return {};
+  const auto id = blob.subspan(kIdAt, length);
+  for (std::uint8_t c : id)
+    if (!valid_key_id_char(c)) return {};
+  return {reinterpret_cast<const char*>(id.data()), id.size()};
+}
+
 pkcs11::Bytes additional_data(std::span<const std::uint8_t> header_bytes,
                               const EncryptionContext& context) {
   pkcs11::Bytes aad(header_bytes.begin(), header_bytes.end());

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "core/model/encryption_context.h"
 #include "pkcs11/key_spec.h"
@@ -41,6 +42,10 @@ pkcs11::Bytes assemble_blob(std::span<const std::uint8_t> header, std::span<cons
 // Throws InvalidCiphertextException for anything that is not a well-formed blob; never
 // reads outside `blob`.
 [[nodiscard]] ParsedCiphertext parse_blob(std::span<const std::uint8_t> blob);
+
+// The key id a blob's header names, checking only the header's first fields (request quotas
+// read it before any work); empty when they are not well formed. A view into `blob`.
+std::string_view key_id_in_header(std::span<const std::uint8_t> blob) noexcept;
 
 // AAD = header bytes || canonical context.
 pkcs11::Bytes additional_data(std::span<const std::uint8_t> header_bytes,

@@ -156,6 +156,30 @@ std::string KmsService::resolve_key_id(const std::string& reference, api::Operat
   return alias->target_key_id;
 }
 
+KmsService::KnownKey KmsService::known_key(std::string_view reference) const noexcept {
+  KnownKey known;
+  try {
+    KeyReference ref = parse_key_reference(reference);
+    std::shared_lock lock(cache_mutex_);
+    if (ref.kind == KeyReference::Kind::kAlias) {
+      auto alias = aliases_.find(ref.name);
+      if (alias == aliases_.end()) {
+        known.key_id = std::move(ref.name);
+        return known;
+      }
+      ref.name = alias->second;
+    }
+    auto key = keys_.find(ref.name);
+    if (key != keys_.end()) known.spec = key->second->record.key_spec;
+    known.key_id = std::move(ref.name);
+  } catch (...) {
+    // A malformed reference: the request will fail validation; it counts under its text.
+    known.key_id.assign(reference.substr(0, 256));
+    known.spec.reset();
+  }
+  return known;
+}
+
 KeyMetadata KmsService::metadata_of(const KeyRecord& k) const {
   KeyMetadata m;
   m.aws_account_id = config_.account_id;

@@ -11,8 +11,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -104,6 +106,12 @@ class KmsService {
   PrincipalPolicyNames list_principal_policies(const std::string& principal, const Page& page);
   // STS GetCallerIdentity for the thread's caller: needs no permission.
   CallerIdentity caller_identity() const;
+  // For calls outside KMS's own (servicequotas:ListServiceQuotas): `action` on `resource`,
+  // decided by the thread's caller's identity policies alone (the root may). Throws
+  // AccessDeniedException.
+  void authorize_action(std::string action, std::string resource = "*") const {
+    authorize_by_identity(std::move(action), std::move(resource));
+  }
 
   // --- rotation ---
   void enable_key_rotation(const std::string& key_id, std::optional<int> rotation_period_in_days);
@@ -158,6 +166,16 @@ class KmsService {
   // Starts/stops a thread that calls run_due_work() every `interval` and when woken.
   void start_scheduler(std::chrono::milliseconds interval);
   void stop_scheduler();
+
+  // What the in-memory cache alone knows of the key `reference` names (a key id, key ARN,
+  // alias name or alias ARN): its key id (the alias name when the alias is not cached) and
+  // its spec (nullopt when the key is not cached). Never the store or the token, never
+  // throws: request quotas ask it on every request, before any work.
+  struct KnownKey {
+    std::string key_id;
+    std::optional<KeySpec> spec;
+  };
+  KnownKey known_key(std::string_view reference) const noexcept;
 
   // Durable counters are flushed through reservations; this exposes the in-memory count.
   std::uint64_t encryptions_of(const std::string& key_id, std::uint32_t version) const;

@@ -101,6 +101,8 @@ ca::EventSource event_source_of(const core::api::OperationSpec* operation) {
       return ca::EventSource::kIam;
     case core::api::Service::kSts:
       return ca::EventSource::kSts;
+    case core::api::Service::kServiceQuotas:
+      return ca::EventSource::kServiceQuotas;
   }
   return ca::EventSource::kKms;
 }

@@ -16,6 +16,7 @@
 #include "server/net/bind_address.h"
 #include "server/net/connection_limiter.h"
 #include "server/net/listener_policy.h"
+#include "server/quota/work_lane.h"
 
 namespace coffer::server::aws {
 namespace {
@@ -158,22 +159,26 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto self = this->shared_from_this();
     if (auth.verified) {
       authenticated_ = true;
-      const bool accepted = shared_->submit([self, request, verified = std::move(*auth.verified)] {
+      net::WorkJob job;
+      job.lane =
+          quota::lane_of(RequestHandler::operation_spec_of(*request), auth.verified->principal);
+      job.shed = [self, request] { self->post_response(request, throttled_response(*request)); };
+      job.run = [self, request, verified = std::move(*auth.verified)] {
         self->post_response(request,
                             self->shared_->handler.execute(*request, verified, self->source_ip_));
-      });
-      if (!accepted) throttled(*request);
+      };
+      if (!shared_->submit(std::move(job))) throttled(*request);
       return;
     }
     const auto& submit =
         shared_->submit_authentication ? shared_->submit_authentication : shared_->submit;
-    const bool accepted = submit([self, request] {
+    const bool accepted = submit(net::WorkJob{[self, request] {
       auto checked = self->shared_->handler.authenticate(*request, /*cached_only=*/false);
       asio::post(self->stream_.get_executor(),
                  [self, request, checked = std::move(checked)]() mutable {
                    self->on_authenticated(request, std::move(checked));
                  });
-    });
+    }});
     if (!accepted) throttled(*request);
   }
 
@@ -184,10 +189,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     });
   }
 
-  void throttled(const HttpRequest& request) {
-    respond(request, RequestHandler::error_response(request.version(), request.keep_alive(),
-                                                    "ThrottlingException", 400, "Rate exceeded"));
+  static HttpResponse throttled_response(const HttpRequest& request) {
+    return RequestHandler::error_response(request.version(), request.keep_alive(),
+                                          "ThrottlingException", 400, "Rate exceeded");
   }
+
+  void throttled(const HttpRequest& request) { respond(request, throttled_response(request)); }
 
   // A refusal before the request was read whole: the connection cannot be reused.
   void refuse(int status, const std::string& type, std::string_view message) {

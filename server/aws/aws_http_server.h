@@ -16,6 +16,7 @@
 #include "server/aws/request_handler.h"
 #include "server/net/byte_budget.h"
 #include "server/net/request_observer.h"
+#include "server/net/work_job.h"
 
 namespace coffer::server::aws {
 
@@ -43,8 +44,8 @@ struct AwsServerOptions {
 
 class AwsHttpServer {
  public:
-  // Runs `task` on a worker; false when the worker queue is full.
-  using Submit = std::function<bool(std::function<void()> task)>;
+  // Runs a job on a worker; false when the worker queue refuses it (full, or late).
+  using Submit = std::function<bool(net::WorkJob job)>;
 
   // `handler` must outlive every task handed to `submit` (cofferd drains its WorkQueue
   // before destroying the handler). `submit_authentication` runs the signature checks the

@@ -11,6 +11,7 @@
 #include "server/aws/aws_error.h"
 #include "server/aws/aws_operations.h"
 #include "server/aws/sts_caller_identity.h"
+#include "server/quota/quota_key.h"
 
 namespace coffer::server::aws {
 namespace {
@@ -97,6 +98,35 @@ HttpResponse RequestHandler::error_response(unsigned version, bool keep_alive,
   }
 }
 
+const core::api::OperationSpec* RequestHandler::operation_spec_of(const HttpRequest& request) {
+  return target_operation(request["X-Amz-Target"]);
+}
+
+void RequestHandler::check_quota(const core::api::OperationSpec& operation, const Json& body,
+                                 const Verified& verified, const RegionServices& services,
+                                 Outcome& outcome) const {
+  std::string_view reference;
+  if (const auto member = quota::key_member(operation); !member.empty()) {
+    auto it = body.find(std::string(member));
+    if (it != body.end() && it->is_string()) reference = it->get_ref<const std::string&>();
+  }
+  // A Decrypt naming no key: the key id in its ciphertext's header, from the first 264 bytes.
+  std::vector<std::uint8_t> head;
+  if (auto it = body.find("CiphertextBlob");
+      reference.empty() && it != body.end() && it->is_string()) {
+    const std::string_view text = it->get_ref<const std::string&>();
+    if (auto bytes = from_base64(text.size() <= 352 ? text : text.substr(0, 352)))
+      head = std::move(*bytes);
+  }
+  const auto key = quota::key_for_quotas(reference, head, services.kms);
+  if (!quotas_
+           ->admit({verified.region, operation.operation, verified.principal, key.key_id, key.spec})
+           .empty()) {
+    outcome.throttled = true;
+    throw Error(ErrorCode::kThrottling, "Rate exceeded");
+  }
+}
+
 std::string RequestHandler::operation_of(const HttpRequest& request) {
   const auto* op = target_operation(request["X-Amz-Target"]);
   if (!op) return "other";
@@ -147,6 +177,7 @@ HttpResponse RequestHandler::execute(const HttpRequest& request, const Verified&
   const auto arrived = std::chrono::system_clock::now();
   Outcome outcome;
   HttpResponse response = run(request, verified, source_ip, outcome);
+  if (outcome.throttled) return response;
   if (audit(request, verified, source_ip, outcome, response, arrived)) return response;
   // An unrecorded request is not answered as if it had been: the caller sees a failure.
   const bool secrets = request["X-Amz-Target"].starts_with(kSecretsPrefix);
@@ -233,6 +264,7 @@ HttpResponse RequestHandler::run(const HttpRequest& request, const Verified& ver
 
     core::api::validate_request(
         *op, [&body](const core::api::Member& m) { return member_value(body, m); });
+    if (quotas_) check_quota(*op, body, verified, services, outcome);
     if (authorizer_) authorizer_(verified, *op, body, services);
     // The service authorizes every operation for this caller (core/model/caller.h).
     const core::Caller caller{verified.principal, verified.access_key_id, source_ip, ""};

@@ -17,6 +17,7 @@
 #include "server/aws/aws_regions.h"
 #include "server/aws/json_fields.h"
 #include "server/aws/sigv4.h"
+#include "server/quota/request_quotas.h"
 
 namespace coffer::server::aws {
 
@@ -65,6 +66,14 @@ class RequestHandler {
                                         const Json& request, RegionServices& services)>;
   void set_authorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
 
+  // Request quotas (null: none), checked once a request is validated, before it is authorized
+  // or run. A request they refuse is answered ThrottlingException ("Rate exceeded") and not
+  // recorded in the audit trail: it changed nothing, and a flood must not grow the trail.
+  void set_quotas(quota::RequestQuotas* quotas) { quotas_ = quotas; }
+
+  // The operation a request names, when this endpoint serves it (its worker lane).
+  static const core::api::OperationSpec* operation_spec_of(const HttpRequest& request);
+
   // The operation a request names, when it is one this endpoint serves; "other" otherwise
   // (metrics must not grow a series per name a peer invents).
   static std::string operation_of(const HttpRequest& request);
@@ -78,9 +87,14 @@ class RequestHandler {
   // What execution learned, for the audit trail.
   struct Outcome {
     const core::api::OperationSpec* operation = nullptr;
-    Json request;   // null unless the body parsed
-    Json response;  // null unless the call succeeded
+    Json request;            // null unless the body parsed
+    Json response;           // null unless the call succeeded
+    bool throttled = false;  // refused by a request quota: not audited
   };
+  // Throws ThrottlingException (and marks the outcome) when a quota refuses the request.
+  void check_quota(const core::api::OperationSpec& operation, const Json& body,
+                   const Verified& verified, const RegionServices& services,
+                   Outcome& outcome) const;
   HttpResponse run(const HttpRequest& request, const Verified& verified,
                    const std::string& source_ip, Outcome& outcome) const;
   // Records the call; returns false when the record could not be written.
@@ -96,6 +110,7 @@ class RequestHandler {
   CachedLookup cached_;
   Authorizer authorizer_;
   audit::RequestAuditor* auditor_ = nullptr;
+  quota::RequestQuotas* quotas_ = nullptr;
 };
 
 }  // namespace coffer::server::aws

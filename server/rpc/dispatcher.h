@@ -4,7 +4,9 @@
 // errors are coffer::Error, translated to ErrorDetail by the server.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,10 +28,19 @@ struct AuditCapture {
   nlohmann::json response;  // null unless the call succeeded
 };
 
+struct RequestContext;
+// Request quotas (server/quota): called with a request once it is validated and before its
+// handler runs, with the key it names (its key member's value, and its CiphertextBlob);
+// throws ThrottlingException when a quota refuses it.
+using QuotaCheck =
+    std::function<void(const RequestContext&, const core::api::OperationSpec&,
+                       std::string_view key_reference, std::span<const std::uint8_t> ciphertext)>;
+
 struct RequestContext {
   std::string principal;
   std::string method;
-  AuditCapture* audit = nullptr;  // null: not audited
+  AuditCapture* audit = nullptr;      // null: not audited
+  const QuotaCheck* quota = nullptr;  // null: no quotas
 };
 
 class Dispatcher {
@@ -44,9 +55,10 @@ class Dispatcher {
     const auto& spec = core::api::spec(operation);
     // The field of each member, found once: requests only read through reflection.
     auto fields = member_fields(spec, *Request::descriptor());
+    const auto quota_fields = quota_key_fields(spec, *Request::descriptor());
     add(std::string(spec.rpc_method),
-        [&spec, fields = std::move(fields), fn = std::move(fn)](const RequestContext& context,
-                                                                const std::string& payload) {
+        [&spec, fields = std::move(fields), quota_fields, fn = std::move(fn)](
+            const RequestContext& context, const std::string& payload) {
           Request request;
           if (!request.ParseFromString(payload)) {
             throw Error(ErrorCode::kSerialization,
@@ -56,6 +68,7 @@ class Dispatcher {
             return member_value(request, fields[static_cast<std::size_t>(&m - spec.members.data())],
                                 m.required);
           });
+          if (context.quota) check_quota(context, spec, quota_fields, request);
           if (context.audit) context.audit->request = aws_members_of(request);
           Response response = fn(context, request);
           if (context.audit)
@@ -69,6 +82,16 @@ class Dispatcher {
   std::vector<std::string> methods() const;
 
  private:
+  // The fields holding the key a request names and its ciphertext (null: none).
+  struct QuotaKeyFields {
+    const google::protobuf::FieldDescriptor* key = nullptr;
+    const google::protobuf::FieldDescriptor* ciphertext = nullptr;
+  };
+  static QuotaKeyFields quota_key_fields(const core::api::OperationSpec& spec,
+                                         const google::protobuf::Descriptor& message);
+  static void check_quota(const RequestContext& context, const core::api::OperationSpec& spec,
+                          const QuotaKeyFields& fields, const google::protobuf::Message& request);
+
   std::unordered_map<std::string, Handler> handlers_;
 };
 

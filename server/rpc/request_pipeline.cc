@@ -11,6 +11,7 @@ namespace coffer::server::rpc {
 namespace {
 
 constexpr std::string_view kInvalidKey = "The security token included in the request is invalid.";
+constexpr std::string_view kThrottlingName = "ThrottlingException";
 
 // The access key id of an api_key: what comes before ':' (an api_key is AKID:SECRET).
 std::string access_key_id_of(std::string_view api_key) {
@@ -164,6 +165,7 @@ RequestPipeline::Executed RequestPipeline::execute_audited(const v1::RequestFram
   AuditCapture capture;
   Executed executed{run(request, caller, &capture), {}};
   const v1::ResponseFrame& response = executed.response;
+  if (response.has_error() && response.error().code() == kThrottlingName) return executed;
   try {
     audit::AuditedCall call;
     call.front_end = core::audit::FrontEnd::kRpc;
@@ -217,7 +219,8 @@ v1::ResponseFrame RequestPipeline::run(const v1::RequestFrame& request, const Ca
     }
     v1::ResponseFrame response;
     response.set_request_id(request.request_id());
-    RequestContext context{who.principal, request.method(), capture};
+    RequestContext context{who.principal, request.method(), capture,
+                           quota_check_ ? &quota_check_ : nullptr};
     // The service authorizes every operation for this caller (core/model/caller.h).
     const core::Caller caller{who.principal, who.access_key_id, who.source_ip, ""};
     const core::CallerScope caller_scope(&caller);

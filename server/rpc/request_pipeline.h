@@ -82,6 +82,10 @@ class RequestPipeline {
   // Every executed request, allowed or refused, is recorded by `auditor` (null: none) as a
   // call to `region` of `account_id`. Set before serving.
   void set_auditor(audit::RequestAuditor* auditor, std::string region, std::string account_id);
+  // Request quotas, checked on every validated request before its handler (empty: none). A
+  // request they refuse is answered ThrottlingException and not recorded in the audit trail:
+  // it changed nothing, and a flood must not grow the trail. Set before serving.
+  void set_quota_check(QuotaCheck check) { quota_check_ = std::move(check); }
 
   // The method for metrics: a served one, or "other" (peers must not create series).
   std::string method_label(const v1::RequestFrame& request) const;
@@ -105,6 +109,7 @@ class RequestPipeline {
   std::string region_, account_id_;
   Authenticator authenticate_;
   CachedAuthenticator cached_;
+  QuotaCheck quota_check_;
   bool allow_unauthenticated_;
 };
 

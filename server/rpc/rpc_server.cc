@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <list>
@@ -14,10 +15,13 @@
 #include "coffer/v1/frame.pb.h"
 #include "common/log.h"
 #include "common/secret_bytes.h"
+#include "core/api/operations.h"
 #include "proto/frame_codec.h"
 #include "server/net/bind_address.h"
 #include "server/net/connection_limiter.h"
 #include "server/net/listener_policy.h"
+#include "server/net/work_job.h"
+#include "server/quota/work_lane.h"
 
 namespace coffer::server::rpc {
 
@@ -57,6 +61,7 @@ struct RpcServer::State : std::enable_shared_from_this<RpcServer::State> {
         budget(options.budget ? options.budget : std::make_shared<net::ByteBudget>(64u << 20)),
         limiter(options.max_connections, options.max_connections_per_source) {
     pipeline.set_auditor(options.auditor, options.audit_region, options.audit_account_id);
+    pipeline.set_quota_check(options.quota_check);
   }
 
   void accept();
@@ -220,14 +225,20 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     bool accepted = false;
     ++in_flight_;
     if (step.kind == Step::Kind::kExecute) {
-      accepted = server_->work.try_submit(
-          [self, request, arrived, reservation,
-           caller = RequestPipeline::Caller{std::move(step.principal),
-                                            std::move(step.access_key_id), source_ip_}] {
-            auto executed = self->server_->pipeline.execute_deferring_audit(*request, caller);
-            if (!executed.audit_record.empty()) self->queue_audit_record(executed.audit_record);
-            self->respond(*request, executed.response, arrived);
-          });
+      net::WorkJob job;
+      job.lane = quota::lane_of(core::api::find_rpc(request->method()), step.principal);
+      job.start_by = start_by(*request);
+      job.shed = [self, request, arrived, reservation] {
+        self->respond(*request, throttled_frame(*request), arrived);
+      };
+      job.run = [self, request, arrived, reservation,
+                 caller = RequestPipeline::Caller{std::move(step.principal),
+                                                  std::move(step.access_key_id), source_ip_}] {
+        auto executed = self->server_->pipeline.execute_deferring_audit(*request, caller);
+        if (!executed.audit_record.empty()) self->queue_audit_record(executed.audit_record);
+        self->respond(*request, executed.response, arrived);
+      };
+      accepted = server_->work.try_submit(std::move(job));
     } else {
       auto* queue =
           options().authentication_queue ? options().authentication_queue : &server_->work;
@@ -248,11 +259,30 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     }
   }
 
+  static v1::ResponseFrame throttled_frame(const v1::RequestFrame& request) {
+    return RequestPipeline::error_frame(request.request_id(), ErrorCode::kThrottling,
+                                        "Rate exceeded: the server is busy");
+  }
+
   void throttled(const v1::RequestFrame& request, Clock::time_point arrived) {
-    answer(request,
-           RequestPipeline::error_frame(request.request_id(), ErrorCode::kThrottling,
-                                        "Rate exceeded: the server is busy"),
-           arrived);
+    answer(request, throttled_frame(request), arrived);
+  }
+
+  // The request's deadline on the steady clock: a job still queued then is shed. Computed
+  // in whole seconds first, so no peer-chosen value can overflow a conversion.
+  static Clock::time_point start_by(const v1::RequestFrame& request) {
+    if (!request.has_deadline()) return Clock::time_point::max();
+    const auto now = std::chrono::system_clock::now();
+    const std::int64_t now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    const std::int64_t seconds = request.deadline().seconds();
+    if (seconds > now_s + 86400) return Clock::time_point::max();
+    if (seconds < now_s - 1) return Clock::now();
+    const auto deadline = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(seconds) +
+            std::chrono::nanoseconds(std::clamp(request.deadline().nanos(), 0, 999'999'999))));
+    return Clock::now() + std::chrono::duration_cast<Clock::duration>(deadline - now);
   }
 
   // On the strand: an answer that needed no worker.
@@ -394,6 +424,9 @@ void RpcServer::State::admit(tcp::socket socket) {
     socket.close(ec);
     return;
   }
+  // Responses are written as they complete, often one small frame at a time: without this,
+  // Nagle's algorithm holds each behind the previous one's acknowledgement.
+  socket.set_option(tcp::no_delay(true), ec);
   std::shared_ptr<ConnectionBase> connection;
   if (tls) {
     auto c = std::make_shared<Connection<asio::ssl::stream<tcp::socket>>>(

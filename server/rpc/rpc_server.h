@@ -58,6 +58,8 @@ struct RpcServerOptions {
   WorkQueue* authentication_queue = nullptr;
   // The audit trail (server/audit): every executed request is recorded as a call to
   // audit_region of audit_account_id. Null: no audit trail.
+  // Request quotas, checked on each validated request before its handler (empty: none).
+  QuotaCheck quota_check;
   audit::RequestAuditor* auditor = nullptr;
   std::string audit_region;
   std::string audit_account_id;

@@ -59,14 +59,14 @@ class AwsListenerTest : public ::testing::Test {
     options.listen = "127.0.0.1:0";
     server_ = std::make_unique<AwsHttpServer>(
         options, handler_,
-        [this](std::function<void()> task) {
+        [this](coffer::server::net::WorkJob job) {
           ++work_submissions_;
-          task();
+          job.run();
           return true;
         },
-        [this](std::function<void()> task) {
+        [this](coffer::server::net::WorkJob job) {
           ++authentication_submissions_;
-          task();
+          job.run();
           return true;
         });
     server_->start();
@@ -95,7 +95,7 @@ class AwsListenerTest : public ::testing::Test {
 TEST_F(AwsListenerTest, PlaintextAwayFromLoopbackIsRefused) {
   AwsServerOptions options;
   options.listen = "0.0.0.0:0";
-  AwsHttpServer server(options, handler_, [](std::function<void()>) { return false; });
+  AwsHttpServer server(options, handler_, [](coffer::server::net::WorkJob) { return false; });
   EXPECT_THAT([&] { server.start(); },
               ThrowsError(ErrorCode::kValidation, ::testing::HasSubstr("loopback")));
 }

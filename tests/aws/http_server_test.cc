@@ -49,8 +49,8 @@ TEST(AwsHttpServer, ConnectionsBeyondTheCapAreClosed) {
   AwsServerOptions options;
   options.listen = "127.0.0.1:0";
   options.max_connections = 2;
-  AwsHttpServer server(options, handler, [](std::function<void()> task) {
-    task();
+  AwsHttpServer server(options, handler, [](coffer::server::net::WorkJob job) {
+    job.run();
     return true;
   });
   server.start();

@@ -49,6 +49,10 @@ constexpr std::string_view kSecret = "fuzz-secret-access-key";
 struct Fixture {
   AwsRegions regions;
   RequestHandler handler;
+  // Quotas on the path as in cofferd: per-key buckets for whatever key a peer names (and the
+  // key in a ciphertext's header), and a small RSA quota so that refusals are exercised too.
+  coffer::server::quota::RequestQuotas quotas{coffer::server::quota::parse_quota_settings(
+      "key.default = 100\nkms.cryptographic.rsa = 50\n", "fuzz")};
   // Every request is audited, as in cofferd (tests/fuzz/fuzz_audit.h).
   coffer::fuzz::FuzzAudit audit{
       [this](coffer::server::audit::RequestAuditor* auditor) { handler.set_auditor(auditor); }};
@@ -60,6 +64,7 @@ struct Fixture {
                 }) {
     auto& service = coffer::fuzz::FuzzService::instance();
     regions.add("us-east-1", service.kms(), service.secrets());
+    handler.set_quotas(&quotas);
   }
 };
 

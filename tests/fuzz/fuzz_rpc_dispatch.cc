@@ -18,6 +18,8 @@
 #include "common/error.h"
 #include "common/utf8.h"
 #include "proto/frame_codec.h"
+#include "server/quota/quota_key.h"
+#include "server/quota/request_quotas.h"
 #include "server/rpc/kms_handlers.h"
 #include "server/rpc/request_pipeline.h"
 #include "tests/fuzz/fuzz_audit.h"
@@ -48,6 +50,14 @@ CachedAuthentication cached(std::string_view api_key) {
   return {};
 }
 
+// Quotas on the path as in cofferd: per-key buckets for whatever key a peer names (and the key
+// in a ciphertext's header), and a small RSA quota so that refusals are exercised too.
+server::quota::RequestQuotas& fuzz_quotas() {
+  static server::quota::RequestQuotas quotas(server::quota::parse_quota_settings(
+      "key.default = 100\nkms.cryptographic.rsa = 50\n", "fuzz"));
+  return quotas;
+}
+
 struct Fixture {
   Dispatcher dispatcher;
   RequestPipeline pipeline;
@@ -60,6 +70,14 @@ struct Fixture {
     // Refused strings are the point of the exercise; cofferd sends these lines to debug.
     google::protobuf::SetLogHandler(nullptr);
     register_kms_handlers(dispatcher, fuzz::FuzzService::instance().kms());
+    pipeline.set_quota_check(
+        [](const RequestContext& context, const core::api::OperationSpec& operation,
+           std::string_view key_reference, std::span<const std::uint8_t> ciphertext) {
+          auto& kms = fuzz::FuzzService::instance().kms();
+          const auto key = server::quota::key_for_quotas(key_reference, ciphertext, kms);
+          fuzz_quotas().enforce(
+              {"us-east-1", operation.operation, context.principal, key.key_id, key.spec});
+        });
   }
 };
 

@@ -11,6 +11,7 @@
 #include "coffer/v1/crypto.pb.h"
 #include "coffer/v1/keys.pb.h"
 #include "coffer/v1/principals.pb.h"
+#include "coffer/v1/quotas.pb.h"
 #include "coffer/v1/secrets.pb.h"
 #include "common/error.h"
 #include "core/api/operations.h"
@@ -66,6 +67,7 @@ TEST(ProtoMembers, EveryRpcRequestFieldIsATableMemberOfTheRightType) {
   coffer::v1::CreateKeyRequest keys_linked;
   coffer::v1::secrets::CreateSecretRequest secrets_linked;
   coffer::v1::PutPrincipalPolicyRequest principals_linked;
+  coffer::v1::ListServiceQuotasRequest quotas_linked;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   int checked = 0;
   for (const auto& op : core::api::all_operations()) {

@@ -69,6 +69,45 @@ void list_policies(Context& c) {
     std::printf("\nMore results: --marker %s\n", response.marker().c_str());
 }
 
+// A rate as written in the quotas file: 0.5 stays 0.5 (read as "0" it would look unlimited).
+std::string rate_text(double rate) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", rate);
+  return text;
+}
+
+// Only the quotas that limit something, unless --all: AWS's table is long.
+void quotas(Context& c) {
+  const auto response = c.principals().list_service_quotas();
+  if (c.json()) return print_json(response);
+  const bool all = c.args().has("all");
+  std::printf("Quotas %s (burst: %g s of each rate)\n",
+              response.enforced() ? "enforced" : "not enforced (no quotas_file)",
+              response.burst_seconds());
+  std::printf("%-12s %-46s %10s %10s %10s %12s %10s\n", "REGION", "QUOTA", "RATE/S", "BURST",
+              "CURRENT/S", "ADMITTED", "THROTTLED");
+  for (const auto& q : response.quotas()) {
+    if (!all && q.rate() <= 0 && q.throttled() == 0) continue;
+    std::printf("%-12s %-46s %10s %10.0f %10.0f %12llu %10llu\n", q.region().c_str(),
+                q.quota_name().c_str(), q.rate() > 0 ? rate_text(q.rate()).c_str() : "-", q.burst(),
+                q.current_rate(), static_cast<unsigned long long>(q.admitted()),
+                static_cast<unsigned long long>(q.throttled()));
+  }
+  auto limit = [](double rate) { return rate > 0 ? rate_text(rate) + "/s" : std::string("none"); };
+  std::printf("\nPer principal: %s", limit(response.principal_default()).c_str());
+  for (const auto& [name, rate] : response.principals())
+    std::printf(", %s %s", name.c_str(), limit(rate).c_str());
+  std::printf("\nPer key: %s", limit(response.key_default()).c_str());
+  for (const auto& [key, rate] : response.keys())
+    std::printf(", %s %s", key.c_str(), limit(rate).c_str());
+  std::printf("\nLoad shedding: max queue time %s; shed %llu, refused at once %llu\n",
+              response.max_queue_time_ms() > 0
+                  ? (std::to_string(response.max_queue_time_ms()) + " ms").c_str()
+                  : "none",
+              static_cast<unsigned long long>(response.shed()),
+              static_cast<unsigned long long>(response.refused()));
+}
+
 void whoami(Context& c) {
   const auto response = c.principals().get_caller_identity();
   if (c.json()) return print_json(response);
@@ -81,6 +120,10 @@ void whoami(Context& c) {
 }  // namespace
 
 void add_principal_commands(std::vector<Command>& out) {
+  out.push_back({"quotas",
+                 "Show the request quotas in force, their current rates and load shedding",
+                 {{"all", "", "Also the quotas that limit nothing (rate 0)", false}},
+                 quotas});
   out.push_back({"principal put-policy",
                  "Attach (or replace) an identity policy of a role or user",
                  {principal_option(),

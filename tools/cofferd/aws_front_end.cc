@@ -17,7 +17,8 @@ AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
                          server::rotation::RotationEngine& rotation, server::rpc::WorkQueue& work,
                          server::rpc::WorkQueue& authentication,
                          std::shared_ptr<server::net::ByteBudget> budget,
-                         server::RequestObserver observe, server::audit::RequestAuditor* auditor)
+                         server::RequestObserver observe, server::audit::RequestAuditor* auditor,
+                         server::quota::RequestQuotas* quotas)
     : scheduler_interval_(config.scheduler_interval_ms) {
   auto make = [&token, &store, &clock, &material, &config](const std::string& region) {
     return std::make_unique<core::KmsService>(token, store, clock, kms_config_of(config, region),
@@ -82,6 +83,7 @@ AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
       });
 
   handler_->set_auditor(auditor);
+  handler_->set_quotas(quotas);
   // A rotation function's credential reaches only its secret's rotation calls.
   handler_->set_authorizer(
       [](const server::aws::Verified& verified, const core::api::OperationSpec& operation,
@@ -113,9 +115,9 @@ AwsFrontEnd::AwsFrontEnd(const DaemonConfig& config, pkcs11::Token& token,
   options.observe = std::move(observe);
   server_ = std::make_unique<server::aws::AwsHttpServer>(
       options, *handler_,
-      [&work](std::function<void()> task) { return work.try_submit(std::move(task)); },
-      [&authentication](std::function<void()> task) {
-        return authentication.try_submit(std::move(task));
+      [&work](server::net::WorkJob job) { return work.try_submit(std::move(job)); },
+      [&authentication](server::net::WorkJob job) {
+        return authentication.try_submit(std::move(job));
       });
 }
 

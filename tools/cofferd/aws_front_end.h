@@ -9,6 +9,7 @@
 #include "core/secrets/secrets_service.h"
 #include "core/service/kms_service.h"
 #include "server/aws/aws_http_server.h"
+#include "server/quota/request_quotas.h"
 #include "server/rotation/rotation_credentials.h"
 #include "server/rotation/rotation_engine.h"
 #include "server/rpc/work_queue.h"
@@ -32,7 +33,8 @@ class AwsFrontEnd {
               server::rotation::RotationEngine& rotation, server::rpc::WorkQueue& work,
               server::rpc::WorkQueue& authentication,
               std::shared_ptr<server::net::ByteBudget> budget, server::RequestObserver observe,
-              server::audit::RequestAuditor* auditor = nullptr);
+              server::audit::RequestAuditor* auditor = nullptr,
+              server::quota::RequestQuotas* quotas = nullptr);
   void start();  // also starts the schedulers of the extra regions
   void stop();
   std::uint16_t port() const;

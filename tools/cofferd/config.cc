@@ -109,6 +109,10 @@ void add_settings(CLI::App& app, DaemonConfig& c) {
   count(app, "workers", c.workers, 0, 1024, "Threads running token work (0: sessions)");
   count(app, "queue_capacity", c.queue_capacity, 0, kMaxCount,
         "Queued requests (0: 256 per worker); beyond: ThrottlingException");
+  count(app, "max_queue_time_ms", c.max_queue_time_ms, 0, kMaxTimeoutMs,
+        "A request not started on a worker within this: ThrottlingException (0: no limit)");
+  setting(app, "quotas_file", c.quotas_file,
+          "Request quotas (`coffer quotas` shows them), read again on SIGHUP; empty: none");
   count(app, "max_connections", c.max_connections, 1, kMaxCount,
         "More are accepted and closed at once");
   count(app, "max_frame_bytes", c.max_frame_bytes, 1, 1ull << 30,

@@ -34,6 +34,11 @@ struct DaemonConfig {
   std::size_t network_threads = 1;
   std::size_t workers = 0;         // default: sessions
   std::size_t queue_capacity = 0;  // default: 256 per worker
+  // A request that cannot start on a worker within this is answered ThrottlingException
+  // (0: it waits as long as the queue holds it).
+  std::size_t max_queue_time_ms = 1000;
+  // Request quotas (server/quota/quota_settings.h), read again on SIGHUP; empty: none.
+  std::string quotas_file;
   std::size_t max_connections = 1024;
   std::size_t max_frame_bytes = 1 << 20;
   std::size_t read_timeout_ms = 10'000;

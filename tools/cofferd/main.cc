@@ -21,9 +21,12 @@
 #include "core/service/reconciler.h"
 #include "core/store/sqlite_store.h"
 #include "server/metrics/http_endpoint.h"
+#include "server/quota/quota_key.h"
+#include "server/quota/request_quotas.h"
 #include "server/rotation/rotation_credentials.h"
 #include "server/rotation/rotation_engine.h"
 #include "server/rpc/kms_handlers.h"
+#include "server/rpc/quota_handlers.h"
 #include "server/rpc/rpc_server.h"
 #include "server/rpc/secrets_handlers.h"
 #include "tools/cofferd/access_key_command.h"
@@ -59,6 +62,23 @@ server::net::CertificatePrincipalRules client_principal_rules(const cofferd::Dae
   return server::net::CertificatePrincipalRules::parse(config.tls_client_principal_rules);
 }
 
+server::quota::QuotaSettings quota_settings_of(const cofferd::DaemonConfig& config) {
+  if (config.quotas_file.empty()) return {};
+  return server::quota::load_quota_settings(config.quotas_file);
+}
+
+// SIGHUP: the quotas file again. Connections stay open; a file that does not parse changes
+// nothing (the old quotas stay in force) and says why in the log.
+void reload_quotas(const cofferd::DaemonConfig& config, server::quota::RequestQuotas& quotas) {
+  try {
+    quotas.reload(quota_settings_of(config));
+    log_event(LogLevel::kInfo, "quotas_reloaded",
+              {{"quotas_file", config.quotas_file.empty() ? "none" : config.quotas_file}});
+  } catch (const std::exception& e) {
+    log_event(LogLevel::kError, "quotas_reload_failed", {{"message", e.what()}});
+  }
+}
+
 int serve(const cofferd::DaemonConfig& config) {
   const auto principal_rules = client_principal_rules(config);
   // Signals are taken synchronously by the main thread; every other thread inherits the mask.
@@ -66,7 +86,11 @@ int serve(const cofferd::DaemonConfig& config) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Request quotas: a bad file stops cofferd here; on SIGHUP it is kept, and logged.
+  server::quota::RequestQuotas quotas(quota_settings_of(config));
+  quotas.track_region(config.region);
 
   pkcs11::Token token(cofferd::token_config_of(config, config.sessions));
   core::SqliteStore store(config.database);
@@ -109,12 +133,16 @@ int serve(const cofferd::DaemonConfig& config) {
   server::rpc::register_kms_handlers(dispatcher, kms);
   server::rpc::register_secrets_handlers(dispatcher, secrets);
   server::rpc::WorkQueue work(config.workers, config.queue_capacity);
+  work.set_max_queue_time(std::chrono::milliseconds(config.max_queue_time_ms));
+  server::rpc::register_quota_handlers(dispatcher, kms, quotas, work);
   // Credential lookups the caches could not answer (a store read, a token decrypt): on
   // their own small pool, so a flood of unknown access key ids cannot hold the workers.
   server::rpc::WorkQueue authentication(1, 64);
+  authentication.set_max_queue_time(std::chrono::milliseconds(config.max_queue_time_ms));
   auto budget = std::make_shared<server::net::ByteBudget>(config.max_queued_bytes);
   server::metrics::Registry registry;
   cofferd::ServiceMetrics service_metrics(registry, token, work, material);
+  service_metrics.observe_quotas(quotas);
   // Only now do other threads use the token: the metrics hooks are in place.
   kms.start_scheduler(std::chrono::milliseconds(config.scheduler_interval_ms));
   rotation.start();
@@ -150,6 +178,13 @@ int serve(const cofferd::DaemonConfig& config) {
   options.auditor = auditor;
   options.audit_region = config.region;
   options.audit_account_id = config.account_id;
+  options.quota_check =
+      [&quotas, &kms, region = config.region](
+          const server::rpc::RequestContext& context, const core::api::OperationSpec& operation,
+          std::string_view key_reference, std::span<const std::uint8_t> ciphertext) {
+        const auto key = server::quota::key_for_quotas(key_reference, ciphertext, kms);
+        quotas.enforce({region, operation.operation, context.principal, key.key_id, key.spec});
+      };
   options.cached_authenticate = [&access_keys](std::string_view api_key) {
     auto cached = access_keys.authenticate_cached(api_key);
     using Known = server::rpc::CachedAuthentication::Known;
@@ -167,7 +202,7 @@ int serve(const cofferd::DaemonConfig& config) {
   if (!config.aws_listen.empty()) {
     aws.emplace(config, token, store, clock, material, kms, secrets, store, access_keys,
                 rotation_credentials, rotation, work, authentication, budget,
-                service_metrics.request_observer("aws"), auditor);
+                service_metrics.request_observer("aws"), auditor, &quotas);
     aws->start();
     rotation.set_endpoint(cofferd::local_aws_endpoint(config, aws->port()));
   }
@@ -185,7 +220,8 @@ int serve(const cofferd::DaemonConfig& config) {
              {"audit_key_fingerprint", audit ? audit->key_fingerprint() : ""}});
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP)
+    reload_quotas(config, quotas);
   log_event(LogLevel::kInfo, "draining", {{"signal", strsignal(signal_number)}});
   ready = false;
   if (aws) aws->stop();

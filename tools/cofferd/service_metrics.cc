@@ -41,6 +41,15 @@ ServiceMetrics::ServiceMetrics(server::metrics::Registry& registry, pkcs11::Toke
       {{"state", "queued"}}, [work_ptr] { return static_cast<double>(work_ptr->queued()); }));
   callbacks_.push_back(queue.callback(
       {{"state", "capacity"}}, [work_ptr] { return static_cast<double>(work_ptr->capacity()); }));
+  auto& shedding = registry.gauge(
+      "coffer_work_queue_throttled",
+      "Requests answered ThrottlingException by load shedding so far: shed after waiting past "
+      "max_queue_time_ms, or refused at once (a full or late queue)");
+  callbacks_.push_back(shedding.callback(
+      {{"reason", "shed"}}, [work_ptr] { return static_cast<double>(work_ptr->shed_count()); }));
+  callbacks_.push_back(shedding.callback({{"reason", "refused"}}, [work_ptr] {
+    return static_cast<double>(work_ptr->refused_count());
+  }));
 
   auto& unwrap_latency = registry
                              .histogram("coffer_key_version_unwrap_seconds",
@@ -81,6 +90,21 @@ server::RequestObserver ServiceMetrics::request_observer(const std::string& fron
         .inc();
     latency->series({{"front_end", front_end}, {"method", method}}).observe(seconds);
   };
+}
+
+void ServiceMetrics::observe_quotas(server::quota::RequestQuotas& quotas) {
+  auto* throttled = &registry_.counter(
+      "coffer_quota_throttled_total",
+      "Requests refused by a request quota, by operation, quota and principal class");
+  quotas.set_observer(
+      [throttled](const server::quota::QuotaRequest& request, std::string_view quota) {
+        throttled
+            ->series({{"operation", std::string(core::api::aws_name(request.operation))},
+                      {"quota", std::string(quota)},
+                      {"principal_class", std::string(server::quota::to_string(
+                                              server::quota::principal_class(request.principal)))}})
+            .inc();
+      });
 }
 
 }  // namespace coffer::cofferd

@@ -9,6 +9,7 @@
 #include "pkcs11/token.h"
 #include "server/metrics/gauge.h"
 #include "server/metrics/registry.h"
+#include "server/quota/request_quotas.h"
 #include "server/rpc/rpc_server.h"
 #include "server/rpc/work_queue.h"
 
@@ -26,6 +27,8 @@ class ServiceMetrics {
   // For a listener: counts and times every answered request, labelled with `front_end`
   // ("rpc", "aws") in the same families.
   server::RequestObserver request_observer(const std::string& front_end);
+  // Counts the requests `quotas` refuse, by operation, quota and principal class.
+  void observe_quotas(server::quota::RequestQuotas& quotas);
 
  private:
   server::metrics::Registry& registry_;
