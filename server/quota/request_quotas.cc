@@ -55,7 +55,7 @@ class TrackedLimits {
  public:
   bool try_acquire(std::string_view name, double rate, double burst, std::int64_t now) {
     std::lock_guard lock(mutex_);
-    auto it = limiters_.find(std::string(name));
+    auto it = limiters_.find(name);  // no string is made for a name already tracked
     if (it == limiters_.end()) {
       // Idle buckets (full again) are dropped, at most once a second: a sweep walks them all.
       if (limiters_.size() >= RequestQuotas::kMaxTrackedPerRegion &&
@@ -78,7 +78,13 @@ class TrackedLimits {
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::unique_ptr<RateLimiter>> limiters_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, std::unique_ptr<RateLimiter>, Hash, std::equal_to<>> limiters_;
   std::unique_ptr<RateLimiter> overflow_;
   std::int64_t last_sweep_ns_ = INT64_MIN / 2;
 };
@@ -195,8 +201,19 @@ std::shared_ptr<RequestQuotas::Region> RequestQuotas::region(std::string_view na
 
 std::string_view RequestQuotas::admit(const QuotaRequest& request, Clock::time_point now) {
   if (!enforced()) return {};
-  // The region's buckets stay alive (a reload may replace them) until the check is done.
-  const std::shared_ptr<Region> place = region(request.region);
+  // Held for the whole check, so the region's buckets stay (a reload replaces them under the
+  // exclusive lock): one atomic operation, where copying the shared_ptr took two more.
+  std::shared_lock lock(mutex_);
+  auto found = regions_.find(request.region);
+  if (found == regions_.end()) {
+    lock.unlock();
+    region(request.region);
+    lock.lock();
+    found = regions_.find(request.region);
+    if (found == regions_.end()) found = regions_.find(std::string_view("*"));
+    if (found == regions_.end()) return {};  // a reload in between dropped it: let it pass
+  }
+  Region* place = found->second.get();
   const QuotaSettings& settings = place->limits->settings;
   const std::int64_t ns = nanoseconds(now);
   auto within = [&](TrackedLimits& tracked, std::string_view name, double rate) {
@@ -219,7 +236,6 @@ std::string_view RequestQuotas::admit(const QuotaRequest& request, Clock::time_p
     return {};
   }
   bucket.throttled.fetch_add(1, std::memory_order_relaxed);
-  std::shared_lock lock(mutex_);
   if (observer_) observer_(request, refused);
   return refused;
 }
